@@ -1,0 +1,1 @@
+"""The finemotor activities and the composition root: CLI, launcher and activity registry."""

@@ -1,0 +1,1 @@
+"""Tweezer-style pinch-and-drag activity (joins in a later issue)."""

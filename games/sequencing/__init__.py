@@ -1,0 +1,1 @@
+"""Daily-routine picture sequencing activity (joins in a later issue)."""

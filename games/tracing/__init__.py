@@ -1,0 +1,1 @@
+"""Tracing activity: strokes, shapes, digits and letters along a path."""

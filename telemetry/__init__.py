@@ -1,0 +1,1 @@
+"""Telemetry: the CSV schema, the durable recorder, loading, analytics and reports (no pygame)."""
