@@ -1,0 +1,1 @@
+"""Measured speed and memory figures (not timed tests). Run: ``make bench``."""
