@@ -18,7 +18,8 @@ def main(argv: list[str]) -> int:
     """Import and run the selected benchmark modules in name order."""
     import benchmarks
 
-    names = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_"))
+    modules = pkgutil.iter_modules(benchmarks.__path__)
+    names = sorted(m.name for m in modules if m.name.startswith("bench_"))
     selected = [n for n in names if not argv or any(a in n for a in argv)]
     for name in selected:
         print(f"== {name}", flush=True)
