@@ -31,8 +31,12 @@ class PointerSample:
 
 @dataclass(frozen=True, slots=True)
 class KeyPress:
-    """A key pressed on a keyboard (grown-ups only: Esc, F11...)."""
+    """A key pressed on a keyboard (grown-ups only: Esc, F11, typing a nickname...).
+
+    ``text`` is the character the key typed (pygame's ``unicode``), empty for special keys.
+    """
 
     t_ns: int
     key: int
     mod: int = 0
+    text: str = ""

@@ -1,0 +1,330 @@
+"""The application: window, main loop, scene stack and the services scenes use.
+
+Loop (:meth:`App.run`)::
+
+    until quit() or the stack is empty:
+        if the frame deadline has come:   frame()
+        else:                              poll input and dispatch it at once; sleep <= 2 ms
+
+    frame():  poll input + dispatch  ->  fixed logic steps  ->  draw visible scenes  ->  present
+
+* **Input** is polled every ``poll_interval_ms`` between frames, not once a frame: pygame events
+  carry no timestamp, so a sample is stamped when it leaves the queue, and polling often keeps
+  that stamp within a few ms of the real event. Samples are dispatched to the top scene as
+  soon as they are read.
+* **Logic** runs in fixed steps of ``1 / logic_hz`` seconds, as many as the elapsed time asks
+  for, at most ``max_catchup_steps`` per frame; a longer stall (a slow disk, a debugger) is
+  dropped rather than replayed in a burst.
+* **Rendering** is paced by the loop's own 60 Hz deadline. We do not ask for a blocking vsync:
+  a ``flip()`` that waits up to a frame for the display would stop input polling for that
+  long and blur the sample times the telemetry depends on.
+* Scenes draw on :attr:`App.screen`, a logical 1280x800 surface; it is shown at 1:1 when the
+  window has that size, else scaled (aspect kept) and letterboxed.
+
+The clock is injectable: tests build the app with :class:`engine.clock.ManualClock` (see
+:func:`engine.testing.make_test_app`) and drive it with :meth:`App.frame` and
+:meth:`App.poll_input`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pygame
+
+from engine.clock import Clock, SystemClock
+from engine.input import PointerInput, QuitRequest, WindowResized
+from engine.pointer import KeyPress, PointerSample
+from engine.scene import Scene, SceneStack
+from engine.settings import Settings
+from engine.sound import SoundPlayer
+from engine.viewport import LOGICAL_SIZE, Viewport
+
+BAR_COLOUR = (0, 0, 0)
+_HEADLESS_DRIVERS = frozenset({"offscreen", "dummy"})
+_FRAME_STATS_KEPT = 100_000  # about 28 minutes at 60 Hz
+
+
+class DisplayUnavailable(RuntimeError):
+    """No window can be opened (no screen, no video driver)."""
+
+
+@dataclass
+class AppConfig:
+    """How to open the window and pace the loop.
+
+    ``size`` is the window size in pixels (the logical surface is always 1280x800);
+    ``max_catchup_steps`` caps the fixed logic steps run in one frame; ``smooth_scale`` uses
+    bilinear scaling for windows of another size (nicer, slower than nearest-pixel).
+    """
+
+    size: tuple[int, int] = LOGICAL_SIZE
+    fullscreen: bool = False
+    title: str = "finemotor"
+    fps: int = 60
+    logic_hz: int = 120
+    poll_interval_ms: float = 2.0
+    max_catchup_steps: int = 8
+    smooth_scale: bool = True
+    resizable: bool = True
+
+
+class App:
+    """The running program: window, clock, viewport, input, scenes and services.
+
+    Attributes scenes may use: ``clock``, ``viewport``, ``stack``, ``settings``, ``sound``,
+    ``recorder`` (None, or the telemetry session recorder set by the games layer), ``screen``
+    (the logical surface), ``running``. ``on_quit`` is called once when the app closes
+    (window closed, :meth:`quit`, or the last scene popped), after every scene has exited.
+    """
+
+    def __init__(
+        self,
+        config: AppConfig | None = None,
+        clock: Clock | None = None,
+        settings: Settings | None = None,
+        sound: SoundPlayer | None = None,
+    ) -> None:
+        self.config = config if config is not None else AppConfig()
+        if self.config.fps <= 0 or self.config.logic_hz <= 0:
+            raise ValueError("fps and logic_hz must be positive")
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.settings: Settings = settings if settings is not None else Settings()
+        self.sound: SoundPlayer = sound if sound is not None else SoundPlayer(self.settings)
+        self.recorder: Any = None
+        self.on_quit: Callable[[], None] | None = None
+        self.running = False
+        self._closed = False
+
+        self.window = self._open_window()
+        self.viewport = Viewport(self.window.get_size(), LOGICAL_SIZE)
+        self._apply_calibration()
+        # convert() once: blits between surfaces of the display's format are the fast path.
+        self.screen: pygame.Surface = pygame.Surface(LOGICAL_SIZE).convert()
+        self._scaled: pygame.Surface | None = None
+        self.input = PointerInput(self.clock, self.viewport)
+        self.stack = SceneStack(self)
+        self._observers: list[Callable[[PointerSample], None]] = []
+
+        self.frame_ns = 1_000_000_000 // self.config.fps
+        self.step_ns = 1_000_000_000 // self.config.logic_hz
+        self.poll_ns = int(self.config.poll_interval_ms * 1_000_000)
+        self._last_logic_ns = self.clock.now_ns()
+        self._accumulator_ns = 0
+        self.frames = 0
+        self.updates = 0
+        self.dropped_steps = 0
+        self.frame_cpu_ns: deque[int] = deque(maxlen=_FRAME_STATS_KEPT)
+
+    # -- window ---------------------------------------------------------------------------------
+
+    def _open_window(self) -> pygame.Surface:
+        try:
+            pygame.display.init()
+            driver = pygame.display.get_driver()
+            # SDL 2.32 silently falls back to an invisible "offscreen" window when there is no
+            # screen: a child would see nothing. Only accept a headless driver when asked for.
+            if driver in _HEADLESS_DRIVERS and os.environ.get("SDL_VIDEODRIVER") != driver:
+                pygame.display.quit()
+                raise DisplayUnavailable(
+                    f"No display found: SDL fell back to the {driver!r} video driver "
+                    "(set SDL_VIDEODRIVER=dummy to run headless)"
+                )
+            flags = 0
+            size = self.config.size
+            if self.config.fullscreen:
+                flags |= pygame.FULLSCREEN
+                size = (0, 0)  # the desktop's own resolution
+            elif self.config.resizable:
+                flags |= pygame.RESIZABLE
+            window = pygame.display.set_mode(size, flags)
+        except pygame.error as exc:
+            raise DisplayUnavailable(f"No display found: {exc}") from exc
+        pygame.display.set_caption(self.config.title)
+        pygame.font.init()
+        # Keys typed are reported as KeyPress.text; no key repeat (a held key is one press).
+        pygame.key.set_repeat()
+        return window
+
+    def _apply_calibration(self) -> None:
+        """Give the viewport the screen's physical width from the settings, if calibrated."""
+        if self.settings.screen_width_mm is None:
+            self.viewport.calibrate(None)
+            return
+        try:
+            desktop_w = pygame.display.get_desktop_sizes()[0][0]
+        except (pygame.error, IndexError):
+            desktop_w = None
+        self.viewport.calibrate(self.settings.screen_width_mm, desktop_w)
+
+    def apply_settings(self) -> None:
+        """Re-read settings that affect the engine (call after a grown-up changed them)."""
+        self._apply_calibration()
+
+    def set_fullscreen(self, on: bool) -> None:
+        """Switch between full screen and a window of the configured size."""
+        if on:
+            self.window = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        else:
+            flags = pygame.RESIZABLE if self.config.resizable else 0
+            self.window = pygame.display.set_mode(self.config.size, flags)
+        self.config.fullscreen = on
+        self._on_resize()
+
+    def _on_resize(self) -> None:
+        surface = pygame.display.get_surface()
+        if surface is not None:
+            self.window = surface
+        self.viewport.resize(self.window.get_size())
+        self._apply_calibration()
+        self._scaled = None
+
+    def logical_to_window(self, x: float, y: float) -> tuple[float, float]:
+        """Logical coordinates to window pixels (see :class:`engine.viewport.Viewport`)."""
+        return self.viewport.logical_to_window(x, y)
+
+    def window_to_logical(self, x: float, y: float) -> tuple[float, float]:
+        """Window pixels to logical coordinates."""
+        return self.viewport.window_to_logical(x, y)
+
+    # -- input ----------------------------------------------------------------------------------
+
+    def add_pointer_observer(self, fn: Callable[[PointerSample], None]) -> None:
+        """Call ``fn`` with every pointer sample, before the top scene gets it."""
+        self._observers.append(fn)
+
+    def remove_pointer_observer(self, fn: Callable[[PointerSample], None]) -> None:
+        """Stop calling ``fn``."""
+        self._observers.remove(fn)
+
+    def poll_input(self) -> int:
+        """Read the event queue once and dispatch everything; return the number of events."""
+        events = self.input.poll()
+        for ev in events:
+            if isinstance(ev, PointerSample):
+                for fn in self._observers:
+                    fn(ev)
+                top = self.stack.top
+                if top is not None:
+                    top.handle_pointer(ev)
+            elif isinstance(ev, KeyPress):
+                top = self.stack.top
+                if top is not None:
+                    top.handle_key(ev)
+            elif isinstance(ev, QuitRequest):
+                self.quit()
+            elif isinstance(ev, WindowResized):
+                self._on_resize()
+        return len(events)
+
+    # -- loop -----------------------------------------------------------------------------------
+
+    def frame(self) -> None:
+        """One frame: poll input, run the due fixed logic steps, draw and present."""
+        t0 = time.perf_counter_ns()
+        self.poll_input()
+        self._run_updates()
+        self._draw()
+        self._present()
+        self.frames += 1
+        self.frame_cpu_ns.append(time.perf_counter_ns() - t0)
+
+    def _run_updates(self) -> None:
+        now = self.clock.now_ns()
+        self._accumulator_ns += now - self._last_logic_ns
+        self._last_logic_ns = now
+        steps = self._accumulator_ns // self.step_ns
+        if steps > self.config.max_catchup_steps:
+            # Too far behind: run the cap, drop the rest of the backlog (keep the phase).
+            self.dropped_steps += steps - self.config.max_catchup_steps
+            steps = self.config.max_catchup_steps
+            self._accumulator_ns %= self.step_ns
+        else:
+            self._accumulator_ns -= steps * self.step_ns
+        dt = 1.0 / self.config.logic_hz
+        for _ in range(steps):
+            scenes = self.stack.updating()
+            if not scenes:
+                break
+            for scene in scenes:
+                scene.update(dt)
+            self.updates += 1
+
+    def _draw(self) -> None:
+        for scene in self.stack.visible():
+            scene.draw(self.screen)
+
+    def _present(self) -> None:
+        vp = self.viewport
+        if vp.is_identity:
+            self.window.blit(self.screen, (0, 0))
+        else:
+            c = vp.content
+            if self._scaled is None or self._scaled.get_size() != (c.w, c.h):
+                self._scaled = pygame.Surface((c.w, c.h)).convert()
+            if self.config.smooth_scale:
+                pygame.transform.smoothscale(self.screen, (c.w, c.h), self._scaled)
+            else:
+                pygame.transform.scale(self.screen, (c.w, c.h), self._scaled)
+            self.window.blit(self._scaled, (c.x, c.y))
+            for bar in vp.bars():
+                self.window.fill(BAR_COLOUR, (bar.x, bar.y, bar.w, bar.h))
+        pygame.display.flip()
+
+    def reset_timing(self) -> None:
+        """Forget elapsed logic time (after a long pause, or when a test moves the clock)."""
+        self._last_logic_ns = self.clock.now_ns()
+        self._accumulator_ns = 0
+
+    def run(self, first_scene: Scene | None = None) -> None:
+        """Run the loop until :meth:`quit` or the scene stack is empty, then :meth:`close`."""
+        if first_scene is not None:
+            self.stack.push(first_scene)
+        self.running = True
+        self.reset_timing()
+        clock = self.clock
+        next_frame = clock.now_ns()
+        try:
+            while self.running and len(self.stack):
+                now = clock.now_ns()
+                if now >= next_frame:
+                    self.frame()
+                    next_frame += self.frame_ns
+                    if next_frame <= now:
+                        # Missed whole frames: start afresh rather than render a burst.
+                        next_frame = now + self.frame_ns
+                else:
+                    self.poll_input()
+                    wait = min(self.poll_ns, next_frame - clock.now_ns())
+                    if wait > 0:
+                        clock.sleep_ns(wait)
+        finally:
+            self.running = False
+            self.close()
+
+    def quit(self) -> None:
+        """Ask the loop to stop after the current iteration."""
+        self.running = False
+
+    def close(self) -> None:
+        """Exit every scene (top first), then call ``on_quit`` once. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        self.running = False
+        try:
+            self.stack.clear()
+        finally:
+            if self.on_quit is not None:
+                self.on_quit()
+
+    # -- stats ----------------------------------------------------------------------------------
+
+    def frame_times_ms(self) -> list[float]:
+        """CPU time of each recent frame (poll + update + draw + present), in milliseconds."""
+        return [ns / 1e6 for ns in self.frame_cpu_ns]

@@ -1,0 +1,973 @@
+"""Tracing scores as pure numpy functions (no pygame): a trial can be re-scored from raw data.
+
+Main entry point::
+
+    score_trace(model, samples, tolerance_px, px_per_mm=None, start_radius_px=None)
+        -> TraceScore
+
+* ``model``: the model path as drawn on screen, a sequence of strokes in teaching order, each a
+  ``(M, 2)`` float array of logical (x, y) points in drawing direction (``M >= 2``).
+* ``samples``: the pointer samples of the trial, in time order, in any of these forms:
+
+  - a tuple ``(t_s, x, y, phase)`` of equal-length arrays; ``phase`` holds ``"down"``,
+    ``"move"``, ``"up"`` or the codes 0, 1, 2;
+  - a numpy structured array with fields ``x``, ``y``, ``phase`` and one of ``t_s``, ``t_ms``,
+    ``t_ns`` (e.g. rows of ``samples.csv``);
+  - a sequence of :class:`engine.pointer.PointerSample`-like objects (``t_ns, x, y, phase``).
+
+  A stroke runs from a ``down`` sample to the next ``up`` sample (inclusive); ``move`` samples
+  outside a stroke (a mouse hovering) are ignored.
+* ``tolerance_px``: half-width of the tolerance band ("the road") around the model path.
+* ``px_per_mm``: screen calibration; when given, lengths and speeds are also reported in mm.
+* ``start_radius_px``: how near a stroke's first touch must be to the model stroke's start
+  (default ``1.5 * tolerance_px``).
+
+:class:`TraceScore` holds every metric (see its fields) and ``metric_rows()`` returns the
+``(name, value, unit)`` rows for ``metrics.csv``. ``score.accuracy`` (time-weighted share of
+pen-down time inside the band) and ``score.errors`` (exits + start + direction + order errors)
+go into ``trials.csv``.
+
+Definitions (``docs/therapist-guide.md`` explains them for therapists):
+
+* deviation of a sample = exact Euclidean distance to the nearest point of the model polyline;
+* accuracy = time-weighted share of pen-down time inside the band (each interval between two
+  samples of a stroke counts half for each end's in/out state);
+* coverage = share of the model path's length within ``tolerance_px`` of some pen-down sample;
+* exits = in-band to out-of-band transitions within strokes;
+* each drawn stroke is matched to the model stroke most of its in-band samples lie on; stroke
+  order is correct when the matched sequence only repeats the current stroke or moves to the
+  next one; a model stroke's start is correct when the first drawn stroke matched to it starts
+  within ``start_radius_px`` of its start; its direction is correct when at least 60 % of the
+  progress along it (arc length of the nearest model point, big jumps ignored) is forwards;
+* speed and smoothness are computed per stroke on positions resampled to a uniform 100 Hz
+  (pointer events arrive unevenly); velocity peaks are counted on the speed smoothed over 50 ms
+  with a 10 %-of-peak hysteresis; SPARC follows Balasubramanian et al. 2015 (cut-off 10 Hz,
+  amplitude threshold 0.05, zero-padding to 2^(ceil(log2 n) + 4) points); more negative is less
+  smooth, a smooth reach scores about -1.4 to -1.6.
+
+Copy mode (freehand drawing of a pre-writing shape) uses :func:`score_copy` and the Beery-VMI-
+like rules in :func:`copy_rule_check`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+Model = Sequence[np.ndarray]
+
+RESAMPLE_HZ = 100.0
+SPARC_FC_HZ = 10.0
+SPARC_AMP_TH = 0.05
+SPARC_PAD = 4
+PEAK_SMOOTH_S = 0.05
+PEAK_HYSTERESIS = 0.10
+DIRECTION_FORWARD_SHARE = 0.6
+
+_PHASE_CODES = {"down": 0, "move": 1, "up": 2}
+_GRID_MAX_CELLS = 2500
+_GRID_MAX_CAND = 16
+_COVER_BIN_PX = 1.0
+
+
+# --- input normalisation -----------------------------------------------------------------------
+
+
+def _phase_codes(phase: Any) -> np.ndarray:
+    arr = np.asarray(phase)
+    if arr.dtype.kind in "USO":
+        out = np.full(arr.shape, -1, dtype=np.int8)
+        for name, code in _PHASE_CODES.items():
+            out[arr == name] = code
+        if (out < 0).any():
+            bad = arr[out < 0][0]
+            raise ValueError(f"unknown pointer phase {bad!r}; expected down, move or up")
+        return out
+    return arr.astype(np.int8)
+
+
+def as_arrays(samples: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Normalise any accepted sample form to ``(t_s, x, y, phase_code)`` float/int arrays."""
+    if isinstance(samples, np.ndarray) and samples.dtype.names:
+        names = samples.dtype.names
+        if "t_s" in names:
+            t = samples["t_s"].astype(float)
+        elif "t_ms" in names:
+            t = samples["t_ms"].astype(float) / 1e3
+        elif "t_ns" in names:
+            t = samples["t_ns"].astype(float) / 1e9
+        else:
+            raise ValueError("structured samples need a t_s, t_ms or t_ns field")
+        return t, samples["x"].astype(float), samples["y"].astype(float), _phase_codes(
+            samples["phase"]
+        )
+    if isinstance(samples, tuple) and len(samples) == 4:
+        t, x, y, ph = samples
+        return (
+            np.asarray(t, dtype=float),
+            np.asarray(x, dtype=float),
+            np.asarray(y, dtype=float),
+            _phase_codes(ph),
+        )
+    seq = list(samples)
+    if not seq:
+        empty = np.zeros(0)
+        return empty, empty, empty, np.zeros(0, dtype=np.int8)
+    if hasattr(seq[0], "t_ns"):
+        t = np.fromiter((s.t_ns for s in seq), dtype=float, count=len(seq)) / 1e9
+        x = np.fromiter((s.x for s in seq), dtype=float, count=len(seq))
+        y = np.fromiter((s.y for s in seq), dtype=float, count=len(seq))
+        return t, x, y, _phase_codes([s.phase for s in seq])
+    raise TypeError("samples must be (t_s, x, y, phase) arrays, a structured array or samples")
+
+
+@dataclass(frozen=True)
+class DrawnStroke:
+    """One pen-down stroke: times in seconds and (n, 2) positions."""
+
+    t: np.ndarray
+    xy: np.ndarray
+
+
+def split_strokes(samples: Any) -> list[DrawnStroke]:
+    """The pen-down strokes of a trial (``down`` to ``up`` inclusive), hover samples dropped."""
+    t, x, y, ph = as_arrays(samples)
+    n = len(t)
+    if n == 0:
+        return []
+    is_down = ph == 0
+    is_up = ph == 2
+    idx = np.arange(n)
+    ev = np.where(is_down | is_up, idx, -1)
+    last = np.maximum.accumulate(ev)
+    prev = np.concatenate(([-1], last[:-1]))
+    # A sample belongs to a stroke if the last down/up event so far is a down; an up sample
+    # belongs to the stroke its previous event opened.
+    ref = np.where(is_up, prev, last)
+    inside = (ref >= 0) & is_down[np.maximum(ref, 0)]
+    inside &= ~(is_up & (ref < 0))
+    if not inside.any():
+        return []
+    sid = np.cumsum(is_down)
+    sel = np.flatnonzero(inside)
+    ids = sid[sel]
+    cuts = np.flatnonzero(np.diff(ids)) + 1
+    xy = np.column_stack((x, y))
+    return [DrawnStroke(t[part], xy[part]) for part in np.split(sel, cuts)]
+
+
+# --- model geometry ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Segments:
+    a: np.ndarray  # (S, 2) start points
+    u: np.ndarray  # (S, 2) direction vectors (b - a)
+    length: np.ndarray  # (S,)
+    inv_l2: np.ndarray  # (S,) 1 / |u|^2 (0 for degenerate segments)
+    stroke: np.ndarray  # (S,) model stroke index
+    s0: np.ndarray  # (S,) global arc length at the segment start
+    stroke_s0: np.ndarray  # (K,) global arc length at each stroke's start
+    stroke_len: np.ndarray  # (K,)
+    total: float
+
+
+def _segments(model: Model) -> _Segments:
+    a_list, b_list, k_list = [], [], []
+    for k, stroke in enumerate(model):
+        pts = np.asarray(stroke, dtype=float)
+        if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) < 2:
+            raise ValueError(f"model stroke {k} must be an (M, 2) array with M >= 2")
+        a_list.append(pts[:-1])
+        b_list.append(pts[1:])
+        k_list.append(np.full(len(pts) - 1, k))
+    if not a_list:
+        raise ValueError("the model has no strokes")
+    a = np.concatenate(a_list)
+    u = np.concatenate(b_list) - a
+    length = np.hypot(u[:, 0], u[:, 1])
+    l2 = length * length
+    inv_l2 = np.divide(1.0, l2, out=np.zeros_like(l2), where=l2 > 0)
+    stroke = np.concatenate(k_list)
+    s0 = np.concatenate(([0.0], np.cumsum(length)[:-1]))
+    n_str = len(model)
+    stroke_len = np.bincount(stroke, weights=length, minlength=n_str)
+    stroke_s0 = np.concatenate(([0.0], np.cumsum(stroke_len)[:-1]))
+    return _Segments(a, u, length, inv_l2, stroke, s0, stroke_s0, stroke_len, float(length.sum()))
+
+
+def _pair_geometry(
+    px: np.ndarray, py: np.ndarray, seg: _Segments, cand: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For points (n,) and candidate segments (n, K): squared distance, clamped t and raw
+    projection length along each candidate."""
+    ax = seg.a[cand, 0]
+    ay = seg.a[cand, 1]
+    ux = seg.u[cand, 0]
+    uy = seg.u[cand, 1]
+    dx = px[:, None] - ax
+    dy = py[:, None] - ay
+    proj = dx * ux + dy * uy  # |u| * projection length
+    t = np.clip(proj * seg.inv_l2[cand], 0.0, 1.0)
+    ex = dx - t * ux
+    ey = dy - t * uy
+    return ex * ex + ey * ey, t, proj
+
+
+@dataclass(frozen=True)
+class _Nearest:
+    dist: np.ndarray  # (n,) distance to the model
+    seg: np.ndarray  # (n,) index of the nearest segment
+    s: np.ndarray  # (n,) global arc length of the nearest model point
+    covered: np.ndarray  # (bins,) bool: model path bins within tolerance of some sample
+    bin_stroke: np.ndarray  # (bins,) model stroke of each bin
+
+
+def _nearest(xy: np.ndarray, seg: _Segments, tol: float) -> _Nearest:
+    """Exact distances to the model polyline, using a coarse grid of candidate segments.
+
+    Each grid cell keeps the segments that can be the nearest one (or lie within ``tol``) for
+    some point of the cell; points in cells with too many candidates, or outside the grid (far
+    from the model, so out of the band), are compared with every segment. The result is exact.
+    """
+    n = len(xy)
+    n_seg = len(seg.length)
+    nbins = max(1, int(math.ceil(seg.total / _COVER_BIN_PX)))
+    bin_w = seg.total / nbins if seg.total > 0 else 1.0
+    diff = np.zeros(nbins + 1, dtype=np.int64)
+    centres = (np.arange(nbins) + 0.5) * bin_w
+    bin_stroke = np.clip(np.searchsorted(seg.stroke_s0, centres, side="right") - 1, 0, None)
+    if n == 0:
+        return _Nearest(np.zeros(0), np.zeros(0, int), np.zeros(0), np.zeros(nbins, bool),
+                        bin_stroke)
+
+    pts_all = np.concatenate((seg.a, seg.a + seg.u))
+    lo = pts_all.min(axis=0) - (tol + 2.0)
+    hi = pts_all.max(axis=0) + (tol + 2.0)
+    span = hi - lo
+    cell = max(4.0, math.sqrt(span[0] * span[1] / _GRID_MAX_CELLS))
+    nx = max(1, int(math.ceil(span[0] / cell)))
+    ny = max(1, int(math.ceil(span[1] / cell)))
+    # Candidate segments per cell, from the cell centre with +-half-diagonal bounds.
+    gx = lo[0] + (np.arange(nx) + 0.5) * cell
+    gy = lo[1] + (np.arange(ny) + 0.5) * cell
+    cx = np.repeat(gx, ny)
+    cy = np.tile(gy, nx)
+    all_idx = np.broadcast_to(np.arange(n_seg), (len(cx), n_seg))
+    d2c, _, _ = _pair_geometry(cx, cy, seg, all_idx)
+    dc = np.sqrt(d2c)
+    half_diag = cell * math.sqrt(0.5)
+    bound = np.maximum((dc + half_diag).min(axis=1), tol) + half_diag
+    is_cand = dc <= bound[:, None]
+    n_cand = is_cand.sum(axis=1)
+    k = int(min(_GRID_MAX_CAND, n_seg, max(1, n_cand.max())))
+    if k < n_seg:
+        order = np.argpartition(dc, k - 1, axis=1)[:, :k]
+    else:
+        order = np.broadcast_to(np.arange(n_seg), (len(cx), n_seg))
+    # Pad short lists with their own first (nearest-by-partition) candidate: harmless repeats.
+    cell_cand = np.asarray(order)
+    overflow = n_cand > k
+
+    px = xy[:, 0]
+    py = xy[:, 1]
+    ix = np.floor((px - lo[0]) / cell).astype(np.int64)
+    iy = np.floor((py - lo[1]) / cell).astype(np.int64)
+    in_grid = (ix >= 0) & (ix < nx) & (iy >= 0) & (iy < ny)
+    cid = np.where(in_grid, ix * ny + iy, 0)
+    slow = ~in_grid | overflow[cid]
+
+    dist = np.empty(n)
+    best = np.empty(n, dtype=np.int64)
+    tbest = np.empty(n)
+
+    def run(sel: np.ndarray, cand: np.ndarray) -> None:
+        d2, t, proj = _pair_geometry(px[sel], py[sel], seg, cand)
+        j = np.argmin(d2, axis=1)
+        rows = np.arange(len(sel))
+        dist[sel] = np.sqrt(d2[rows, j])
+        best[sel] = cand[rows, j]
+        tbest[sel] = t[rows, j]
+        # Coverage: the part of each candidate segment within tol of the point is the interval
+        # of half-width sqrt(tol^2 - perp^2) around the point's projection on the line.
+        ln = seg.length[cand]
+        along = np.divide(proj, ln, out=np.zeros_like(proj), where=ln > 0)
+        dx = px[sel][:, None] - seg.a[cand, 0]
+        dy = py[sel][:, None] - seg.a[cand, 1]
+        perp2 = dx * dx + dy * dy - along * along
+        ok = perp2 <= tol * tol
+        if not ok.any():
+            return
+        half = np.sqrt(np.maximum(tol * tol - perp2[ok], 0.0))
+        c_ok = cand[ok]
+        a0 = np.maximum(along[ok] - half, 0.0)
+        a1 = np.minimum(along[ok] + half, seg.length[c_ok])
+        keep = a1 >= a0
+        g0 = seg.s0[c_ok][keep] + a0[keep]
+        g1 = seg.s0[c_ok][keep] + a1[keep]
+        i0 = np.clip(np.ceil(g0 / bin_w - 0.5), 0, nbins).astype(np.int64)
+        i1 = np.clip(np.floor(g1 / bin_w - 0.5) + 1, 0, nbins).astype(np.int64)
+        good = i1 > i0
+        diff[:] += np.bincount(i0[good], minlength=nbins + 1)[: nbins + 1]
+        diff[:] -= np.bincount(i1[good], minlength=nbins + 1)[: nbins + 1]
+
+    fast = np.flatnonzero(~slow)
+    if len(fast):
+        run(fast, cell_cand[cid[fast]])
+    slow_idx = np.flatnonzero(slow)
+    if len(slow_idx):
+        run(slow_idx, np.broadcast_to(np.arange(n_seg), (len(slow_idx), n_seg)))
+
+    covered = np.cumsum(diff[:nbins]) > 0
+    s = seg.s0[best] + tbest * seg.length[best]
+    return _Nearest(dist, best, s, covered, bin_stroke)
+
+
+def deviations(model: Model, xy: np.ndarray) -> np.ndarray:
+    """Exact distance of each (x, y) point to the model polyline (all strokes)."""
+    pts = np.asarray(xy, dtype=float).reshape(-1, 2)
+    return _nearest(pts, _segments(model), 0.0).dist
+
+
+def deviations_naive(model: Model, xy: np.ndarray) -> np.ndarray:
+    """The same distances with a plain Python loop: the benchmark's baseline, and a cross-check."""
+    segs = []
+    for stroke in model:
+        for (ax, ay), (bx, by) in zip(stroke[:-1].tolist(), stroke[1:].tolist(), strict=True):
+            segs.append((ax, ay, bx - ax, by - ay))
+    out = []
+    for x, y in np.asarray(xy, dtype=float).tolist():
+        best = math.inf
+        for ax, ay, ux, uy in segs:
+            l2 = ux * ux + uy * uy
+            t = 0.0 if l2 == 0 else max(0.0, min(1.0, ((x - ax) * ux + (y - ay) * uy) / l2))
+            ex = x - ax - t * ux
+            ey = y - ay - t * uy
+            best = min(best, ex * ex + ey * ey)
+        out.append(math.sqrt(best))
+    return np.array(out)
+
+
+# --- speed and smoothness ----------------------------------------------------------------------
+
+
+def resample_speed(t: np.ndarray, xy: np.ndarray, hz: float = RESAMPLE_HZ) -> np.ndarray:
+    """Speed (units/s) of one stroke on a uniform ``hz`` grid (positions interpolated in time).
+
+    Repeated timestamps are merged (the last position wins). Fewer than two distinct times give
+    an empty array.
+    """
+    t = np.asarray(t, dtype=float)
+    if len(t) < 2 or t[-1] <= t[0]:
+        return np.zeros(0)
+    keep = np.concatenate((t[1:] > t[:-1], [True]))
+    t = t[keep]
+    xy = xy[keep]
+    if len(t) < 2:
+        return np.zeros(0)
+    n = int(math.floor((t[-1] - t[0]) * hz)) + 1
+    if n < 2:
+        return np.zeros(0)
+    grid = t[0] + np.arange(n) / hz
+    x = np.interp(grid, t, xy[:, 0])
+    y = np.interp(grid, t, xy[:, 1])
+    return np.hypot(np.diff(x), np.diff(y)) * hz
+
+
+def sparc(speed: np.ndarray, fs: float = RESAMPLE_HZ, padlevel: int = SPARC_PAD,
+          fc: float = SPARC_FC_HZ, amp_th: float = SPARC_AMP_TH) -> float:
+    """Spectral arc length of a speed profile (Balasubramanian et al. 2015); NaN if too short.
+
+    Arc length of the normalised Fourier magnitude spectrum up to the adaptive cut-off (the
+    last frequency below ``fc`` whose magnitude is at least ``amp_th``), frequency normalised
+    to the cut-off. More negative means less smooth.
+    """
+    speed = np.asarray(speed, dtype=float)
+    if len(speed) < 4 or not np.any(speed > 0):
+        return float("nan")
+    nfft = int(2 ** (math.ceil(math.log2(len(speed))) + padlevel))
+    mag = np.abs(np.fft.rfft(speed, nfft))
+    mag = mag / mag.max()
+    f = np.arange(len(mag)) * fs / nfft
+    sel = f <= fc
+    f_sel = f[sel]
+    m_sel = mag[sel]
+    above = np.flatnonzero(m_sel >= amp_th)
+    lo, hi = above[0], above[-1] + 1
+    f_sel = f_sel[lo:hi]
+    m_sel = m_sel[lo:hi]
+    if len(f_sel) < 2:
+        return 0.0
+    df = np.diff(f_sel) / (f_sel[-1] - f_sel[0])
+    return float(-np.sum(np.sqrt(df * df + np.diff(m_sel) ** 2)))
+
+
+def smooth(
+    speed: np.ndarray, window_s: float = PEAK_SMOOTH_S, hz: float = RESAMPLE_HZ
+) -> np.ndarray:
+    """Centred moving average over ``window_s`` (odd number of samples, edges shrink)."""
+    w = max(1, int(round(window_s * hz)) | 1)
+    if w == 1 or len(speed) < 2:
+        return np.asarray(speed, dtype=float)
+    kernel = np.ones(w)
+    num = np.convolve(speed, kernel, mode="same")
+    den = np.convolve(np.ones(len(speed)), kernel, mode="same")
+    return num / den
+
+
+def velocity_peaks(speed: np.ndarray, hysteresis: float = PEAK_HYSTERESIS) -> int:
+    """Number of velocity peaks: rises and falls of at least ``hysteresis`` x the peak speed.
+
+    A peak is counted when the speed has risen by the threshold from the last trough and then
+    fallen by it again (or the stroke ended, since the pen stops at an up).
+    """
+    v = np.asarray(speed, dtype=float)
+    if len(v) == 0 or v.max() <= 0:
+        return 0
+    thr = hysteresis * float(v.max())
+    # Walk only the local extrema (and the ends): a handful of values, not every sample.
+    dv = np.sign(np.diff(v))
+    nz = np.flatnonzero(dv)
+    if len(nz):
+        dvn = dv[nz]
+        turn = nz[1:][dvn[1:] != dvn[:-1]]
+        ext = np.concatenate(([0], turn, [len(v) - 1]))
+    else:
+        ext = np.array([0, len(v) - 1])
+    rising = True
+    ref = 0.0  # the pen is at rest before the stroke starts
+    count = 0
+    for val in v[ext].tolist():
+        if rising:
+            if val < ref:
+                ref = val
+            elif val - ref >= thr:
+                rising = False
+                ref = val
+        else:
+            if val > ref:
+                ref = val
+            elif ref - val >= thr:
+                count += 1
+                rising = True
+                ref = val
+    if not rising:
+        count += 1
+    return count
+
+
+# --- the score ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TraceScore:
+    """Every per-trial tracing metric. Lengths in logical px (mm when calibrated), times in ms."""
+
+    accuracy: float  # 0..1, time-weighted share of pen-down time in the band
+    mean_deviation_px: float
+    rms_deviation_px: float
+    max_deviation_px: float
+    coverage: float  # 0..1 share of the model path within the band of some sample
+    exits: int
+    completion_ms: float
+    pen_lifts: int
+    in_air_ms: float
+    strokes_drawn: int
+    start_errors: int
+    direction_errors: int
+    order_errors: int
+    start_correct: bool
+    direction_correct: bool
+    order_correct: bool
+    mean_speed_px_s: float
+    peak_speed_px_s: float
+    velocity_peaks: int
+    velocity_peaks_per_stroke: float
+    sparc: float  # mean over strokes, weighted by duration (NaN when no stroke is long enough)
+    n_samples: int
+    tolerance_px: float
+    px_per_mm: float | None = None
+    # Matched model stroke of each drawn stroke (-1: none), for the scene and the report.
+    stroke_match: tuple[int, ...] = ()
+    # Coverage of each model stroke, 0..1.
+    stroke_coverage: tuple[float, ...] = ()
+
+    @property
+    def errors(self) -> int:
+        """The trial's error count: band exits plus start, direction and stroke-order errors."""
+        return self.exits + self.start_errors + self.direction_errors + self.order_errors
+
+    @property
+    def formation_errors(self) -> int:
+        """Start, direction and stroke-order errors (what the strict setting can block on)."""
+        return self.start_errors + self.direction_errors + self.order_errors
+
+    def metric_rows(self) -> list[tuple[str, float, str]]:
+        """``(name, value, unit)`` rows for ``metrics.csv`` (mm rows only when calibrated)."""
+        rows: list[tuple[str, float, str]] = [
+            ("accuracy", self.accuracy, "0..1"),
+            ("mean_deviation", self.mean_deviation_px, "px"),
+            ("rms_deviation", self.rms_deviation_px, "px"),
+            ("max_deviation", self.max_deviation_px, "px"),
+            ("coverage", 100.0 * self.coverage, "%"),
+            ("exits", float(self.exits), "count"),
+            ("completion_time", self.completion_ms, "ms"),
+            ("pen_lifts", float(self.pen_lifts), "count"),
+            ("in_air_time", self.in_air_ms, "ms"),
+            ("strokes_drawn", float(self.strokes_drawn), "count"),
+            ("start_correct", float(self.start_correct), "bool"),
+            ("direction_correct", float(self.direction_correct), "bool"),
+            ("order_correct", float(self.order_correct), "bool"),
+            ("start_errors", float(self.start_errors), "count"),
+            ("direction_errors", float(self.direction_errors), "count"),
+            ("order_errors", float(self.order_errors), "count"),
+            ("mean_speed", self.mean_speed_px_s, "px/s"),
+            ("peak_speed", self.peak_speed_px_s, "px/s"),
+            ("velocity_peaks", float(self.velocity_peaks), "count"),
+            ("velocity_peaks_per_stroke", self.velocity_peaks_per_stroke, "count"),
+            ("sparc", self.sparc, ""),
+            ("tolerance", self.tolerance_px, "px"),
+        ]
+        if self.px_per_mm:
+            k = 1.0 / self.px_per_mm
+            rows += [
+                ("mean_deviation", self.mean_deviation_px * k, "mm"),
+                ("rms_deviation", self.rms_deviation_px * k, "mm"),
+                ("max_deviation", self.max_deviation_px * k, "mm"),
+                ("mean_speed", self.mean_speed_px_s * k, "mm/s"),
+                ("peak_speed", self.peak_speed_px_s * k, "mm/s"),
+                ("tolerance", self.tolerance_px * k, "mm"),
+            ]
+        return rows
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (for JSON and the report's demo data)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _empty_score(model: Model, tol: float, px_per_mm: float | None) -> TraceScore:
+    k = len(model)
+    nan = float("nan")
+    return TraceScore(
+        accuracy=0.0, mean_deviation_px=nan, rms_deviation_px=nan, max_deviation_px=nan,
+        coverage=0.0, exits=0, completion_ms=0.0, pen_lifts=0, in_air_ms=0.0, strokes_drawn=0,
+        start_errors=0, direction_errors=0, order_errors=0, start_correct=False,
+        direction_correct=False, order_correct=False, mean_speed_px_s=0.0, peak_speed_px_s=0.0,
+        velocity_peaks=0, velocity_peaks_per_stroke=0.0, sparc=nan, n_samples=0,
+        tolerance_px=tol, px_per_mm=px_per_mm, stroke_match=(), stroke_coverage=(0.0,) * k,
+    )
+
+
+def score_trace(
+    model: Model,
+    samples: Any,
+    tolerance_px: float,
+    px_per_mm: float | None = None,
+    start_radius_px: float | None = None,
+) -> TraceScore:
+    """Score one tracing trial against its model path (see the module docstring)."""
+    tol = float(tolerance_px)
+    if not tol > 0:
+        raise ValueError(f"tolerance_px must be positive, got {tolerance_px}")
+    seg = _segments(model)
+    strokes = split_strokes(samples)
+    if not strokes:
+        return _empty_score(model, tol, px_per_mm)
+    start_r = 1.5 * tol if start_radius_px is None else float(start_radius_px)
+
+    lens = [len(s.t) for s in strokes]
+    xy = np.concatenate([s.xy for s in strokes])
+    t = np.concatenate([s.t for s in strokes])
+    sid = np.repeat(np.arange(len(strokes)), lens)
+    near = _nearest(xy, seg, tol)
+    d = near.dist
+    inside = d <= tol
+
+    # Time-weighted accuracy over the intervals between samples of the same stroke.
+    same = sid[1:] == sid[:-1]
+    dt = np.where(same, np.diff(t), 0.0)
+    dt = np.maximum(dt, 0.0)
+    in_f = inside.astype(float)
+    w_in = float(np.sum(dt * (in_f[1:] + in_f[:-1]) * 0.5))
+    total_dt = float(dt.sum())
+    accuracy = w_in / total_dt if total_dt > 0 else float(in_f.mean())
+    exits = int(np.sum(same & inside[:-1] & ~inside[1:]))
+
+    # Stroke matching: the model stroke most of a drawn stroke's in-band samples lie on.
+    n_model = len(model)
+    seg_stroke = seg.stroke[near.seg]
+    counts = np.zeros((len(strokes), n_model), dtype=np.int64)
+    np.add.at(counts, (sid[inside], seg_stroke[inside]), 1)
+    match = np.where(counts.max(axis=1) > 0, counts.argmax(axis=1), -1)
+
+    order_errors = 0
+    cur = -1
+    for m in match.tolist():
+        if m < 0:
+            continue
+        if m in (cur, cur + 1):
+            cur = m
+        else:
+            order_errors += 1
+            cur = max(cur, m)
+
+    start_errors = 0
+    direction_errors = 0
+    starts = [s.xy[0] for s in strokes]
+    for k in range(n_model):
+        drawn = np.flatnonzero(match == k)
+        if len(drawn) == 0:
+            continue
+        first = drawn[0]
+        st = np.asarray(model[k], dtype=float)[0]
+        if math.dist(tuple(starts[first]), tuple(st)) > start_r:
+            start_errors += 1
+        # Direction: share of forward progress along stroke k (jumps at seams ignored).
+        fwd = back = 0.0
+        for j in drawn.tolist():
+            sel = (sid == j) & inside & (seg_stroke == k)
+            s_k = near.s[sel]
+            if len(s_k) < 2:
+                continue
+            ds = np.diff(s_k)
+            ds = ds[np.abs(ds) <= 2.0 * tol]
+            fwd += float(ds[ds > 0].sum())
+            back += float(-ds[ds < 0].sum())
+        if fwd + back > 0 and fwd / (fwd + back) < DIRECTION_FORWARD_SHARE:
+            direction_errors += 1
+
+    # Times.
+    t_first = float(strokes[0].t[0])
+    t_last = float(strokes[-1].t[-1])
+    in_air = sum(float(b.t[0] - a.t[-1]) for a, b in zip(strokes[:-1], strokes[1:], strict=True))
+
+    # Speed and smoothness per stroke.
+    path_len = 0.0
+    down_time = 0.0
+    peaks_total = 0
+    peak_speed = 0.0
+    sparc_vals: list[tuple[float, float]] = []
+    n_moving = 0
+    for s in strokes:
+        if len(s.t) >= 2:
+            path_len += float(np.hypot(*np.diff(s.xy, axis=0).T).sum())
+            down_time += float(s.t[-1] - s.t[0])
+        v = resample_speed(s.t, s.xy)
+        if len(v) == 0:
+            continue
+        n_moving += 1
+        vs = smooth(v)
+        peak_speed = max(peak_speed, float(vs.max()))
+        peaks_total += velocity_peaks(vs)
+        sp = sparc(v)
+        if sp == sp:
+            sparc_vals.append((sp, float(s.t[-1] - s.t[0])))
+    if sparc_vals:
+        w = np.array([b for _, b in sparc_vals])
+        vals = np.array([a for a, _ in sparc_vals])
+        sparc_mean = float(np.average(vals, weights=w)) if w.sum() > 0 else float(vals.mean())
+    else:
+        sparc_mean = float("nan")
+
+    n_cov = near.covered
+    per_stroke_cov = tuple(
+        float(n_cov[near.bin_stroke == k].mean()) if np.any(near.bin_stroke == k) else 0.0
+        for k in range(n_model)
+    )
+    return TraceScore(
+        accuracy=float(min(1.0, max(0.0, accuracy))),
+        mean_deviation_px=float(d.mean()),
+        rms_deviation_px=float(np.sqrt(np.mean(d * d))),
+        max_deviation_px=float(d.max()),
+        coverage=float(n_cov.mean()),
+        exits=exits,
+        completion_ms=(t_last - t_first) * 1e3,
+        pen_lifts=len(strokes) - 1,
+        in_air_ms=in_air * 1e3,
+        strokes_drawn=len(strokes),
+        start_errors=start_errors,
+        direction_errors=direction_errors,
+        order_errors=order_errors,
+        start_correct=start_errors == 0,
+        direction_correct=direction_errors == 0,
+        order_correct=order_errors == 0,
+        mean_speed_px_s=path_len / down_time if down_time > 0 else 0.0,
+        peak_speed_px_s=peak_speed,
+        velocity_peaks=peaks_total,
+        velocity_peaks_per_stroke=peaks_total / n_moving if n_moving else 0.0,
+        sparc=sparc_mean,
+        n_samples=int(len(t)),
+        tolerance_px=tol,
+        px_per_mm=px_per_mm,
+        stroke_match=tuple(int(m) for m in match),
+        stroke_coverage=per_stroke_cov,
+    )
+
+
+# --- copy mode ---------------------------------------------------------------------------------
+
+
+def _orientations(strokes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Line orientation (degrees in [0, 180), y up) and length of every drawn segment."""
+    ang, ln = [], []
+    for xy in strokes:
+        if len(xy) < 2:
+            continue
+        d = np.diff(xy, axis=0)
+        ang.append(np.degrees(np.arctan2(-d[:, 1], d[:, 0])) % 180.0)
+        ln.append(np.hypot(d[:, 0], d[:, 1]))
+    if not ang:
+        return np.zeros(0), np.zeros(0)
+    return np.concatenate(ang), np.concatenate(ln)
+
+
+def _share_within(strokes: Sequence[np.ndarray], lo: float, hi: float) -> float:
+    """Share of drawn length whose orientation lies in [lo, hi] degrees (wrapping at 180)."""
+    ang, ln = _orientations(strokes)
+    if ln.sum() <= 0:
+        return 0.0
+    lo_m, hi_m = lo % 180.0, hi % 180.0
+    ok = (ang >= lo_m) & (ang <= hi_m) if lo_m <= hi_m else (ang >= lo_m) | (ang <= hi_m)
+    return float(ln[ok].sum() / ln.sum())
+
+
+def _chord(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return xy[0], xy[-1]
+
+
+def _cross_params(p: tuple[np.ndarray, np.ndarray], q: tuple[np.ndarray, np.ndarray]) -> tuple[
+    float, float] | None:
+    """Parameters (0..1 along each chord) where two chords cross, or None if they do not."""
+    (p0, p1), (q0, q1) = p, q
+    r = p1 - p0
+    s = q1 - q0
+    den = r[0] * s[1] - r[1] * s[0]
+    if abs(den) < 1e-12:
+        return None
+    qp = q0 - p0
+    tp = (qp[0] * s[1] - qp[1] * s[0]) / den
+    tq = (qp[0] * r[1] - qp[1] * r[0]) / den
+    if 0.0 <= tp <= 1.0 and 0.0 <= tq <= 1.0:
+        return float(tp), float(tq)
+    return None
+
+
+def _chord_angle(xy: np.ndarray) -> float:
+    d = xy[-1] - xy[0]
+    return math.degrees(math.atan2(-d[1], d[0])) % 180.0
+
+
+def _hull(points: np.ndarray) -> np.ndarray:
+    """Convex hull (monotone chain), counter-clockwise in array coordinates."""
+    pts = np.unique(np.round(points, 3), axis=0)
+    if len(pts) < 3:
+        return pts
+    order = np.lexsort((pts[:, 1], pts[:, 0]))
+    pts = pts[order].tolist()
+
+    def cross(o: list[float], a: list[float], b: list[float]) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[list[float]] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    upper: list[list[float]] = []
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return np.array(lower[:-1] + upper[:-1])
+
+
+def _corners(hull: np.ndarray, eps: float) -> np.ndarray:
+    """Drop hull vertices closer than ``eps`` to the line through their neighbours."""
+    pts = [p for p in hull.tolist()]
+    while len(pts) > 3:
+        best_i, best_d = -1, math.inf
+        for i in range(len(pts)):
+            a, b, c = pts[i - 1], pts[i], pts[(i + 1) % len(pts)]
+            ab = math.dist(a, c)
+            dist = (abs((c[0] - a[0]) * (a[1] - b[1]) - (a[0] - b[0]) * (c[1] - a[1])) / ab
+                    if ab > 0 else 0.0)
+            if dist < best_d:
+                best_i, best_d = i, dist
+        if best_d >= eps:
+            break
+        pts.pop(best_i)
+    return np.array(pts)
+
+
+def _outline_closed(strokes: Sequence[np.ndarray], hull: np.ndarray, tol: float) -> float:
+    """Share of the hull perimeter lying within ``tol`` of the drawing (1.0: fully closed)."""
+    closed = [np.vstack((hull, hull[:1]))]
+    drawn = np.concatenate([s for s in strokes if len(s)])
+    per = _segments(closed)
+    return float(_nearest(drawn, per, tol).covered.mean())
+
+
+def copy_rule_check(rule: str, strokes: Sequence[np.ndarray]) -> tuple[bool, str]:
+    """Check a freehand drawing against a Beery-VMI-like rule; returns (passed, reason).
+
+    ``strokes`` are drawn point arrays in screen coordinates (y down). Rules (angles of lines
+    measured from the horizontal, counter-clockwise, as on the test's protractor):
+
+    * ``vertical`` / ``horizontal``: more than half the drawn length within 30 degrees;
+    * ``diag_right`` (/) / ``diag_left`` (\\): more than half within 20-70 / 110-160 degrees;
+    * ``circle``: a closed curve, height:width no more than 2:1 either way;
+    * ``cross``: two lines that cross, each more than half within 20 degrees of vertical /
+      horizontal, no arm shorter than 15 % of its line;
+    * ``x``: two lines that cross, one at 20-70 and the other at 110-160 degrees, the longer
+      no more than twice the shorter;
+    * ``square`` / ``diamond`` / ``triangle``: a closed outline whose convex hull has 4 / 4 / 3
+      clear corners; square sides near horizontal/vertical, diamond corners at top, bottom,
+      left and right, triangle with one corner higher than the others.
+    """
+    strokes = [np.asarray(s, dtype=float) for s in strokes if len(s) >= 2]
+    if not strokes:
+        return False, "nothing drawn"
+    allp = np.concatenate(strokes)
+    w, h = np.ptp(allp, axis=0)
+    size = max(w, h, 1e-9)
+    if rule == "vertical":
+        ok = _share_within(strokes, 60, 120) > 0.5
+        return ok, "line within 30 degrees of vertical" if ok else "line not vertical enough"
+    if rule == "horizontal":
+        ok = _share_within(strokes, 150, 30) > 0.5
+        return ok, "line within 30 degrees of horizontal" if ok else "line not horizontal enough"
+    if rule == "diag_right":
+        ok = _share_within(strokes, 20, 70) > 0.5
+        return ok, "diagonal at 20-70 degrees" if ok else "diagonal not at 20-70 degrees"
+    if rule == "diag_left":
+        ok = _share_within(strokes, 110, 160) > 0.5
+        return ok, "diagonal at 110-160 degrees" if ok else "diagonal not at 110-160 degrees"
+    if rule == "circle":
+        gap = float(np.hypot(*(allp[-1] - allp[0])))
+        if gap > 0.25 * size:
+            return False, "circle not closed"
+        ratio = max(w, h) / max(min(w, h), 1e-9)
+        if ratio > 2.0:
+            return False, f"circle too stretched ({ratio:.1f}:1)"
+        return True, f"closed circle, {ratio:.1f}:1"
+    if rule in ("cross", "x"):
+        if len(strokes) < 2:
+            return False, "needs two lines"
+        two = sorted(strokes, key=lambda s: -float(np.hypot(*np.ptp(s, axis=0))))[:2]
+        cp = _cross_params(_chord(two[0]), _chord(two[1]))
+        if cp is None:
+            return False, "lines do not cross"
+        if rule == "cross":
+            shares = [(_share_within([s], 70, 110), _share_within([s], 160, 20)) for s in two]
+            ok = (shares[0][0] > 0.5 and shares[1][1] > 0.5) or (
+                shares[0][1] > 0.5 and shares[1][0] > 0.5)
+            if not ok:
+                return False, "lines not within 20 degrees of vertical and horizontal"
+            if min(cp[0], 1 - cp[0], cp[1], 1 - cp[1]) < 0.15:
+                return False, "an arm of the cross is too short"
+            return True, "two crossing lines, vertical and horizontal"
+        angles = sorted(_chord_angle(s) for s in two)
+        if not (20 <= angles[0] <= 70 and 110 <= angles[1] <= 160):
+            return False, "lines not at 20-70 and 110-160 degrees"
+        lens = sorted(float(np.hypot(*(s[-1] - s[0]))) for s in two)
+        if lens[1] > 2 * lens[0]:
+            return False, "one line more than twice the other"
+        return True, "two crossing diagonals"
+    if rule in ("square", "diamond", "triangle"):
+        hull = _hull(allp)
+        if len(hull) < 3:
+            return False, "no outline"
+        closure = _outline_closed(strokes, hull, 0.08 * size)
+        if closure < 0.85:
+            return False, "outline not closed"
+        corners = _corners(hull, 0.08 * size)
+        want = 3 if rule == "triangle" else 4
+        if len(corners) != want:
+            return False, f"{len(corners)} corners instead of {want}"
+        cyc = np.vstack((corners, corners[:1]))
+        sides = np.diff(cyc, axis=0)
+        ang = np.degrees(np.arctan2(-sides[:, 1], sides[:, 0])) % 180.0
+        if rule == "square":
+            off = np.minimum(np.minimum(ang, 180 - ang), np.abs(ang - 90))
+            if off.max() > 25:
+                return False, "sides not straight up and across"
+            return True, "four clear sides"
+        if rule == "diamond":
+            off = np.minimum(np.abs(ang - 45), np.abs(ang - 135))
+            if off.max() > 30:
+                return False, "corners not at top, bottom and sides"
+            return True, "four clear sides, corners at top, bottom and sides"
+        ys = np.sort(corners[:, 1])
+        if ys[1] - ys[0] < 0.2 * size:
+            return False, "no corner higher than the others"
+        return True, "three clear sides, one corner on top"
+    raise ValueError(f"unknown copy rule {rule!r}")
+
+
+@dataclass(frozen=True)
+class CopyScore:
+    """A freehand copy: the shape score after fitting the drawing onto the model, and the rule."""
+
+    trace: TraceScore  # scored after aligning the drawing's box with the model's box
+    rule: str
+    rule_passed: bool | None  # None when the glyph has no rule
+    reason: str
+
+    @property
+    def accuracy(self) -> float:
+        """Share of drawing time on the (aligned) model's band."""
+        return self.trace.accuracy
+
+    def metric_rows(self) -> list[tuple[str, float, str]]:
+        """The trace rows plus ``copy_rule_passed`` (bool) when there is a rule."""
+        rows = self.trace.metric_rows()
+        if self.rule_passed is not None:
+            rows.append(("copy_rule_passed", float(self.rule_passed), "bool"))
+        return rows
+
+
+def fit_to_model(model: Model, xy: np.ndarray) -> np.ndarray:
+    """Move and scale drawn points so their bounding box's centre and size match the model's.
+
+    One uniform scale (the larger side), so a circle drawn as an oval stays an oval.
+    """
+    m = np.concatenate([np.asarray(s, dtype=float) for s in model])
+    xy = np.asarray(xy, dtype=float)
+    if len(xy) == 0:
+        return xy
+    m_lo, m_hi = m.min(axis=0), m.max(axis=0)
+    d_lo, d_hi = xy.min(axis=0), xy.max(axis=0)
+    d_size = float(max(d_hi - d_lo))
+    scale = float(max(m_hi - m_lo)) / d_size if d_size > 0 else 1.0
+    return (xy - (d_lo + d_hi) / 2) * scale + (m_lo + m_hi) / 2
+
+
+def score_copy(
+    model: Model,
+    samples: Any,
+    tolerance_px: float,
+    rule: str = "",
+    px_per_mm: float | None = None,
+) -> CopyScore:
+    """Score a freehand copy: shape fit to the model (after :func:`fit_to_model`) and the rule."""
+    t, x, y, ph = as_arrays(samples)
+    strokes = split_strokes((t, x, y, ph))
+    if strokes:
+        # Fit from the pen-down points only, then move every sample with the same transform.
+        drawn_all = np.concatenate([s.xy for s in strokes])
+        m = np.concatenate([np.asarray(s, dtype=float) for s in model])
+        d_lo, d_hi = drawn_all.min(axis=0), drawn_all.max(axis=0)
+        m_lo, m_hi = m.min(axis=0), m.max(axis=0)
+        d_size = float(max(d_hi - d_lo))
+        scale = float(max(m_hi - m_lo)) / d_size if d_size > 0 else 1.0
+        xy = (np.column_stack((x, y)) - (d_lo + d_hi) / 2) * scale + (m_lo + m_hi) / 2
+        x, y = xy[:, 0], xy[:, 1]
+    trace = score_trace(model, (t, x, y, ph), tolerance_px, px_per_mm)
+    if rule:
+        passed, reason = copy_rule_check(rule, [s.xy for s in strokes])
+        return CopyScore(trace, rule, passed, reason)
+    return CopyScore(trace, "", None, "")

@@ -1,0 +1,458 @@
+"""Load a data folder into typed pandas DataFrames, skipping (and counting) torn or bad rows.
+
+Used by the report and analysis code only (it imports pandas: never on the play path).
+
+Speed is the point (a clinic is ~6,000 session folders and ~2.5 M metric rows, to be reported
+in seconds): each file is read once as bytes, its lines are checked in bulk (one ``zlib.crc32``
+per line in a list comprehension; a file whose lines all pass is kept as one slice, without
+splitting it back together), the valid bytes of every file of a table are concatenated, and
+the lot is parsed by ONE ``pd.read_csv`` call (C engine, explicit dtypes, categories for the
+repeated strings).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from telemetry import schema
+from telemetry.children import ChildrenRegistry
+from telemetry.errors import SchemaVersionError, UsageError
+from telemetry.recorder import SESSION_FILE
+
+SESSION_COLUMNS = (
+    "session_id",
+    "child_id",
+    "folder",
+    "started_at",
+    "ended_at",
+    "mode",
+    "app_version",
+    "schema_version",
+    "screen_width_px",
+    "screen_height_px",
+    "screen_width_mm",
+    "screen_height_mm",
+    "handedness",
+)
+
+
+@dataclass
+class LoadQuality:
+    """What the loader had to leave out, so a report can say how complete its data is.
+
+    ``skipped_rows``: per table, rows dropped for a missing newline or a failed crc32.
+    ``torn_files``: files whose last row was cut short (a crash mid-write).
+    ``sessions_without_end``: sessions with no ``ended_at`` (the app crashed or was killed).
+    ``unreadable_sessions``: session folders whose ``session.json`` is missing or unreadable
+    (their rows still load: each row names its session and child).
+    """
+
+    skipped_rows: dict[str, int] = field(default_factory=dict)
+    torn_files: list[str] = field(default_factory=list)
+    sessions_without_end: int = 0
+    unreadable_sessions: list[str] = field(default_factory=list)
+
+    @property
+    def total_skipped(self) -> int:
+        """All skipped rows of all tables."""
+        return sum(self.skipped_rows.values())
+
+
+@dataclass
+class Dataset:
+    """A loaded data folder: one DataFrame per table plus the load's quality figures.
+
+    ``samples`` and ``targets`` are None unless asked for in ``tables`` (they are big: the
+    report reads them for a few trials with :func:`load_session_table`).
+    """
+
+    sessions: pd.DataFrame
+    trials: pd.DataFrame
+    metrics: pd.DataFrame
+    children: pd.DataFrame
+    quality: LoadQuality
+    samples: pd.DataFrame | None = None
+    targets: pd.DataFrame | None = None
+
+
+# ---------------------------------------------------------------------------- row checking
+
+_CRC = zlib.crc32
+
+
+def check_lines(body: bytes) -> tuple[bytes, int, bool]:
+    """Keep the valid rows of ``body`` (a file without its header line).
+
+    Returns (the valid rows as bytes, each ending in a newline; the number of rows dropped;
+    whether the last row was torn, i.e. had no newline). A row is valid when it ends in a
+    newline and the 8 hex digits after its last comma are the crc32 of what precedes that
+    comma.
+    """
+    if not body:
+        return b"", 0, False
+    lines = body.split(b"\n")
+    tail = lines.pop()  # b"" when the file ends in a newline, else a torn row
+    crc = _CRC
+    # Hot loop: comparing hex text avoids an int() per row; the comma check guards against a
+    # row whose crc field lost characters (the body slice would then include a digit).
+    ok = [ln for ln in lines if ln[-9:-8] == b"," and b"%08x" % crc(ln[:-9]) == ln[-8:]]
+    skipped = len(lines) - len(ok) + (1 if tail else 0)
+    if len(ok) == len(lines):
+        valid = body[: len(body) - len(tail)] if tail else body
+    else:
+        valid = b"\n".join(ok) + b"\n" if ok else b""
+    return valid, skipped, bool(tail)
+
+
+def _strip_header(data: bytes, table: schema.Table) -> bytes:
+    """The file without its header line (any version's header: it starts 'schema_version,')."""
+    header = table.header_line()
+    if data.startswith(header):
+        return data[len(header) :]
+    if data.startswith(schema.VERSION_COLUMN.encode() + b","):
+        nl = data.find(b"\n")
+        return b"" if nl < 0 else data[nl + 1 :]
+    return data
+
+
+def _readable_text() -> str:
+    return ", ".join(str(v) for v in sorted(schema.READABLE_VERSIONS))
+
+
+def _version_error(path: Path | str, version: object) -> SchemaVersionError:
+    return SchemaVersionError(
+        f"{path}: written with schema version {version}; this finemotor reads version(s) "
+        f"{_readable_text()}: update finemotor to read it"
+    )
+
+
+def _check_versions(valid: bytes, path: Path) -> None:
+    """Raise :class:`SchemaVersionError` if a valid row has a version this code cannot read."""
+    if not valid:
+        return
+    prefix = b"%d," % schema.SCHEMA_VERSION
+    rows = valid.count(b"\n")
+    # Fast path: every row starts with the current version (newlines never occur inside a
+    # field: the recorder refuses them).
+    if valid.startswith(prefix) and valid.count(b"\n" + prefix) == rows - 1:
+        return
+    for line in valid.split(b"\n")[:-1]:
+        version = line.split(b",", 1)[0].decode("ascii", "replace")
+        try:
+            readable = int(version) in schema.READABLE_VERSIONS
+        except ValueError:
+            readable = False
+        if not readable:
+            raise _version_error(path, version)
+
+
+@dataclass
+class _TableBytes:
+    """The valid rows of one table gathered over many files."""
+
+    chunks: list[bytes] = field(default_factory=list)
+    skipped: int = 0
+    torn: list[str] = field(default_factory=list)
+
+
+def _gather(paths: Iterable[Path], table: schema.Table) -> _TableBytes:
+    out = _TableBytes()
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            continue
+        valid, skipped, torn = check_lines(_strip_header(data, table))
+        _check_versions(valid, path)
+        if valid:
+            out.chunks.append(valid)
+        out.skipped += skipped
+        if torn:
+            out.torn.append(str(path))
+    return out
+
+
+# ---------------------------------------------------------------------------- parsing
+
+
+def _read_dtypes(table: schema.Table) -> dict[str, Any]:
+    dtypes: dict[str, Any] = {schema.VERSION_COLUMN: "int16"}
+    for col in table.columns:
+        if col.dtype == "str":
+            dtypes[col.name] = "category"
+        elif col.dtype == "int":
+            dtypes[col.name] = "int64"
+        elif col.dtype == "float":
+            dtypes[col.name] = "float64"
+        elif col.dtype == "bool":
+            dtypes[col.name] = "int8"
+        else:  # datetime: parsed after reading
+            dtypes[col.name] = "str"
+    return dtypes
+
+
+def _empty_frame(table: schema.Table) -> pd.DataFrame:
+    data: dict[str, pd.Series] = {}
+    for col in table.columns:
+        dtype = {
+            "str": "category",
+            "int": "int64",
+            "float": "float64",
+            "bool": "bool",
+            "datetime": "",
+        }[col.dtype]
+        if col.dtype == "datetime":  # same resolution as parsed text gives
+            data[col.name] = pd.Series([], dtype="datetime64[us, UTC]")
+        else:
+            data[col.name] = pd.Series([], dtype=dtype)
+    return pd.DataFrame(data)
+
+
+def parse_rows(valid: bytes | Sequence[bytes], table: schema.Table) -> pd.DataFrame:
+    """Parse checked rows (no header, each ending in a newline) into a typed DataFrame.
+
+    Columns are the table's columns (``schema_version`` and ``crc32`` dropped): int64, float64,
+    bool, datetime64 UTC, and categories for text.
+    """
+    data = valid if isinstance(valid, bytes) else b"".join(valid)
+    if not data:
+        return _empty_frame(table)
+    names = list(table.header)
+    floats = [c.name for c in table.columns if c.dtype == "float"]
+    frame = pd.read_csv(
+        io.BytesIO(data),
+        header=None,
+        names=names,
+        usecols=list(table.column_names),
+        dtype=_read_dtypes(table),
+        keep_default_na=False,  # an empty item or mode stays '', not NaN
+        na_values={name: [""] for name in floats},
+        engine="c",
+    )
+    for col in table.columns:
+        if col.dtype == "bool":
+            frame[col.name] = frame[col.name].astype(bool)
+        elif col.dtype == "datetime":
+            frame[col.name] = pd.to_datetime(frame[col.name], utc=True, format="ISO8601")
+    return frame[list(table.column_names)]
+
+
+# ---------------------------------------------------------------------------- sessions
+
+
+def _as_date(value: date | datetime | str | None, what: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).date() if value.tzinfo else value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise UsageError(f"invalid {what} date: {value!r} (use YYYY-MM-DD)") from None
+
+
+def _session_folders(
+    data: Path, child_ids: Iterable[str] | None, since: date | None, until: date | None
+) -> list[Path]:
+    root = data / "sessions"
+    wanted = None if child_ids is None else set(child_ids)
+    folders: list[Path] = []
+    try:
+        child_entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except FileNotFoundError:
+        return []
+    for child in child_entries:
+        if not child.is_dir() or (wanted is not None and child.name not in wanted):
+            continue
+        for entry in sorted(os.scandir(child.path), key=lambda e: e.name):
+            if not entry.is_dir() or entry.name.startswith("."):
+                continue
+            # The folder name starts with the session's UTC start date: filter without
+            # opening anything.
+            day = entry.name[:10]
+            if (since is not None and day < since.isoformat()) or (
+                until is not None and day > until.isoformat()
+            ):
+                continue
+            folders.append(Path(entry.path))
+    return folders
+
+
+def _read_session(folder: Path) -> dict[str, Any] | None:
+    path = folder / SESSION_FILE
+    try:
+        with open(path, "rb") as fh:
+            meta = json.loads(fh.read())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict):
+        return None
+    version = meta.get("schema_version")
+    if version not in schema.READABLE_VERSIONS:
+        raise _version_error(path, version)
+    screen = meta.get("screen") or {}
+    return {
+        "session_id": meta.get("session_id"),
+        "child_id": meta.get("child_id"),
+        "folder": str(folder),
+        "started_at": meta.get("started_at"),
+        "ended_at": meta.get("ended_at"),
+        "mode": meta.get("mode"),
+        "app_version": meta.get("app_version"),
+        "schema_version": version,
+        "screen_width_px": screen.get("width_px"),
+        "screen_height_px": screen.get("height_px"),
+        "screen_width_mm": screen.get("width_mm"),
+        "screen_height_mm": screen.get("height_mm"),
+        "handedness": meta.get("handedness"),
+    }
+
+
+def _sessions_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(SESSION_COLUMNS))
+    for col in ("started_at", "ended_at"):
+        frame[col] = pd.to_datetime(frame[col], utc=True, format="ISO8601")
+    frame["schema_version"] = frame["schema_version"].astype("int64")
+    for col in ("screen_width_px", "screen_height_px"):
+        frame[col] = frame[col].astype("Int64")
+    for col in ("screen_width_mm", "screen_height_mm"):
+        frame[col] = frame[col].astype("float64")
+    for col in ("session_id", "child_id", "folder", "mode", "app_version", "handedness"):
+        frame[col] = frame[col].astype("str")
+    return frame
+
+
+def _children_frame(data: Path, child_ids: Iterable[str] | None) -> pd.DataFrame:
+    children = ChildrenRegistry(data).list()
+    if child_ids is not None:
+        wanted = set(child_ids)
+        children = [c for c in children if c.child_id in wanted]
+    frame = pd.DataFrame(
+        [(c.child_id, c.nickname, c.avatar, c.created_at) for c in children],
+        columns=list(schema.CHILDREN.column_names),
+    )
+    for col in ("child_id", "nickname", "avatar"):
+        frame[col] = frame[col].astype("str")
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
+    return frame
+
+
+# ---------------------------------------------------------------------------- public API
+
+
+def load_dataset(
+    data_dir: str | os.PathLike[str],
+    child_ids: Iterable[str] | None = None,
+    since: date | datetime | str | None = None,
+    until: date | datetime | str | None = None,
+    tables: Sequence[str] = ("trials", "metrics"),
+) -> Dataset:
+    """Load the sessions of a data folder (optionally some children, a date range) typed.
+
+    ``since``/``until`` keep sessions whose UTC start date is within them (both inclusive).
+    ``tables`` picks which session tables to read (``samples`` and ``targets`` are large).
+    Raises :class:`UsageError` for a missing folder or one without any session, and
+    :class:`SchemaVersionError` for data this version cannot read.
+    """
+    data = Path(data_dir)
+    if not data.is_dir():
+        raise UsageError(f"data folder not found: {data}")
+    unknown = [t for t in tables if t not in {t.name for t in schema.SESSION_TABLES}]
+    if unknown:
+        raise UsageError(
+            f"unknown table: {', '.join(unknown)} "
+            f"(one of {', '.join(t.name for t in schema.SESSION_TABLES)})"
+        )
+    if child_ids is not None:
+        child_ids = [child_ids] if isinstance(child_ids, str) else list(child_ids)
+    since_d, until_d = _as_date(since, "since"), _as_date(until, "until")
+    if not (data / "sessions").is_dir() or not any(
+        e.is_dir() for e in os.scandir(data / "sessions")
+    ):
+        raise UsageError(
+            f"no sessions in data folder {data}: play a session first, or copy session "
+            f"folders into {data / 'sessions'}"
+        )
+    quality = LoadQuality()
+    rows: list[dict[str, Any]] = []
+    folders: list[Path] = []
+    for folder in _session_folders(data, child_ids, since_d, until_d):
+        meta = _read_session(folder)
+        if meta is None:
+            quality.unreadable_sessions.append(str(folder))
+        else:
+            rows.append(meta)
+        folders.append(folder)
+    sessions = _sessions_frame(rows)
+    # Folder dates are UTC start dates, so the folder filter is already exact; a renamed
+    # folder is still checked against its recorded start.
+    if since_d is not None:
+        sessions = sessions[sessions["started_at"].dt.date >= since_d]
+    if until_d is not None:
+        sessions = sessions[sessions["started_at"].dt.date <= until_d]
+    sessions = sessions.sort_values(["child_id", "started_at"], kind="stable")
+    sessions = sessions.reset_index(drop=True)
+    quality.sessions_without_end = int(sessions["ended_at"].isna().sum())
+
+    kept = set(sessions["folder"]) | set(quality.unreadable_sessions)
+    folders = [f for f in folders if str(f) in kept]
+    order = {path: i for i, path in enumerate(sessions["folder"])}
+    folders.sort(key=lambda f: order.get(str(f), len(order)))
+
+    frames: dict[str, pd.DataFrame | None] = {}
+    for table in schema.SESSION_TABLES:
+        if table.name not in tables:
+            frames[table.name] = None
+            continue
+        gathered = _gather((f / table.filename for f in folders), table)
+        quality.skipped_rows[table.name] = gathered.skipped
+        quality.torn_files.extend(gathered.torn)
+        frames[table.name] = parse_rows(gathered.chunks, table)
+        gathered.chunks.clear()
+    return Dataset(
+        sessions=sessions,
+        trials=frames["trials"] if frames["trials"] is not None else _empty_frame(schema.TRIALS),
+        metrics=(
+            frames["metrics"] if frames["metrics"] is not None else _empty_frame(schema.METRICS)
+        ),
+        children=_children_frame(data, child_ids),
+        quality=quality,
+        samples=frames["samples"],
+        targets=frames["targets"],
+    )
+
+
+def load_session_table(
+    folder: str | os.PathLike[str], table_name: str, trials: Iterable[int] | None = None
+) -> tuple[pd.DataFrame, int]:
+    """Load one table of one session folder (e.g. the samples of a few trials).
+
+    Returns the typed DataFrame (only ``trials`` if given) and the number of rows skipped.
+    """
+    table = schema.TABLES.get(table_name)
+    if table is None or not table.checked:
+        raise UsageError(
+            f"unknown table: {table_name} "
+            f"(one of {', '.join(t.name for t in schema.SESSION_TABLES)})"
+        )
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise UsageError(f"session folder not found: {folder}")
+    gathered = _gather([folder / table.filename], table)
+    frame = parse_rows(gathered.chunks, table)
+    if trials is not None:
+        frame = frame[frame["trial"].isin(list(trials))].reset_index(drop=True)
+    return frame, gathered.skipped

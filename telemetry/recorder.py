@@ -1,0 +1,532 @@
+"""The durable session recorder: one folder per session, one row per ``os.write``, fsync off-thread.
+
+The game calls :meth:`SessionRecorder.begin_trial`, feeds pointer samples with
+:meth:`SessionRecorder.add_sample` (an append to a list, nothing more, so the frame loop never
+waits), describes the geometry with :meth:`SessionRecorder.add_targets` and ends with
+:meth:`SessionRecorder.finish_trial`. A writer thread formats the rows with
+:func:`telemetry.schema.encode_row`, writes them with ``os.write`` and fsyncs them:
+
+* a finished trial: its samples, targets and metric rows are written and fsynced first, then its
+  ``trials.csv`` row is written and fsynced. So a trial row on disk means the trial is complete
+  and durable, whatever happens next (crash, SIGKILL, power cut);
+* raw samples of the trial in progress: written and fsynced every ``sample_flush_s`` seconds
+  (0.5 s by default, the design asks for at least every second).
+
+Pure Python (no pygame, no pandas): this module is on the play path.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import math
+import os
+import queue
+import re
+import threading
+import time
+import uuid
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from telemetry import schema
+from telemetry.errors import UsageError
+from telemetry.storage import (
+    acquire_lock,
+    atomic_write_json,
+    ensure_private_dir,
+    fsync_dir,
+    open_private_append,
+    write_all,
+)
+
+SESSION_FILE = "session.json"
+HANDEDNESS = ("right", "left")
+# Safe as a folder name and free of anything name-like by construction of the registry's ids.
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_START_TIMEOUT_S = 30.0
+
+
+def utc_now() -> datetime:
+    """The current wall-clock time, timezone-aware UTC."""
+    return datetime.now(timezone.utc)
+
+
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 text in UTC with microseconds and a ``Z``, e.g. ``2025-03-01T09:30:00.000000Z``."""
+    if moment.tzinfo is None:
+        raise ValueError("a naive datetime has no time zone; pass an aware one (UTC)")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _check_text(what: str, value: object, *, allow_empty: bool = True) -> str:
+    """Reject text that would break the one-row-per-line format (newlines)."""
+    text = str(value)
+    if "\n" in text or "\r" in text:
+        raise ValueError(f"{what} must not contain a line break: {text!r}")
+    if not allow_empty and not text:
+        raise ValueError(f"{what} must not be empty")
+    return text
+
+
+@dataclass
+class _OpenTrial:
+    """The caller-side state of the trial in progress."""
+
+    number: int
+    activity: str
+    level: int
+    item: str
+    mode: str
+    started_at: str
+    start_ns: int
+    samples: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+@dataclass
+class _WriterTrial:
+    """The writer-side view of the trial in progress: its sample list and how much is written."""
+
+    number: int
+    samples: list[tuple[Any, ...]]
+    written: int = 0
+
+
+_OPEN_RECORDERS: weakref.WeakSet[SessionRecorder] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_recorders() -> None:
+    # A game that exits without close() still gets its queued rows on disk.
+    for recorder in list(_OPEN_RECORDERS):
+        with contextlib.suppress(Exception):
+            recorder.close()
+
+
+class SessionRecorder:
+    """Records one play session of one child into its own folder (see module docstring).
+
+    Create it with :meth:`start`. Methods are meant for one caller thread (the game loop);
+    the writer thread is internal. Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        session_id: str,
+        child_id: str,
+        meta: dict[str, Any],
+        clock_ns: Callable[[], int],
+        wall_clock: Callable[[], datetime],
+        sample_flush_s: float,
+    ) -> None:
+        """Internal: use :meth:`SessionRecorder.start`."""
+        self.folder = folder
+        self.session_id = session_id
+        self.child_id = child_id
+        self.origin_ns = clock_ns()
+        self._meta = meta
+        self._clock_ns = clock_ns
+        self._wall_clock = wall_clock
+        self._sample_flush_s = sample_flush_s
+        self._queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self._trial: _OpenTrial | None = None
+        self._samples: list[tuple[Any, ...]] | None = None  # the open trial's list, hot path
+        self._trial_count = 0
+        self._closed = False
+        self._lock = acquire_lock(folder)
+        self._error: BaseException | None = None
+        self.durable_trials = 0  # highest trial number whose rows are fsynced (writer-set)
+        self._fds: dict[str, int] = {}
+        self._dirty: set[str] = set()
+        self._thread = threading.Thread(
+            target=self._run, name=f"finemotor-recorder-{session_id[:8]}", daemon=True
+        )
+
+    # ------------------------------------------------------------------ creation
+
+    @classmethod
+    def start(
+        cls,
+        data_dir: str | os.PathLike[str],
+        child_id: str,
+        *,
+        mode: str = "home",
+        screen_px: tuple[int, int] = (1280, 800),
+        screen_mm: tuple[float, float] | None = None,
+        app_version: str = "0.1.0",
+        handedness: str = "right",
+        clock_ns: Callable[[], int] = time.perf_counter_ns,
+        wall_clock: Callable[[], datetime] = utc_now,
+        sample_flush_s: float = 0.5,
+    ) -> SessionRecorder:
+        """Create ``<data>/sessions/<child_id>/<YYYY-MM-DD>_<session_id>/`` and start recording.
+
+        Writes ``session.json`` (atomically) and the header line of every table before it
+        returns. ``clock_ns`` is the monotonic clock the samples' ``t_ns`` come from;
+        ``wall_clock`` gives aware UTC datetimes (both injectable for tests).
+        """
+        child_id = str(child_id)
+        if not _ID_RE.fullmatch(child_id):
+            raise UsageError(f"invalid child id: {child_id!r} (use the id from the children list)")
+        if mode not in schema.MODES:
+            raise UsageError(f"invalid mode: {mode!r} (one of {', '.join(schema.MODES)})")
+        if handedness not in HANDEDNESS:
+            raise UsageError(f"invalid handedness: {handedness!r} (right or left)")
+        width_px, height_px = (int(v) for v in screen_px)
+        width_mm, height_mm = (None, None) if screen_mm is None else (float(v) for v in screen_mm)
+        started = wall_clock()
+        session_id = uuid.uuid4().hex
+        data = ensure_private_dir(data_dir)
+        child_dir = ensure_private_dir(data / "sessions" / child_id)
+        folder = ensure_private_dir(
+            child_dir / f"{started.astimezone(timezone.utc):%Y-%m-%d}_{session_id}"
+        )
+        meta: dict[str, Any] = {
+            "schema_version": schema.SCHEMA_VERSION,
+            "session_id": session_id,
+            "child_id": child_id,
+            "started_at": iso_utc(started),
+            "ended_at": None,
+            "mode": mode,
+            "app_version": str(app_version),
+            "screen": {
+                "width_px": width_px,
+                "height_px": height_px,
+                "width_mm": width_mm,
+                "height_mm": height_mm,
+            },
+            "handedness": handedness,
+        }
+        rec = cls(folder, session_id, child_id, meta, clock_ns, wall_clock, sample_flush_s)
+        rec._thread.start()
+        # The set-up runs on the writer thread (it fsyncs); wait for it so the folder is
+        # complete, and any error (disk full, read-only folder) reaches the caller here.
+        done = threading.Event()
+        rec._queue.put(("setup", done))
+        if not done.wait(_START_TIMEOUT_S) or rec._error is not None:
+            err = rec._error
+            rec._shutdown_quietly()
+            if err is not None:
+                raise err
+            raise OSError(f"timed out creating the session folder {folder}")
+        _OPEN_RECORDERS.add(rec)
+        return rec
+
+    # ------------------------------------------------------------------ caller API
+
+    @property
+    def trial(self) -> int | None:
+        """The number of the trial in progress, or None between trials."""
+        return None if self._trial is None else self._trial.number
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` has run."""
+        return self._closed
+
+    @property
+    def error(self) -> BaseException | None:
+        """The first error the writer thread met (e.g. disk full), or None."""
+        return self._error
+
+    def begin_trial(self, activity: str, level: int, item: str, mode: str = "") -> int:
+        """Open the next trial and return its number (1, 2, ...).
+
+        A trial still open is first abandoned (recorded as not completed), so a game that
+        forgets to finish one loses nothing.
+        """
+        self._check_open()
+        activity = _check_text("activity", activity, allow_empty=False)
+        item = _check_text("item", item)
+        mode = _check_text("mode", mode)
+        level = int(level)
+        if self._trial is not None:
+            self.abandon_trial()
+        self._trial_count += 1
+        trial = _OpenTrial(
+            number=self._trial_count,
+            activity=activity,
+            level=level,
+            item=item,
+            mode=mode,
+            started_at=iso_utc(self._wall_clock()),
+            start_ns=self._clock_ns(),
+        )
+        self._trial = trial
+        self._samples = trial.samples
+        self._queue.put(("begin", trial.number, trial.samples))
+        return trial.number
+
+    def add_sample(
+        self, t_ns: int, x: float, y: float, pointer: int, phase: str, source: str
+    ) -> None:
+        """Keep one pointer sample of the trial in progress (ignored between trials).
+
+        This is the hot path: one list append, no formatting, no I/O, no lock.
+        """
+        samples = self._samples
+        if samples is not None:
+            samples.append((t_ns, x, y, pointer, phase, source))
+
+    def add_pointer(self, sample: Any) -> None:
+        """Keep an :class:`engine.pointer.PointerSample` (same as :meth:`add_sample`)."""
+        samples = self._samples
+        if samples is not None:
+            samples.append(
+                (sample.t_ns, sample.x, sample.y, sample.pointer_id, sample.phase, sample.source)
+            )
+
+    def add_targets(self, kind: str, part: int, points: Iterable[Any]) -> None:
+        """Record the geometry aimed at in this trial: ``points`` (x, y) in order (seq = index)."""
+        if self._trial is None:
+            raise UsageError("add_targets needs an open trial: call begin_trial first")
+        kind = _check_text("target kind", kind, allow_empty=False)
+        tolist = getattr(points, "tolist", None)  # numpy arrays: one fast copy
+        pts = tolist() if tolist is not None else [tuple(p) for p in points]
+        self._queue.put(("targets", self._trial.number, kind, int(part), pts))
+
+    def finish_trial(
+        self,
+        *,
+        accuracy: float | None,
+        errors: int,
+        completed: bool,
+        metrics: Iterable[tuple[str, float, str]] = (),
+        duration_ms: float | None = None,
+    ) -> None:
+        """End the trial in progress: its rows are written and fsynced by the writer thread.
+
+        ``accuracy`` is in 0..1 (None or NaN when there is none, e.g. abandoned); ``metrics``
+        holds (name, value, unit) rows; ``duration_ms`` defaults to the time since
+        :meth:`begin_trial` on the monotonic clock.
+        """
+        self._check_open()
+        trial = self._trial
+        if trial is None:
+            raise UsageError("finish_trial without an open trial: call begin_trial first")
+        end_ns = self._clock_ns()
+        if accuracy is not None:
+            accuracy = float(accuracy)
+            if math.isnan(accuracy):
+                accuracy = None
+            elif not 0.0 <= accuracy <= 1.0:
+                raise ValueError(f"accuracy must be within 0..1, got {accuracy}")
+        errors = int(errors)
+        if errors < 0:
+            raise ValueError(f"errors must be 0 or more, got {errors}")
+        rows = []
+        for name, value, unit in metrics:
+            rows.append(
+                (
+                    _check_text("metric name", name, allow_empty=False),
+                    None if value is None else float(value),
+                    _check_text("metric unit", unit),
+                )
+            )
+        if duration_ms is None:
+            duration_ms = (end_ns - trial.start_ns) / 1e6
+        trial_row = (
+            self.session_id,
+            self.child_id,
+            trial.activity,
+            trial.level,
+            trial.number,
+            trial.item,
+            trial.mode,
+            trial.started_at,
+            float(duration_ms),
+            accuracy,
+            errors,
+            bool(completed),
+        )
+        self._trial = None
+        self._samples = None
+        self._queue.put(("finish", trial.number, trial.activity, trial_row, rows, trial.samples))
+
+    def abandon_trial(self) -> None:
+        """End the trial in progress as not completed (no accuracy, no errors counted)."""
+        if self._trial is not None:
+            self.finish_trial(accuracy=None, errors=0, completed=False)
+
+    def flush(self, timeout: float | None = 10.0) -> bool:
+        """Wait until everything queued so far is written and fsynced; False on timeout.
+
+        Raises the writer thread's error, if it met one.
+        """
+        if self._closed:
+            self._raise_error()
+            return True
+        done = threading.Event()
+        self._queue.put(("flush", done))
+        ok = done.wait(timeout)
+        self._raise_error()
+        return ok
+
+    def close(self, timeout: float | None = 30.0) -> None:
+        """Abandon any open trial, make everything durable, write ``ended_at``, stop, unlock.
+
+        Calling it again does nothing.
+        """
+        if self._closed:
+            return
+        self.abandon_trial()
+        self._closed = True
+        _OPEN_RECORDERS.discard(self)
+        self._queue.put(("close", iso_utc(self._wall_clock())))
+        self._thread.join(timeout)
+        self._lock.release()
+        self._raise_error()
+
+    def __enter__(self) -> SessionRecorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ internals
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise UsageError(f"session {self.session_id} is closed")
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            raise OSError(f"recording to {self.folder} failed: {self._error}") from self._error
+
+    def _shutdown_quietly(self) -> None:
+        self._closed = True
+        self._queue.put(("stop",))
+        self._thread.join(5.0)
+        self._lock.release()
+
+    # The writer thread: everything below runs there and only there.
+
+    def _run(self) -> None:
+        current: _WriterTrial | None = None
+        next_flush = math.inf
+        while True:
+            timeout = None if current is None else max(0.0, next_flush - time.monotonic())
+            try:
+                msg = self._queue.get(timeout=timeout)
+            except queue.Empty:
+                msg = ("tick",)
+            kind = msg[0]
+            try:
+                if kind == "tick":
+                    pass
+                elif kind == "begin":
+                    current = _WriterTrial(msg[1], msg[2])
+                    next_flush = time.monotonic() + self._sample_flush_s
+                elif kind == "targets":
+                    _, number, target_kind, part, pts = msg
+                    self._write(
+                        "targets",
+                        [
+                            (self.session_id, number, target_kind, part, seq, x, y)
+                            for seq, (x, y) in enumerate(pts)
+                        ],
+                    )
+                elif kind == "finish":
+                    _, number, activity, trial_row, metric_rows, samples = msg
+                    if current is None or current.number != number:
+                        current = _WriterTrial(number, samples)
+                    self._write_samples(current, len(samples))
+                    self._write(
+                        "metrics",
+                        [(self.session_id, number, activity, *m) for m in metric_rows],
+                    )
+                    self._sync(("samples", "targets", "metrics"))
+                    # Only now the trial row: its presence means every detail row is durable.
+                    self._write("trials", [trial_row])
+                    self._sync(("trials",))
+                    self.durable_trials = number
+                    current = None
+                elif kind == "flush":
+                    if current is not None:
+                        self._write_samples(current, len(current.samples))
+                    self._sync(tuple(self._dirty))
+                elif kind == "setup":
+                    self._setup()
+                elif kind == "close":
+                    self._finish_session(msg[1])
+                    return
+                elif kind == "stop":
+                    self._close_fds()
+                    return
+            except BaseException as exc:  # keep recording what still can be; report later
+                if self._error is None:
+                    self._error = exc
+                if kind in ("close", "stop"):
+                    self._close_fds()
+                    return
+            finally:
+                if kind in ("flush", "setup"):
+                    msg[1].set()
+            if current is not None and time.monotonic() >= next_flush:
+                # Raw samples of the trial in progress: durable at least every second.
+                try:
+                    self._write_samples(current, len(current.samples))
+                    self._sync(("samples", "targets"))
+                except BaseException as exc:
+                    if self._error is None:
+                        self._error = exc
+                next_flush = time.monotonic() + self._sample_flush_s
+
+    def _setup(self) -> None:
+        atomic_write_json(self.folder / SESSION_FILE, self._meta)
+        for table in schema.SESSION_TABLES:
+            fd = open_private_append(self.folder / table.filename)
+            self._fds[table.name] = fd
+            if os.fstat(fd).st_size == 0:
+                write_all(fd, table.header_line())
+            os.fsync(fd)
+        fsync_dir(self.folder)
+
+    def _write_samples(self, trial: _WriterTrial, upto: int) -> None:
+        if upto <= trial.written:
+            return
+        origin = self.origin_ns
+        sid = self.session_id
+        number = trial.number
+        chunk = trial.samples[trial.written : upto]
+        trial.written = upto
+        self._write(
+            "samples",
+            [
+                (sid, number, (t_ns - origin) / 1e6, x, y, pointer, phase, source)
+                for t_ns, x, y, pointer, phase, source in chunk
+            ],
+        )
+
+    def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        """Append whole rows with one ``os.write`` (a row is never split across writes)."""
+        if not rows:
+            return
+        encode = schema.encode_row
+        write_all(self._fds[table], b"".join([encode(r) for r in rows]))
+        self._dirty.add(table)
+
+    def _sync(self, tables: Iterable[str]) -> None:
+        for table in tables:
+            if table in self._dirty:
+                os.fsync(self._fds[table])
+                self._dirty.discard(table)
+
+    def _close_fds(self) -> None:
+        fds, self._fds = self._fds, {}
+        for fd in fds.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def _finish_session(self, ended_at: str) -> None:
+        try:
+            self._sync(tuple(self._dirty))
+        finally:
+            self._close_fds()
+        self._meta["ended_at"] = ended_at
+        atomic_write_json(self.folder / SESSION_FILE, self._meta)

@@ -1,0 +1,806 @@
+"""``finemotor report``: the caseload page, one page per child and tidy CSV summaries.
+
+Reads the data folder with ``telemetry.loader`` (per-trial summaries only), computes the
+summaries in ``telemetry.analytics`` and ``telemetry.milestones``, and writes into ``out_dir``:
+
+* ``index.html``: the caseload (last session, practice in the last 4 weeks, a trend arrow per
+  activity, flags);
+* ``<child_id>.html``: one child's report (practice per week, per-activity charts with
+  baseline and latest medians, latest figures per item, strokes over the model path,
+  milestones, a data-quality note);
+* ``*.csv``: the same summaries as tidy tables (see ``CSV_FILES``).
+
+Raw samples are opened only for the few strokes drawn (the first and the latest trial of each
+tracing shape). Everything is written owner-only (0600 files in a 0700 folder): the pages hold
+nicknames, and ``--anonymize`` leaves out the nickname and the roster altogether.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+import pandas as pd
+
+from telemetry import analytics, charts, milestones
+from telemetry import report_html as H
+from telemetry.errors import UsageError
+from telemetry.storage import atomic_write_bytes, ensure_private_dir
+
+CSV_FILES = {
+    "caseload": "caseload.csv",
+    "sessions": "sessions.csv",
+    "weekly_practice": "weekly_practice.csv",
+    "activity_sessions": "activity_sessions.csv",
+    "activity_weekly": "activity_weekly.csv",
+    "activity_trends": "activity_trends.csv",
+    "items_latest": "items_latest.csv",
+    "milestones": "milestones.csv",
+}
+STROKE_ACTIVITY = "tracing"
+MAX_STROKE_ITEMS = 12  # shapes drawn per child: enough for the pre-writing set, cheap to load
+SPARK_WEEKS = 12
+
+
+@dataclass
+class ReportResult:
+    """What ``build_reports`` wrote."""
+
+    out_dir: Path
+    index: Path
+    child_pages: dict[str, Path]
+    csv_files: list[Path]
+    as_of: datetime
+    children: int = 0
+    sessions: int = 0
+    trials: int = 0
+    quality: dict[str, Any] = field(default_factory=dict)
+
+
+class Progress:
+    """A one-line progress bar on stderr: ``[#####     ] 12/40 children``."""
+
+    def __init__(self, total: int, label: str, enabled: bool, stream: TextIO | None = None):
+        self.total = total
+        self.label = label
+        self.enabled = enabled and total > 0
+        self.stream = stream or sys.stderr
+        self.done = 0
+
+    def step(self, n: int = 1) -> None:
+        """Advance by ``n`` and redraw."""
+        self.done += n
+        if self.enabled:
+            width = 30
+            filled = int(width * self.done / self.total)
+            self.stream.write(
+                f"\r[{'#' * filled}{' ' * (width - filled)}] {self.done}/{self.total} {self.label}"
+            )
+            if self.done >= self.total:
+                self.stream.write("\n")
+            self.stream.flush()
+
+
+# --- arguments ---------------------------------------------------------------------------------
+
+
+def parse_date(value: str | date | datetime | None, name: str, end: bool = False):
+    """A ``--since``/``--until`` value as an aware UTC datetime (``None`` stays ``None``).
+
+    A bare date means the start of that day for ``--since`` and the end of it (the start of the
+    next day, exclusive) for ``--until``, so ``--until 2026-03-31`` includes the 31st.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, date):
+        dt = datetime.combine(value + timedelta(days=1) if end else value, time())
+    else:
+        text = str(value).strip()
+        try:
+            if len(text) == 10:
+                d = date.fromisoformat(text)
+                dt = datetime.combine(d + timedelta(days=1) if end else d, time())
+            else:
+                dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise UsageError(
+                f"{name}: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-03-31"
+            ) from None
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+
+
+def _display_name(child_id: str, nicknames: dict[str, str], anonymize: bool) -> str:
+    """The name shown for a child: the nickname, or the pseudonym when anonymizing."""
+    if not anonymize and nicknames.get(child_id):
+        return nicknames[child_id]
+    return f"child {child_id[:8]}"
+
+
+# --- strokes -----------------------------------------------------------------------------------
+
+
+class _SessionFiles:
+    """Loads a session's samples/targets once per report (cached by folder)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], pd.DataFrame] = {}
+
+    def table(self, folder: str, name: str) -> pd.DataFrame:
+        key = (folder, name)
+        if key not in self._cache:
+            from telemetry.loader import load_session_table
+
+            try:
+                df, _skipped = load_session_table(folder, name)
+            except (OSError, ValueError):
+                df = pd.DataFrame()
+            self._cache[key] = df
+        return self._cache[key]
+
+
+def _trial_strokes(files: _SessionFiles, folder: str, trial: int):
+    """The model path parts and the child's strokes (split at pen-down) of one trial."""
+    samples = files.table(folder, "samples")
+    targets = files.table(folder, "targets")
+    model: list[np.ndarray] = []
+    strokes: list[np.ndarray] = []
+    if not targets.empty:
+        t = targets[(targets["trial"] == trial) & (targets["kind"] == "model_path")]
+        for _part, grp in t.sort_values(["part", "seq"]).groupby("part", sort=True):
+            model.append(grp[["x", "y"]].to_numpy(dtype=float))
+    if not samples.empty:
+        s = samples[samples["trial"] == trial].sort_values("t_ms", kind="stable")
+        if not s.empty:
+            xy = s[["x", "y"]].to_numpy(dtype=float)
+            starts = np.flatnonzero(s["phase"].to_numpy() == "down")
+            if starts.size == 0 or starts[0] != 0:
+                starts = np.concatenate([[0], starts])
+            bounds = [*starts.tolist(), len(xy)]
+            strokes = [xy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    return model, strokes
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _header(title: str, subtitle: str) -> str:
+    return f"<h1>{H.esc(title)}</h1><p class='meta'>{H.esc(subtitle)}</p>"
+
+
+def _period_text(since: datetime | None, until: datetime | None, as_of: datetime) -> str:
+    s = since.date().isoformat() if since else "the first session"
+    u = (until - timedelta(days=1)).date().isoformat() if until else "today"
+    return f"Period: {s} to {u}. Report date {as_of.date().isoformat()} (UTC)."
+
+
+def _rules_note() -> str:
+    r = analytics.TrendRule()
+    return (
+        "<p class='muted'>How to read: a session's figure is the median of its trials. "
+        f"<b>Baseline</b> is the median of the first {r.window} sessions, <b>latest</b> the "
+        f"median of the last {r.window} (fewer when there are under {2 * r.window} sessions), "
+        "so one noisy session does not move them. Arrows compare the latest "
+        f"{r.window} sessions with the {r.window} before them: ↑ or ↓ when accuracy changed "
+        f"by {r.threshold:g} or more. A drop right after a level increase is not flagged as a "
+        f"decline. A child is flagged after {analytics.INACTIVE_DAYS} days without practice. "
+        "Dates are UTC; weeks start on Monday.</p>"
+    )
+
+
+def render_index(
+    case: pd.DataFrame,
+    weekly: pd.DataFrame,
+    names: dict[str, str],
+    pages: dict[str, str],
+    quality: H.QualityNote,
+    period: str,
+    anonymize: bool,
+) -> str:
+    """The caseload page (``index.html``)."""
+    weekly_by_child = {cid: g for cid, g in weekly.groupby("child_id", sort=False)}
+    flagged = case["flags"].astype(str) != ""
+    order = case.assign(_f=~flagged, _n=case["child_id"].map(names).str.lower())
+    order = order.sort_values(["_f", "_n"], kind="stable")
+    rows, classes = [], []
+    for r in order.itertuples(index=False):
+        w = weekly_by_child.get(r.child_id)
+        spark = ""
+        if w is not None and not w.empty:
+            last = w.tail(SPARK_WEEKS)
+            spark = charts.sparkline(
+                last["sessions"].tolist(),
+                title=f"Sessions per week, last {len(last)} weeks",
+            )
+        trend_html = []
+        if r.trends:
+            for part in str(r.trends).split("; "):
+                act, _, arrow = part.rpartition(" ")
+                word = {v: k for k, v in H.ARROWS.items()}.get(arrow, "none")
+                trend_html.append(
+                    f"{H.esc(act)} <span class='{word}' title='{H.ARROW_WORDS[word]}'>"
+                    f"{H.esc(arrow)}</span>"
+                )
+        flags = (
+            f"<span class='flag'>{H.esc(r.flags)}</span>" if r.flags else "<span class=muted>–</span>"
+        )
+        link = f"<a href='{H.esc(pages[r.child_id])}'>{H.esc(names[r.child_id])}</a>"
+        rows.append(
+            [
+                link,
+                H.esc(r.last_session),
+                H.fmt_num(r.days_since_last, 0),
+                H.fmt_num(r.sessions_4w, 0),
+                H.fmt_num(r.minutes_4w, 0),
+                spark,
+                "<br>".join(trend_html) or "–",
+                flags,
+            ]
+        )
+        classes.append("flagged" if r.flags else "")
+    n_flag = int(flagged.sum())
+    body = [
+        _header(
+            "finemotor: caseload report",
+            f"{len(case)} children, {n_flag} flagged. {period}",
+        ),
+        "<p class='muted'>"
+        + ("Anonymized: children are shown by pseudonym only. " if anonymize else "")
+        + "Flagged children come first. Click a child for the full report.</p>",
+        H.table(
+            [
+                "Child",
+                "Last session",
+                "Days since",
+                "Sessions (4 wk)",
+                "Minutes (4 wk)",
+                f"Sessions per week ({SPARK_WEEKS} wk)",
+                "Trend per activity",
+                "Flags",
+            ],
+            rows,
+            numeric=[False, False, True, True, True, False, False, False],
+            row_classes=classes,
+        ),
+        _rules_note(),
+        quality.html(),
+        f"<p class='note'>{H.esc(H.DISCLAIMER)}</p>",
+    ]
+    return H.page("finemotor caseload report", "".join(body))
+
+
+@dataclass
+class ChildData:
+    """Every precomputed table of one child, as handed to ``render_child``."""
+
+    child_id: str
+    name: str
+    sessions: pd.DataFrame
+    weekly: pd.DataFrame
+    act_sessions: pd.DataFrame
+    trends: pd.DataFrame
+    items: pd.DataFrame
+    milestones: pd.DataFrame
+    caseload: pd.Series | None
+    stroke_pairs: list[tuple[str, str, Any, Any, str, Any, Any]]
+    quality: H.QualityNote
+
+
+def _practice_section(cd: ChildData) -> str:
+    w = cd.weekly
+    s = cd.sessions
+    if s.empty:
+        return "<h2>Practice</h2><p>No sessions in this period.</p>"
+    weeks = len(w)
+    active = int((w["sessions"] > 0).sum())
+    last4 = w.tail(4)
+    summary = (
+        f"{len(s)} sessions, {s['minutes'].sum():.0f} minutes in all "
+        f"({int((s['mode'] == 'clinic').sum())} at the clinic, "
+        f"{int((s['mode'] == 'home').sum())} at home). Practice in {active} of {weeks} weeks; "
+        f"last 4 weeks: {int(last4['sessions'].sum())} sessions, "
+        f"{last4['minutes'].sum():.0f} minutes."
+    )
+    rows = [
+        [
+            H.esc(r.week_start),
+            H.fmt_num(r.sessions, 0),
+            H.fmt_num(r.minutes, 1),
+            H.fmt_num(r.clinic_sessions, 0),
+            H.fmt_num(r.home_sessions, 0),
+        ]
+        for r in w.itertuples(index=False)
+    ]
+    tbl = H.table(
+        ["Week of", "Sessions", "Minutes", "Clinic", "Home"],
+        rows,
+        numeric=[False, True, True, True, True],
+    )
+    return (
+        "<section id='practice'><h2>Practice</h2>"
+        f"<p>{H.esc(summary)}</p>"
+        + H.figure(H.practice_chart(w), "Bars: minutes per week, clinic (orange) and home "
+                   "(blue). A gap is a week without practice.")
+        + H.numbers_table(f"Numbers: {weeks} weeks", tbl)
+        + "</section>"
+    )
+
+
+def _activity_section(cd: ChildData, activity: str) -> str:
+    a = cd.act_sessions[cd.act_sessions["activity"] == activity]
+    t = cd.trends[cd.trends["activity"] == activity]
+    tr = t.iloc[0]
+    k = int(tr["window"])
+    labels = H.dates(a["date"])
+    acc = charts.trend_chart(
+        a["accuracy"].tolist(),
+        labels,
+        title="Accuracy (0 to 1, median per session)",
+        baseline=(k, float(tr["baseline_accuracy"])) if k else None,
+        latest=(k, float(tr["latest_accuracy"])) if k else None,
+        y_range=(0.0, 1.0),
+    )
+    dur = charts.trend_chart(
+        a["duration_s"].tolist(),
+        labels,
+        title="Time per trial (s, median per session)",
+        unit=" s",
+        baseline=(k, float(tr["baseline_duration_s"])) if k else None,
+        latest=(k, float(tr["latest_duration_s"])) if k else None,
+    )
+    lev = charts.trend_chart(
+        a["level"].astype(float).tolist(),
+        labels,
+        title="Level (highest per session)",
+        step=True,
+        integer=True,
+    )
+    summary = H.table(
+        ["", "Baseline", "Latest", "Change"],
+        [
+            [
+                "Accuracy",
+                H.fmt_num(tr["baseline_accuracy"]),
+                H.fmt_num(tr["latest_accuracy"]),
+                H.fmt_signed(tr["accuracy_change"]),
+            ],
+            [
+                "Time per trial (s)",
+                H.fmt_num(tr["baseline_duration_s"], 1),
+                H.fmt_num(tr["latest_duration_s"], 1),
+                H.fmt_signed(tr["duration_change_s"], 1),
+            ],
+            [
+                "Level",
+                H.fmt_num(tr["baseline_level"], 0),
+                H.fmt_num(tr["latest_level"], 0),
+                H.fmt_signed(tr["latest_level"] - tr["baseline_level"], 0),
+            ],
+        ],
+        numeric=[False, True, True, True],
+        caption=f"Medians of the first and last {k} session(s) of {int(tr['sessions'])}",
+    )
+    trend = str(tr["trend"])
+    decline = " <span class='flag'>Decline flagged.</span>" if bool(tr["decline"]) else ""
+    session_rows = [
+        [
+            H.esc(r.date),
+            H.fmt_num(r.trials, 0),
+            H.fmt_num(r.completed, 0),
+            H.fmt_num(r.accuracy),
+            H.fmt_num(r.duration_s, 1),
+            H.fmt_num(r.level, 0),
+            H.fmt_num(r.errors, 0),
+        ]
+        for r in a.itertuples(index=False)
+    ]
+    sess_tbl = H.table(
+        ["Date", "Trials", "Completed", "Accuracy", "Time (s)", "Level", "Errors"],
+        session_rows,
+        numeric=[False, True, True, True, True, True, True],
+    )
+    items = cd.items[cd.items["activity"] == activity]
+    item_rows = [
+        [
+            H.esc(r.item),
+            H.esc(r.last_date),
+            H.fmt_num(r.level, 0),
+            H.fmt_num(r.trials, 0),
+            H.fmt_num(r.accuracy),
+            H.fmt_num(r.duration_s, 1),
+            H.fmt_num(r.errors, 0),
+            H.fmt_num(r.total_trials, 0),
+        ]
+        for r in items.itertuples(index=False)
+    ]
+    item_tbl = H.table(
+        ["Item", "Last played", "Level", "Trials", "Accuracy", "Time (s)", "Errors", "All trials"],
+        item_rows,
+        numeric=[False, False, True, True, True, True, True, True],
+        caption="Latest session of each item (medians of its completed trials)",
+    )
+    return (
+        f"<section id='activity-{H.esc(activity)}'><h2>{H.esc(activity.capitalize())}</h2>"
+        f"<p>Recent trend: {H.trend_cell(trend, float(tr['latest_accuracy']))}.{decline}</p>"
+        + summary
+        + "<div class='charts'>"
+        + H.figure(acc, "Orange: baseline median; green: latest median.")
+        + H.figure(dur)
+        + H.figure(lev)
+        + "</div>"
+        + H.numbers_table(f"Numbers: {len(a)} sessions", sess_tbl)
+        + "<h3>Per item</h3>"
+        + item_tbl
+        + "</section>"
+    )
+
+
+def _strokes_section(cd: ChildData) -> str:
+    if not cd.stroke_pairs:
+        return ""
+    out = [
+        "<section id='strokes'><h2>Strokes</h2><p class='muted'>The child's own strokes "
+        "(blue) over the model path (grey road), first and latest trial of each shape, as on a "
+        "paper worksheet.</p>"
+    ]
+    for item, d0, m0, s0, d1, m1, s1 in cd.stroke_pairs:
+        out.append(
+            "<div class='pair'>"
+            + H.figure(
+                charts.strokes_svg(m0, s0, title=f"{item}, first trial {d0}", size=170),
+                f"{item}: first ({d0})",
+            )
+            + H.figure(
+                charts.strokes_svg(m1, s1, title=f"{item}, latest trial {d1}", size=170),
+                f"latest ({d1})",
+            )
+            + "</div>"
+        )
+    out.append("</section>")
+    return "".join(out)
+
+
+def _milestones_section(cd: ChildData, rule: milestones.MasteryRule) -> str:
+    m = cd.milestones
+    rows = [
+        [
+            H.esc(r.shape),
+            H.esc(r.typical_age),
+            H.status_cell(r.status),
+            H.fmt_num(r.sessions_practised, 0),
+            H.fmt_num(r.latest_accuracy),
+            f"<span class='muted' style='font-size:11px'>{H.esc(r.sources)}</span>",
+        ]
+        for r in m.itertuples(index=False)
+    ]
+    met = int((m["status"] == "met").sum())
+    emerging = int((m["status"] == "emerging").sum())
+    return (
+        "<section id='milestones'><h2>Pre-writing milestones</h2>"
+        f"<p>{met} met, {emerging} emerging, {len(m) - met - emerging} not yet, in "
+        "developmental order.</p>"
+        + H.table(
+            ["Shape", "Typical age", "Status", "Sessions", "Latest accuracy", "Sources"],
+            rows,
+            numeric=[False, False, False, True, True, False],
+        )
+        + f"<p class='muted'>Rule: {H.esc(rule.describe())}</p>"
+        + f"<p class='note'>{H.esc(H.DISCLAIMER)} Ages come from the sources listed and vary "
+        "between them; the order is more predictable than the timing.</p></section>"
+    )
+
+
+def render_child(cd: ChildData, period: str, anonymize: bool, rule: milestones.MasteryRule) -> str:
+    """One child's page."""
+    s = cd.sessions
+    c = cd.caseload
+    flags = str(c["flags"]) if c is not None and c["flags"] else ""
+    facts = []
+    if not s.empty:
+        facts = [
+            ("Sessions", f"{len(s)}"),
+            ("Minutes", f"{s['minutes'].sum():.0f}"),
+            ("First session", str(s["date"].iloc[0])),
+            ("Last session", str(s["date"].iloc[-1])),
+        ]
+    box = "<div class='box'>" + "".join(
+        f"<div><b>{H.esc(v)}</b>{H.esc(k)}</div>" for k, v in facts
+    ) + "</div>"
+    body = [
+        "<p class='screen-only'><a href='index.html'>← caseload</a></p>",
+        _header(
+            f"{cd.name}: progress report",
+            f"Pseudonym {cd.child_id}. {period}"
+            + (" Anonymized." if anonymize else ""),
+        ),
+        box,
+        f"<p class='flag'>Flags: {H.esc(flags)}</p>" if flags else "",
+        _practice_section(cd),
+    ]
+    body.extend(_activity_section(cd, act) for act in cd.trends["activity"])
+    body.append(_strokes_section(cd))
+    body.append(_milestones_section(cd, rule))
+    body.append(_rules_note())
+    body.append(cd.quality.html())
+    return H.page(f"{cd.name}: finemotor report", "".join(body))
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def activity_weekly(act_sessions: pd.DataFrame) -> pd.DataFrame:
+    """Per child, activity and week: sessions, trials and medians of the session figures."""
+    cols = ["child_id", "activity", "week_start", "sessions", "trials", "accuracy",
+            "duration_s", "level"]
+    if act_sessions.empty:
+        return pd.DataFrame(columns=cols)
+    df = act_sessions.assign(week_start=analytics._week_start(act_sessions["started_at"]).dt.date)
+    out = (
+        df.groupby(["child_id", "activity", "week_start"], sort=True)
+        .agg(
+            sessions=("session_id", "size"),
+            trials=("trials", "sum"),
+            accuracy=("accuracy", "median"),
+            duration_s=("duration_s", "median"),
+            level=("level", "max"),
+        )
+        .reset_index()
+    )
+    return out.assign(accuracy=out["accuracy"].round(4), duration_s=out["duration_s"].round(3))[
+        cols
+    ]
+
+
+def _write_csv(path: Path, df: pd.DataFrame) -> Path:
+    """Write ``df`` owner-only, timestamps as ISO 8601 UTC (``2026-03-02T10:00:00Z``)."""
+    stamps = {
+        c: df[c].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        for c in df.columns
+        if isinstance(df[c].dtype, pd.DatetimeTZDtype)
+    }
+    if stamps:
+        df = df.assign(**stamps)
+    atomic_write_bytes(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    return path
+
+
+def _quality(ds: Any, scope: str, sessions_without_end: int | None = None) -> H.QualityNote:
+    q = getattr(ds, "quality", None)
+    skipped = dict(getattr(q, "skipped_rows", {}) or {})
+    no_end = getattr(q, "sessions_without_end", 0)
+    unreadable = getattr(q, "unreadable_sessions", 0)
+    if isinstance(no_end, (list, tuple, set)):
+        no_end = len(no_end)
+    if isinstance(unreadable, (list, tuple, set)):
+        unreadable = len(unreadable)
+    if sessions_without_end is not None:
+        no_end = sessions_without_end
+    return H.QualityNote(
+        {str(k): int(v) for k, v in skipped.items()}, int(no_end), int(unreadable), scope
+    )
+
+
+def build_reports(
+    data_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    child_ids: Sequence[str] | None = None,
+    all_children: bool = False,
+    since: str | date | datetime | None = None,
+    until: str | date | datetime | None = None,
+    anonymize: bool = False,
+    progress: bool = True,
+    now: datetime | None = None,
+) -> ReportResult:
+    """Write the caseload page, the child pages and the CSV summaries into ``out_dir``.
+
+    ``child_ids`` limits the report to those children; ``all_children`` (or neither) reports
+    every child. ``since``/``until`` are dates (``until`` inclusive). ``now`` fixes the report
+    date when there is no ``until`` (tests). Raises ``UsageError`` for bad arguments, a missing
+    or empty data folder and unknown children.
+    """
+    from telemetry.loader import load_dataset
+
+    if child_ids and all_children:
+        raise UsageError("give either --child ID ... or --all, not both")
+    data = Path(data_dir)
+    if not data.is_dir():
+        raise UsageError(f"data folder not found: {data}")
+    since_dt = parse_date(since, "--since")
+    until_dt = parse_date(until, "--until", end=True)
+    if since_dt and until_dt and since_dt >= until_dt:
+        raise UsageError("--since must be before --until")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out is a file, not a folder: {out}")
+    wanted = list(dict.fromkeys(child_ids)) if child_ids else None
+
+    # The loader filters on UTC start dates, both ends inclusive.
+    ds = load_dataset(
+        data,
+        child_ids=wanted,
+        since=since_dt.date() if since_dt else None,
+        until=(until_dt - timedelta(microseconds=1)).date() if until_dt else None,
+        tables=("trials",),
+    )
+    sessions, trials, children = ds.sessions, ds.trials, ds.children
+    known = set(children["child_id"]) if children is not None and not children.empty else set()
+    known |= set(sessions["child_id"])
+    if wanted:
+        unknown = [c for c in wanted if c not in known]
+        if unknown:
+            raise UsageError(
+                f"unknown child: {unknown[0]} (list the children with `finemotor children`)"
+            )
+    if sessions.empty and not (wanted and known):
+        raise UsageError(
+            f"no sessions in {data}"
+            + (" for that period" if since_dt or until_dt else "")
+            + ": play a session first, or try `finemotor demo-data`"
+        )
+    as_of = until_dt or now or datetime.now(timezone.utc)
+    if as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=timezone.utc)
+    ids = wanted or sorted(known)
+    nicknames = {}
+    if children is not None and not children.empty:
+        nicknames = {
+            str(k): "" if v != v else str(v)
+            for k, v in zip(children["child_id"], children["nickname"], strict=False)
+        }
+    names = {cid: _display_name(cid, nicknames, anonymize) for cid in ids}
+
+    # The analytics: whole-caseload tables, grouped once per child below.
+    sess_tbl = analytics.session_table(sessions, trials)
+    weekly = analytics.weekly_practice(sess_tbl, until=as_of - timedelta(microseconds=1))
+    act = analytics.activity_sessions(trials)
+    trends = analytics.activity_trends(act)
+    items = analytics.item_latest(trials)
+    rule = milestones.MasteryRule()
+    miles = milestones.milestone_status(trials, ids, rule=rule)
+    roster = None if anonymize else children
+    case = analytics.caseload(sess_tbl, trends, roster, as_of, anonymize=anonymize)
+    # Children in the roster without a session in the period still get a row.
+    missing = [c for c in ids if c not in set(case["child_id"])]
+    if missing:
+        extra = pd.DataFrame({"child_id": missing})
+        if not anonymize:
+            extra = extra.assign(nickname=[nicknames.get(c, "") for c in missing])
+        case = pd.concat([case, extra], ignore_index=True).reindex(columns=case.columns)
+        case = case.assign(
+            flags=case["flags"].fillna("no sessions in this period"),
+            trends=case["trends"].fillna(""),
+            sessions_total=case["sessions_total"].fillna(0).astype("int64"),
+            sessions_4w=case["sessions_4w"].fillna(0).astype("int64"),
+            minutes_4w=case["minutes_4w"].fillna(0.0),
+        )
+
+    out = ensure_private_dir(out)
+    csv_paths = [
+        _write_csv(out / CSV_FILES["caseload"], case),
+        _write_csv(out / CSV_FILES["sessions"], sess_tbl),
+        _write_csv(out / CSV_FILES["weekly_practice"], weekly),
+        _write_csv(out / CSV_FILES["activity_sessions"], act),
+        _write_csv(out / CSV_FILES["activity_weekly"], activity_weekly(act)),
+        _write_csv(out / CSV_FILES["activity_trends"], trends),
+        _write_csv(out / CSV_FILES["items_latest"], items),
+        _write_csv(out / CSV_FILES["milestones"], miles),
+    ]
+
+    period = _period_text(since_dt, until_dt, as_of)
+    pages = {cid: f"{cid}.html" for cid in ids}
+    overall_quality = _quality(ds, "whole data folder")
+    by = {
+        name: {k: g for k, g in df.groupby("child_id", sort=False)}
+        for name, df in (
+            ("sessions", sess_tbl),
+            ("weekly", weekly),
+            ("act", act),
+            ("trends", trends),
+            ("items", items),
+            ("miles", miles),
+        )
+    }
+    case_by = {r["child_id"]: r for _, r in case.iterrows()}
+    stroke_trials = _stroke_trials(trials, sessions)
+    empty = {
+        "sessions": sess_tbl.iloc[0:0],
+        "weekly": weekly.iloc[0:0],
+        "act": act.iloc[0:0],
+        "trends": trends.iloc[0:0],
+        "items": items.iloc[0:0],
+        "miles": miles.iloc[0:0],
+    }
+    bar = Progress(len(ids), "children", progress)
+    files = _SessionFiles()
+    child_pages = {}
+    for cid in ids:
+        part = {k: by[k].get(cid, empty[k]) for k in by}
+        no_end = int((~part["sessions"]["has_end"].astype(bool)).sum())
+        cd = ChildData(
+            child_id=cid,
+            name=names[cid],
+            sessions=part["sessions"],
+            weekly=part["weekly"],
+            act_sessions=part["act"],
+            trends=part["trends"],
+            items=part["items"],
+            milestones=part["miles"],
+            caseload=case_by.get(cid),
+            stroke_pairs=_stroke_pairs(stroke_trials.get(cid), files),
+            quality=H.QualityNote(
+                overall_quality.skipped_rows,
+                no_end,
+                overall_quality.unreadable_sessions,
+                "skipped rows: whole data folder; sessions without an end: this child",
+            ),
+        )
+        path = out / pages[cid]
+        atomic_write_bytes(path, render_child(cd, period, anonymize, rule).encode("utf-8"))
+        child_pages[cid] = path
+        files = _SessionFiles()  # keep memory flat: a child's samples are not needed again
+        bar.step()
+
+    index = out / "index.html"
+    atomic_write_bytes(
+        index,
+        render_index(case, weekly, names, pages, overall_quality, period, anonymize).encode(
+            "utf-8"
+        ),
+    )
+    return ReportResult(
+        out_dir=out,
+        index=index,
+        child_pages=child_pages,
+        csv_files=csv_paths,
+        as_of=as_of,
+        children=len(ids),
+        sessions=len(sessions),
+        trials=len(trials),
+        quality={
+            "skipped_rows": overall_quality.skipped_rows,
+            "sessions_without_end": overall_quality.sessions_without_end,
+        },
+    )
+
+
+def _stroke_trials(trials: pd.DataFrame, sessions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per child: the first and latest trial of each tracing item, with the session folder."""
+    tr = trials[trials["activity"] == STROKE_ACTIVITY]
+    if tr.empty:
+        return {}
+    tr = tr.sort_values("started_at", kind="stable")
+    g = tr.groupby(["child_id", "item"], sort=False)
+    first = g.head(1).assign(which="first")
+    last = g.tail(1).assign(which="latest")
+    both = pd.concat([first, last]).merge(
+        sessions[["session_id", "folder"]], on="session_id", how="left"
+    )
+    return {cid: grp for cid, grp in both.groupby("child_id", sort=False)}
+
+
+def _stroke_pairs(rows: pd.DataFrame | None, files: _SessionFiles):
+    """For one child: (item, first date, model, strokes, latest date, model, strokes)."""
+    if rows is None or rows.empty:
+        return []
+    pairs = []
+    # Pre-writing shapes first in the catalogue's order, then everything else alphabetically.
+    cat = milestones.load_catalogue()
+    order = {it: i for i, its in enumerate(cat["items"]) for it in str(its).split()}
+    items = sorted(set(rows["item"]), key=lambda it: (order.get(it, 999), it))
+    for item in items[:MAX_STROKE_ITEMS]:
+        sel = rows[rows["item"] == item]
+        f = sel[sel["which"] == "first"].iloc[0]
+        la = sel[sel["which"] == "latest"].iloc[0]
+        m0, s0 = _trial_strokes(files, str(f["folder"]), int(f["trial"]))
+        m1, s1 = _trial_strokes(files, str(la["folder"]), int(la["trial"]))
+        d0 = pd.Timestamp(f["started_at"]).date().isoformat()
+        d1 = pd.Timestamp(la["started_at"]).date().isoformat()
+        pairs.append((item, d0, m0, s0, d1, m1, s1))
+    return pairs

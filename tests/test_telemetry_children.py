@@ -1,0 +1,150 @@
+"""ChildrenRegistry: add, list, get, rename, delete; the nickname lives only in children.csv."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+
+from telemetry import schema
+from telemetry.children import Child, ChildrenRegistry, child_files_dir
+from telemetry.errors import UsageError
+from telemetry.recorder import SessionRecorder
+
+
+def _record_session(data: Path, child_id: str) -> Path:
+    with SessionRecorder.start(data, child_id) as rec:
+        rec.begin_trial("tracing", 1, "circle")
+        rec.add_targets("model_path", 0, [(1, 2), (3, 4)])
+        rec.add_sample(rec.origin_ns, 1, 2, 0, "down", "mouse")
+        rec.finish_trial(accuracy=0.5, errors=1, completed=True, metrics=[("m", 1, "px")])
+    return rec.folder
+
+
+def test_add_writes_children_csv_exactly(tmp_path: Path) -> None:
+    reg = ChildrenRegistry(tmp_path / "data")
+    child = reg.add("  Zoë  ", avatar="fox")
+    assert re.fullmatch(r"[0-9a-f]{32}", child.child_id)
+    assert child.nickname == "Zoë"
+    assert child.avatar == "fox"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", child.created_at)
+    other = reg.add('Sam "the, great"')
+    text = (tmp_path / "data" / "children.csv").read_text(encoding="utf-8")
+    assert text == (
+        "child_id,nickname,avatar,created_at\n"
+        f"{child.child_id},Zoë,fox,{child.created_at}\n"
+        f'{other.child_id},"Sam ""the, great""",,{other.created_at}\n'
+    )
+    expected = Child(other.child_id, 'Sam "the, great"', "", other.created_at)
+    assert reg.get(other.child_id) == expected
+    path = tmp_path / "data" / "children.csv"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "data").st_mode) == 0o700
+    # Only children.csv in the folder: the atomic write's temporary file is gone.
+    assert [p.name for p in (tmp_path / "data").iterdir()] == ["children.csv"]
+
+
+def test_ids_are_random_not_derived_from_details(tmp_path: Path) -> None:
+    reg = ChildrenRegistry(tmp_path)
+    a, b = reg.add("Ana"), reg.add("Ana")
+    assert a.child_id != b.child_id
+
+
+def test_nickname_rules(tmp_path: Path) -> None:
+    reg = ChildrenRegistry(tmp_path)
+    for bad in ("", "   ", "\t\n"):
+        with pytest.raises(UsageError) as err:
+            reg.add(bad)
+        assert str(err.value) == (
+            "nickname is empty: give the child a nickname of 1 to 40 characters"
+        )
+    with pytest.raises(UsageError) as err:
+        reg.add("x" * 41)
+    assert str(err.value) == "nickname is 41 characters long: use 1 to 40 characters"
+    assert reg.add("y" * 40).nickname == "y" * 40
+    assert reg.add("Jo\nAnn").nickname == "Jo Ann"  # no line break can reach the file
+    assert not (tmp_path / "children.csv").read_text().count("\r")
+
+
+def test_list_sorted_by_nickname_get_rename(tmp_path: Path) -> None:
+    reg = ChildrenRegistry(tmp_path)
+    assert reg.list() == []
+    lea, ben, ana = reg.add("lea"), reg.add("Ben"), reg.add("Ana")
+    assert [c.nickname for c in reg.list()] == ["Ana", "Ben", "lea"]
+    renamed = reg.rename(ben.child_id, " Zed ")
+    assert renamed == Child(ben.child_id, "Zed", "", ben.created_at)
+    assert [c.child_id for c in reg.list()] == [ana.child_id, lea.child_id, ben.child_id]
+    assert reg.get(ben.child_id).nickname == "Zed"
+    with pytest.raises(UsageError) as err:
+        reg.get("nope")
+    assert str(err.value) == "unknown child id: nope"
+    with pytest.raises(UsageError) as err:
+        reg.rename("nope", "X")
+    assert str(err.value) == "unknown child id: nope"
+
+
+def test_delete_removes_every_file_of_the_child_only(tmp_path: Path) -> None:
+    reg = ChildrenRegistry(tmp_path)
+    gone, kept = reg.add("Gone"), reg.add("Kept")
+    _record_session(tmp_path, gone.child_id)
+    _record_session(tmp_path, gone.child_id)
+    kept_folder = _record_session(tmp_path, kept.child_id)
+    settings = child_files_dir(tmp_path, gone.child_id)
+    settings.mkdir(parents=True)
+    (settings / "progress.json").write_text("{}")
+    child_files_dir(tmp_path, kept.child_id).mkdir(parents=True)
+
+    reg.delete(gone.child_id)
+
+    assert [c.child_id for c in reg.list()] == [kept.child_id]
+    assert not (tmp_path / "sessions" / gone.child_id).exists()
+    assert not settings.exists()
+    everything = "\n".join(str(p) for p in tmp_path.rglob("*"))
+    assert gone.child_id not in everything
+    for p in tmp_path.rglob("*"):
+        if p.is_file():
+            assert gone.child_id.encode() not in p.read_bytes(), p
+    assert kept_folder.is_dir()
+    assert child_files_dir(tmp_path, kept.child_id).is_dir()
+    with pytest.raises(UsageError) as err:
+        reg.delete(gone.child_id)
+    assert str(err.value) == f"unknown child id: {gone.child_id}"
+    with pytest.raises(UsageError):
+        reg.delete("..")
+
+
+def test_delete_files_without_roster_row(tmp_path: Path) -> None:
+    # Sessions copied from another device can exist for an id with no roster row here.
+    orphan = "f" * 32
+    _record_session(tmp_path, orphan)
+    ChildrenRegistry(tmp_path).delete(orphan)
+    assert not (tmp_path / "sessions" / orphan).exists()
+
+
+def test_nickname_appears_in_no_file_but_children_csv(tmp_path: Path) -> None:
+    nickname = "Pippilotta"
+    reg = ChildrenRegistry(tmp_path)
+    child = reg.add(nickname, avatar="cat")
+    _record_session(tmp_path, child.child_id)
+    reg.rename(child.child_id, nickname + " L")
+    holders = [
+        p.relative_to(tmp_path).as_posix()
+        for p in tmp_path.rglob("*")
+        if p.is_file() and nickname.encode() in p.read_bytes()
+    ]
+    assert holders == ["children.csv"]
+    names = [p.name for p in tmp_path.rglob("*")]
+    assert not any(nickname in n for n in names)
+
+
+def test_unexpected_header_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "children.csv").write_text("id,name\n1,x\n")
+    with pytest.raises(UsageError) as err:
+        ChildrenRegistry(tmp_path).list()
+    expected_header = ",".join(schema.CHILDREN.header)
+    assert str(err.value) == (
+        f"{tmp_path / 'children.csv'}: unexpected header 'id,name', expected '{expected_header}'"
+    )
