@@ -267,7 +267,9 @@ class App:
             c = vp.content
             if self._scaled is None or self._scaled.get_size() != (c.w, c.h):
                 self._scaled = pygame.Surface((c.w, c.h)).convert()
-            if self.config.smooth_scale:
+            # Whole-number scales (2560x1600) look the same either way: take the fast one.
+            whole = vp.scale_x == vp.scale_y == int(vp.scale_x)
+            if self.config.smooth_scale and not whole:
                 pygame.transform.smoothscale(self.screen, (c.w, c.h), self._scaled)
             else:
                 pygame.transform.scale(self.screen, (c.w, c.h), self._scaled)

@@ -17,7 +17,10 @@ Rules, each for a reason:
   samples are always ``down``, ``move``..., ``up``. Any of the three main buttons counts
   (children press whatever is under the finger); the wheel's legacy buttons 4+ are ignored.
 * **SDL's mouse events synthesised from touch are dropped** (``event.touch`` true, or
-  ``which == TOUCH_MOUSEID``): the finger events already report that touch.
+  ``which == TOUCH_MOUSEID``): the finger events already report that touch. Likewise finger
+  events SDL synthesises from the mouse (``touch_id == SDL_MOUSE_TOUCHID``, i.e. -1); this
+  also covers macOS trackpads, whose touches SDL reports (only with SDL_MOUSE_TOUCH_EVENTS=1)
+  under that id, in trackpad rather than window coordinates.
 * **Finger ``pressure`` is never read**: SDL fills it from ``dy`` on some platforms; it is not
   a pressure.
 * **Pen**: SDL 2 (pygame-ce 2.5) has no pen events; a stylus reaches us as the mouse (Windows
@@ -41,6 +44,9 @@ from engine.viewport import Viewport
 
 # SDL_TOUCH_MOUSEID: the "mouse" id SDL gives to mouse events it synthesises from touches.
 TOUCH_MOUSEID = 0xFFFFFFFF
+# SDL_MOUSE_TOUCHID: the touch device id of finger events SDL synthesises from the mouse
+# (hint SDL_MOUSE_TOUCH_EVENTS, on by default on some mobile platforms): also duplicates.
+MOUSE_TOUCHIDS = frozenset({-1, 0xFFFFFFFFFFFFFFFF})
 MOUSE_POINTER_ID = 0
 # Buttons 1-3 are left/middle/right; pygame reports the wheel also as buttons 4+.
 _POINTER_BUTTONS = frozenset({1, 2, 3})
@@ -163,7 +169,10 @@ class PointerInput:
         return PointerSample(t_ns, x, y, MOUSE_POINTER_ID, phase, self.mouse_source)  # type: ignore[arg-type]
 
     def _finger(self, ev: Any, phase: str, t_ns: int) -> list[PointerSample]:
-        key = (int(getattr(ev, "touch_id", 0)), int(ev.finger_id))
+        touch_id = int(getattr(ev, "touch_id", 0))
+        if touch_id in MOUSE_TOUCHIDS:
+            return []  # a finger SDL made from the mouse: the mouse stream reports it
+        key = (touch_id, int(ev.finger_id))
         # Only x and y are read: ev.pressure is filled from dy by SDL and is not a pressure.
         x, y = self.viewport.normalized_to_logical(float(ev.x), float(ev.y))
         out: list[PointerSample] = []

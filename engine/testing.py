@@ -143,12 +143,16 @@ class ScriptedHand:
     # -- gestures -------------------------------------------------------------------------------
 
     def press(self, pos: Point, source: Source = "mouse") -> int:
-        """Put a finger (or press the mouse button) down at ``pos``; return its finger id."""
+        """Put a finger (or press the mouse button) down at ``pos``; return its finger id.
+
+        ``source="pen"`` presses the mouse button with the input layer labelling it a pen."""
         if source == "touch":
             finger = self._next_finger
             self._next_finger += 1
             self._finger(pygame.FINGERDOWN, finger, pos, None)
             return finger
+        # SDL 2 has no pen events: a stylus arrives as the mouse, labelled by the input layer.
+        self.app.input.mouse_source = source
         self._mouse(pygame.MOUSEBUTTONDOWN, pos, None)
         return 0
 

@@ -142,11 +142,16 @@ _TEXT_CACHE_LIMIT = 512  # a launcher shows a few dozen strings; the cap only gu
 def font(size: int) -> pygame.font.Font:
     """pygame's default font at ``size`` px, created once per size."""
     cached = _FONTS.get(size)
-    if cached is None:
-        if not pygame.font.get_init():
-            pygame.font.init()
-        cached = pygame.font.Font(None, size)
-        _FONTS[size] = cached
+    if cached is not None:
+        try:
+            cached.get_height()
+            return cached
+        except pygame.error:  # pygame.quit() killed every font made before it
+            _FONTS.clear()
+    if not pygame.font.get_init():
+        pygame.font.init()
+    cached = pygame.font.Font(None, size)
+    _FONTS[size] = cached
     return cached
 
 

@@ -219,7 +219,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         progress=True,
     )
     index = getattr(result, "index", None)
-    print(f"report written: {index if index is not None else args.out}")
+    print(f"report written: {index if index is not None else args.out} (open it in a browser)")
     return 0
 
 
@@ -228,9 +228,12 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     from games.demo_data import write_demo_data
 
     data_dir = _data_dir(args)
-    write_demo_data(data_dir, children=args.children, weeks=args.weeks, seed=args.seed,
-                    progress=True)
-    print(f"demo data written to {data_dir}")
+    result = write_demo_data(data_dir, children=args.children, weeks=args.weeks,
+                             seed=args.seed, progress=True)
+    sessions = getattr(result, "sessions", None)
+    trials = getattr(result, "trials", None)
+    counts = f": {sessions} sessions, {trials} trials" if sessions is not None else ""
+    print(f"demo data written to {data_dir}{counts}")
     return 0
 
 
@@ -304,7 +307,10 @@ def cmd_play(args: argparse.Namespace) -> int:
         launcher.end_session()
         import pygame
 
+        from engine import ui
+
         pygame.quit()
+        ui.clear_caches()  # fonts die with pygame.quit(); a later App must not reuse them
     return 0
 
 

@@ -36,6 +36,7 @@ from telemetry.recorder import SessionRecorder
 GATE_SECONDS = 3.0
 GATE_SIZE = 72  # small and in a corner: grown-ups find it, children ignore it
 REWARD_AUTO_CLOSE_S = 12.0
+SETTLE_S = 0.3  # new presses are ignored this long after a screen appears
 REWARD_MIN_S = 1.0  # taps during the first second (the last tap of the game) do not close it
 MINUTE_CHOICES = (1, 2, 3, 5, 10, 15, 20, 25, 30, 45, 60)
 CHILDREN_PER_PAGE = 10
@@ -181,6 +182,9 @@ class Launcher:
 
     def finish_with_reward(self) -> None:
         """End the timed session: back to the child picker, with the reward screen on top."""
+        # Closing the activity resumes the activity picker, which checks time_up() too: clear
+        # the deadline first so the reward is shown once.
+        self.deadline_ns = None
         self.back_to_picker()
         self.app.sound.play("reward")
         self.app.stack.push(RewardScene(self))
@@ -217,18 +221,38 @@ class _LauncherScene(Scene):
         self.buttons: list[ui.PictureButton] = []
         self.holds: list[ui.HoldButton] = []
         self.t = 0.0  # seconds on screen, for gentle animation
+        self._ready_ns = 0
 
     @property
     def reduce_motion(self) -> bool:
         return bool(self.app.settings.reduce_motion)
 
+    def _arm(self) -> None:
+        """Start ignoring new presses for :data:`SETTLE_S` (the screen just changed)."""
+        self._ready_ns = self.app.clock.now_ns() + int(SETTLE_S * 1e9)
+
     def handle_pointer(self, sample: PointerSample) -> None:
+        # A child's double tap must not pick a child and then, with the same finger, the game
+        # that appeared under it: presses starting right after a screen change are ignored.
+        if sample.phase == "down" and sample.t_ns < self._ready_ns:
+            return
         for hold in list(self.holds):
             if hold.handle_pointer(sample):
                 return
         for button in list(self.buttons):
             if button.handle_pointer(sample):
                 return
+
+    def handle_key(self, key: KeyPress) -> None:
+        if key.key == pygame.K_F11:  # grown-ups with a keyboard: window <-> full screen
+            set_fullscreen = getattr(self.app, "set_fullscreen", None)
+            if set_fullscreen is not None:
+                set_fullscreen(not self.app.config.fullscreen)
+            return
+        self.on_key(key)
+
+    def on_key(self, key: KeyPress) -> None:
+        """A key other than F11 (Esc, typing)."""
 
     def update(self, dt: float) -> None:
         self.t += dt
@@ -243,11 +267,15 @@ class _LauncherScene(Scene):
         for h in self.holds:
             h.reset()
 
+    def enter(self) -> None:
+        self._arm()
+
     def pause(self) -> None:
         self._reset_controls()
 
     def resume(self) -> None:
         self._reset_controls()
+        self._arm()
 
 
 class ChildPickerScene(_LauncherScene):
@@ -264,6 +292,7 @@ class ChildPickerScene(_LauncherScene):
         self.tiles: list[ui.PictureButton] = []
 
     def enter(self) -> None:
+        super().enter()
         self.refresh()
 
     def resume(self) -> None:
@@ -332,7 +361,7 @@ class ChildPickerScene(_LauncherScene):
             lift = ui.bounce(self.t, 6.0, 1.6, self.reduce_motion)
             self.add_button.rect.centery = _H // 2 - 20 - round(lift)
 
-    def handle_key(self, key: KeyPress) -> None:
+    def on_key(self, key: KeyPress) -> None:
         if _is_escape(key):
             self.launcher.quit()
 
@@ -384,6 +413,7 @@ class ActivityPickerScene(_LauncherScene):
         self.gate: ui.HoldButton | None = None
 
     def enter(self) -> None:
+        super().enter()
         self._layout()
 
     def resume(self) -> None:
@@ -427,7 +457,7 @@ class ActivityPickerScene(_LauncherScene):
         if self.launcher.time_up() and self.app.stack.top is self:
             self.launcher.finish_with_reward()
 
-    def handle_key(self, key: KeyPress) -> None:
+    def on_key(self, key: KeyPress) -> None:
         if _is_escape(key):
             self.launcher.back_to_picker()
 
@@ -508,6 +538,7 @@ class GrownUpScene(_LauncherScene):
         self.controls: dict[str, ui.PictureButton] = {}
 
     def enter(self) -> None:
+        super().enter()
         self._layout()
 
     def resume(self) -> None:
@@ -584,7 +615,7 @@ class GrownUpScene(_LauncherScene):
     def _done(self) -> None:
         self.app.stack.pop()
 
-    def handle_key(self, key: KeyPress) -> None:
+    def on_key(self, key: KeyPress) -> None:
         if _is_escape(key):
             self.app.stack.pop()
 
@@ -642,6 +673,7 @@ class AddChildScene(_LauncherScene):
         self.cancel: ui.PictureButton | None = None
 
     def enter(self) -> None:
+        super().enter()
         try:
             used = {c.avatar for c in self.launcher.roster.list()}
         except UsageError:
@@ -729,7 +761,7 @@ class AddChildScene(_LauncherScene):
     def _cancel(self) -> None:
         self.app.stack.pop()
 
-    def handle_key(self, key: KeyPress) -> None:
+    def on_key(self, key: KeyPress) -> None:
         if _is_escape(key):
             self._cancel()
         elif key.key == pygame.K_BACKSPACE:
@@ -770,7 +802,7 @@ class RewardScene(_LauncherScene):
         if sample.phase == "up" and self.t >= REWARD_MIN_S:
             self.app.stack.pop()
 
-    def handle_key(self, key: KeyPress) -> None:
+    def on_key(self, key: KeyPress) -> None:
         self.app.stack.pop()
 
     def update(self, dt: float) -> None:

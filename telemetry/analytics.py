@@ -13,7 +13,8 @@ The rules a therapist needs to know to read the figures (also printed in the rep
   last three; with fewer than six sessions both use ``n // 2`` sessions so they never overlap.
 * The **trend arrow** compares the latest three sessions with the three before them: up or
   down when the medians differ by at least ``TREND_THRESHOLD`` accuracy.
-* A **decline** flag is a down arrow that is not explained by a level increase.
+* A **decline** flag is a drop of at least ``DECLINE_THRESHOLD`` (latest three vs the three
+  before) that is not explained by a level increase.
 * Minutes of a session run from its start to its recorded end; a session without an end (the
   app was closed hard) runs to the end of its last trial.
 * Weeks start on Monday; dates are UTC.
@@ -29,6 +30,9 @@ import pandas as pd
 
 TREND_WINDOW = 3  # sessions in each "median of three" (baseline, latest, previous)
 TREND_THRESHOLD = 0.05  # accuracy change that counts as a trend, on the 0..1 scale
+# A drop must be twice that to raise a flag: session medians of a few trials are noisy, and a
+# caseload full of false alarms gets ignored.
+DECLINE_THRESHOLD = 0.10
 INACTIVE_DAYS = 14  # flag a child with no session for this many days
 RECENT_DAYS = 28  # "the last 4 weeks" of the caseload
 
@@ -54,6 +58,7 @@ class TrendRule:
 
     window: int = TREND_WINDOW
     threshold: float = TREND_THRESHOLD
+    decline: float = DECLINE_THRESHOLD
 
 
 def _week_start(ts: pd.Series) -> pd.Series:
@@ -78,9 +83,18 @@ def session_table(sessions: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame:
             trials=("trial", "size"),
             completed_trials=("completed", "sum"),
             last_end=("_end", "max"),
-            activities=("activity", lambda s: ";".join(sorted(set(s)))),
         )
     )
+    # Activities per session: de-duplicate first so the join runs on a few names per session.
+    pairs = (
+        trials[["session_id", "activity"]]
+        .drop_duplicates()  # on the loader's categories: cheap, and leaves a few rows per session
+        .astype({"activity": "str", "session_id": "str"})
+        .sort_values(["session_id", "activity"])
+    )
+    per = per.join(pairs.groupby("session_id", sort=False)["activity"].agg(";".join).rename(
+        "activities"
+    ))
     out = sessions[["child_id", "session_id", "mode", "started_at", "ended_at"]].merge(
         per, how="left", left_on="session_id", right_index=True
     )
@@ -247,7 +261,7 @@ def _trend_row(values: np.ndarray, durations: np.ndarray, levels: np.ndarray, ru
     else:
         trend = "flat"
     # Accuracy usually dips when the level goes up: that is progress, not a decline.
-    decline = trend == "down" and last_lev <= prev_lev
+    decline = bool(change <= -rule.decline + 1e-9) and last_lev <= prev_lev
     return (base_acc, last_acc, prev_acc, base_dur, last_dur, base_lev, last_lev, prev_lev,
             trend, decline)
 

@@ -68,6 +68,10 @@ def _check_text(what: str, value: object, *, allow_empty: bool = True) -> str:
     text = str(value)
     if "\n" in text or "\r" in text:
         raise ValueError(f"{what} must not contain a line break: {text!r}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: would fail later, on the writer thread
+        raise ValueError(f"{what} is not valid text: {text!r}") from None
     if not allow_empty and not text:
         raise ValueError(f"{what} must not be empty")
     return text
@@ -89,11 +93,11 @@ class _OpenTrial:
 
 @dataclass
 class _WriterTrial:
-    """The writer-side view of the trial in progress: its sample list and how much is written."""
+    """The writer-side view of the trial in progress: its number and sample list (samples are
+    removed from the front of the list once written)."""
 
     number: int
     samples: list[tuple[Any, ...]]
-    written: int = 0
 
 
 _OPEN_RECORDERS: weakref.WeakSet[SessionRecorder] = weakref.WeakSet()
@@ -435,7 +439,7 @@ class SessionRecorder:
                     _, number, activity, trial_row, metric_rows, samples = msg
                     if current is None or current.number != number:
                         current = _WriterTrial(number, samples)
-                    self._write_samples(current, len(samples))
+                    self._write_samples(current)
                     self._write(
                         "metrics",
                         [(self.session_id, number, activity, *m) for m in metric_rows],
@@ -448,7 +452,7 @@ class SessionRecorder:
                     current = None
                 elif kind == "flush":
                     if current is not None:
-                        self._write_samples(current, len(current.samples))
+                        self._write_samples(current)
                     self._sync(tuple(self._dirty))
                 elif kind == "setup":
                     self._setup()
@@ -470,7 +474,7 @@ class SessionRecorder:
             if current is not None and time.monotonic() >= next_flush:
                 # Raw samples of the trial in progress: durable at least every second.
                 try:
-                    self._write_samples(current, len(current.samples))
+                    self._write_samples(current)
                     self._sync(("samples", "targets"))
                 except BaseException as exc:
                     if self._error is None:
@@ -485,16 +489,24 @@ class SessionRecorder:
             if os.fstat(fd).st_size == 0:
                 write_all(fd, table.header_line())
             os.fsync(fd)
-        fsync_dir(self.folder)
+        # The new folders' own entries too, up to the data folder, so a power cut right
+        # after start cannot lose the session folder itself.
+        for folder in (self.folder, self.folder.parent, self.folder.parent.parent):
+            fsync_dir(folder)
 
-    def _write_samples(self, trial: _WriterTrial, upto: int) -> None:
-        if upto <= trial.written:
+    def _write_samples(self, trial: _WriterTrial) -> None:
+        samples = trial.samples
+        upto = len(samples)
+        if not upto:
             return
+        chunk = samples[:upto]
+        # Drop what is written so a long trial does not hold every sample in memory. Safe
+        # while the game thread appends: slicing, del and append are each atomic on a list,
+        # and appends only ever land after index ``upto``.
+        del samples[:upto]
         origin = self.origin_ns
         sid = self.session_id
         number = trial.number
-        chunk = trial.samples[trial.written : upto]
-        trial.written = upto
         self._write(
             "samples",
             [

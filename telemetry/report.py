@@ -17,8 +17,10 @@ nicknames, and ``--anonymize`` leaves out the nickname and the roster altogether
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -28,7 +30,7 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from telemetry import analytics, charts, milestones
+from telemetry import analytics, charts, milestones, schema
 from telemetry import report_html as H
 from telemetry.errors import UsageError
 from telemetry.storage import atomic_write_bytes, ensure_private_dir
@@ -127,45 +129,118 @@ def _display_name(child_id: str, nicknames: dict[str, str], anonymize: bool) -> 
 # --- strokes -----------------------------------------------------------------------------------
 
 
+STROKE_POINTS = 150  # samples kept per drawn trial: plenty for a 170 px drawing
+
+
 class _SessionFiles:
-    """Loads a session's samples/targets once per report (cached by folder)."""
+    """Reads the rows of a few trials from a session's samples/targets files.
+
+    The report draws about twenty trials per child, each from a session file of a few hundred
+    kilobytes: parsing whole files with pandas costs ~7 ms each. Instead the block of the
+    wanted trial is found by its row prefix (``version,session_id,trial,``, a C-speed
+    ``bytes.find``), and only the rows actually drawn are crc-checked and split: a bad row is
+    skipped, as the loader does, and a row never drawn cannot mislead.
+    """
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, str], pd.DataFrame] = {}
+        self._cache: dict[str, bytes] = {}
 
-    def table(self, folder: str, name: str) -> pd.DataFrame:
-        key = (folder, name)
-        if key not in self._cache:
-            from telemetry.loader import load_session_table
-
+    def block(self, path: Path, session_id: str, trial: int) -> bytes:
+        """Every line of ``trial`` in ``path``, newline-separated (rows not yet checked)."""
+        key = str(path)
+        data = self._cache.get(key)
+        if data is None:
             try:
-                df, _skipped = load_session_table(folder, name)
-            except (OSError, ValueError):
-                df = pd.DataFrame()
-            self._cache[key] = df
-        return self._cache[key]
+                data = b"\n" + path.read_bytes()  # so every row starts after a newline
+            except OSError:
+                data = b""
+            self._cache[key] = data
+        blocks: list[bytes] = []
+        for v in sorted(schema.READABLE_VERSIONS):
+            prefix = f"\n{v},{session_id},{trial},".encode()
+            first = data.find(prefix)
+            if first < 0:
+                continue
+            last = data.rfind(prefix)
+            end = data.find(b"\n", last + 1)
+            if end < 0:  # the last row is torn (no newline): it is not a row
+                end = last
+            raw = data[first + 1 : end]
+            # The recorder writes a trial's rows contiguously; merged or hand-edited files may
+            # interleave trials, and then only this trial's rows are kept.
+            if data.count(prefix, first, end + 1) != raw.count(b"\n") + 1:
+                raw = b"\n".join(ln for ln in raw.split(b"\n") if ln.startswith(prefix[1:]))
+            blocks.append(raw)
+        return b"\n".join(blocks)
 
 
-def _trial_strokes(files: _SessionFiles, folder: str, trial: int):
+def _valid_fields(lines: list[bytes]) -> list[list[bytes]]:
+    """The fields of the lines whose crc32 matches (same check as the loader's)."""
+    crc = zlib.crc32
+    return [
+        ln.split(b",")
+        for ln in lines
+        if ln[-9:-8] == b"," and b"%08x" % crc(ln[:-9]) == ln[-8:]
+    ]
+
+
+@dataclass
+class TrialDrawing:
+    """What is drawn of one trial: the model path, the child's strokes and the road width."""
+
+    model: list[np.ndarray]
+    strokes: list[np.ndarray]
+    road_px: float = 0.0  # full width of the tolerance band (0: unknown)
+    copied: bool = False  # drawn freehand in a copy box, shown centred over the model
+
+
+def _trial_strokes(files: _SessionFiles, folder: str, session_id: str, trial: int):
     """The model path parts and the child's strokes (split at pen-down) of one trial."""
-    samples = files.table(folder, "samples")
-    targets = files.table(folder, "targets")
-    model: list[np.ndarray] = []
-    strokes: list[np.ndarray] = []
-    if not targets.empty:
-        t = targets[(targets["trial"] == trial) & (targets["kind"] == "model_path")]
-        for _part, grp in t.sort_values(["part", "seq"]).groupby("part", sort=True):
-            model.append(grp[["x", "y"]].to_numpy(dtype=float))
-    if not samples.empty:
-        s = samples[samples["trial"] == trial].sort_values("t_ms", kind="stable")
-        if not s.empty:
-            xy = s[["x", "y"]].to_numpy(dtype=float)
-            starts = np.flatnonzero(s["phase"].to_numpy() == "down")
-            if starts.size == 0 or starts[0] != 0:
-                starts = np.concatenate([[0], starts])
-            bounds = [*starts.tolist(), len(xy)]
-            strokes = [xy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
-    return model, strokes
+    base = Path(folder)
+    drawing = TrialDrawing([], [])
+    # targets: version, session_id, trial, kind, part, seq, x, y, crc
+    parts: dict[int, list[tuple[int, float, float]]] = {}
+    targets = files.block(base / schema.TARGETS.filename, session_id, trial)
+    for f in _valid_fields(targets.split(b"\n") if targets else []):
+        if f[3] == b"model_path":
+            parts.setdefault(int(f[4]), []).append((int(f[5]), float(f[6]), float(f[7])))
+        elif f[3] == b"tolerance":  # the scene stores the band's half-width as (tol, tol)
+            drawing.road_px = 2.0 * float(f[6])
+        elif f[3] == b"copy_box":
+            drawing.copied = True
+    for part in sorted(parts):
+        pts = sorted(parts[part])
+        drawing.model.append(np.array([(x, y) for _, x, y in pts], dtype=float))
+    # samples: version, session_id, trial, t_ms, x, y, pointer, phase, source, crc
+    raw = files.block(base / schema.SAMPLES.filename, session_id, trial)
+    if raw:
+        lines = raw.split(b"\n")
+        # Keep every k-th sample plus every pen-down and pen-up, which split the strokes; the
+        # few pen-down/up rows are found with C-speed searches, not a Python pass over lines.
+        k = len(lines) // STROKE_POINTS + 1
+        wanted = set(range(0, len(lines), k))
+        for marker in (b",down,", b",up,"):
+            pos = raw.find(marker)
+            while pos >= 0:
+                wanted.add(raw.count(b"\n", 0, pos))
+                pos = raw.find(marker, pos + 1)
+        rows = _valid_fields([lines[i] for i in sorted(wanted)])
+        rows.sort(key=lambda f: float(f[3]))
+        if rows:
+            xy = np.array([(float(f[4]), float(f[5])) for f in rows], dtype=float)
+            if drawing.copied and drawing.model:
+                # A copy is drawn beside the model: centre it over the model, as a therapist
+                # would lay the worksheet over the model to compare.
+                m = np.concatenate(drawing.model)
+                xy += (m.min(axis=0) + m.max(axis=0)) / 2 - (xy.min(axis=0) + xy.max(axis=0)) / 2
+            starts = [i for i, f in enumerate(rows) if f[7] == b"down"]
+            if not starts or starts[0] != 0:
+                starts.insert(0, 0)
+            bounds = [*starts, len(xy)]
+            drawing.strokes = [
+                xy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a
+            ]
+    return drawing
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -189,8 +264,9 @@ def _rules_note() -> str:
         f"median of the last {r.window} (fewer when there are under {2 * r.window} sessions), "
         "so one noisy session does not move them. Arrows compare the latest "
         f"{r.window} sessions with the {r.window} before them: ↑ or ↓ when accuracy changed "
-        f"by {r.threshold:g} or more. A drop right after a level increase is not flagged as a "
-        f"decline. A child is flagged after {analytics.INACTIVE_DAYS} days without practice. "
+        f"by {r.threshold:g} or more. A <b>decline</b> is flagged when accuracy dropped by "
+        f"{r.decline:g} or more, unless the level went up (accuracy dips when the road "
+        f"narrows). A child is flagged after {analytics.INACTIVE_DAYS} days without practice. "
         "Dates are UTC; weeks start on Monday.</p>"
     )
 
@@ -228,9 +304,7 @@ def render_index(
                     f"{H.esc(act)} <span class='{word}' title='{H.ARROW_WORDS[word]}'>"
                     f"{H.esc(arrow)}</span>"
                 )
-        flags = (
-            f"<span class='flag'>{H.esc(r.flags)}</span>" if r.flags else "<span class=muted>–</span>"
-        )
+        flags = f"<span class='flag'>{H.esc(r.flags)}</span>" if r.flags else "–"
         link = f"<a href='{H.esc(pages[r.child_id])}'>{H.esc(names[r.child_id])}</a>"
         rows.append(
             [
@@ -289,8 +363,13 @@ class ChildData:
     items: pd.DataFrame
     milestones: pd.DataFrame
     caseload: pd.Series | None
-    stroke_pairs: list[tuple[str, str, Any, Any, str, Any, Any]]
+    stroke_pairs: list[tuple[str, str, TrialDrawing, str, TrialDrawing]]
     quality: H.QualityNote
+
+
+def _columns(df: pd.DataFrame, *names: str):
+    """Rows of the named columns as plain Python values (much faster than itertuples)."""
+    return zip(*(df[n].tolist() for n in names), strict=True)
 
 
 def _practice_section(cd: ChildData) -> str:
@@ -309,14 +388,10 @@ def _practice_section(cd: ChildData) -> str:
         f"{last4['minutes'].sum():.0f} minutes."
     )
     rows = [
-        [
-            H.esc(r.week_start),
-            H.fmt_num(r.sessions, 0),
-            H.fmt_num(r.minutes, 1),
-            H.fmt_num(r.clinic_sessions, 0),
-            H.fmt_num(r.home_sessions, 0),
-        ]
-        for r in w.itertuples(index=False)
+        [H.esc(wk), H.fmt_num(n, 0), H.fmt_num(m, 1), H.fmt_num(c, 0), H.fmt_num(h, 0)]
+        for wk, n, m, c, h in _columns(
+            w, "week_start", "sessions", "minutes", "clinic_sessions", "home_sessions"
+        )
     ]
     tbl = H.table(
         ["Week of", "Sessions", "Minutes", "Clinic", "Home"],
@@ -391,15 +466,17 @@ def _activity_section(cd: ChildData, activity: str) -> str:
     decline = " <span class='flag'>Decline flagged.</span>" if bool(tr["decline"]) else ""
     session_rows = [
         [
-            H.esc(r.date),
-            H.fmt_num(r.trials, 0),
-            H.fmt_num(r.completed, 0),
-            H.fmt_num(r.accuracy),
-            H.fmt_num(r.duration_s, 1),
-            H.fmt_num(r.level, 0),
-            H.fmt_num(r.errors, 0),
+            H.esc(d),
+            H.fmt_num(n, 0),
+            H.fmt_num(c, 0),
+            H.fmt_num(acc_v),
+            H.fmt_num(dur_v, 1),
+            H.fmt_num(lev_v, 0),
+            H.fmt_num(err, 0),
         ]
-        for r in a.itertuples(index=False)
+        for d, n, c, acc_v, dur_v, lev_v, err in _columns(
+            a, "date", "trials", "completed", "accuracy", "duration_s", "level", "errors"
+        )
     ]
     sess_tbl = H.table(
         ["Date", "Trials", "Completed", "Accuracy", "Time (s)", "Level", "Errors"],
@@ -447,22 +524,21 @@ def _strokes_section(cd: ChildData) -> str:
         return ""
     out = [
         "<section id='strokes'><h2>Strokes</h2><p class='muted'>The child's own strokes "
-        "(blue) over the model path (grey road), first and latest trial of each shape, as on a "
-        "paper worksheet.</p>"
+        "(blue) over the model path (dashed) and its road, the tolerance band of the level played "
+        "(grey), first and latest trial of each shape, as on a paper worksheet. Copies drawn "
+        "freehand beside the model are shown centred over it.</p>"
     ]
-    for item, d0, m0, s0, d1, m1, s1 in cd.stroke_pairs:
-        out.append(
-            "<div class='pair'>"
-            + H.figure(
-                charts.strokes_svg(m0, s0, title=f"{item}, first trial {d0}", size=170),
-                f"{item}: first ({d0})",
+    for item, d0, g0, d1, g1 in cd.stroke_pairs:
+        figs = []
+        for which, day, g in (("first", d0, g0), ("latest", d1, g1)):
+            svg = charts.strokes_svg(
+                g.model, g.strokes, title=f"{item}, {which} trial {day}", size=170,
+                road_px=g.road_px,
             )
-            + H.figure(
-                charts.strokes_svg(m1, s1, title=f"{item}, latest trial {d1}", size=170),
-                f"latest ({d1})",
-            )
-            + "</div>"
-        )
+            note = " (copy)" if g.copied else ""
+            cap = f"{item}: first ({day}){note}" if which == "first" else f"latest ({day}){note}"
+            figs.append(H.figure(svg, cap))
+        out.append("<div class='pair'>" + "".join(figs) + "</div>")
     out.append("</section>")
     return "".join(out)
 
@@ -561,7 +637,11 @@ def activity_weekly(act_sessions: pd.DataFrame) -> pd.DataFrame:
 def _write_csv(path: Path, df: pd.DataFrame) -> Path:
     """Write ``df`` owner-only, timestamps as ISO 8601 UTC (``2026-03-02T10:00:00Z``)."""
     stamps = {
-        c: df[c].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # numpy formats a column at C speed; NaT becomes an empty cell.
+        c: pd.Series(
+            np.datetime_as_string(df[c].dt.tz_convert(None).to_numpy(), unit="s"),
+            index=df.index,
+        ).str.replace("NaT", "", regex=False).where(df[c].isna(), lambda x: x + "Z")
         for c in df.columns
         if isinstance(df[c].dtype, pd.DatetimeTZDtype)
     }
@@ -786,21 +866,33 @@ def _stroke_trials(trials: pd.DataFrame, sessions: pd.DataFrame) -> dict[str, pd
 
 
 def _stroke_pairs(rows: pd.DataFrame | None, files: _SessionFiles):
-    """For one child: (item, first date, model, strokes, latest date, model, strokes)."""
+    """For one child: (item, first date, first drawing, latest date, latest drawing)."""
     if rows is None or rows.empty:
         return []
-    pairs = []
+    by_item: dict[str, dict[str, dict[str, Any]]] = {}
+    for rec in rows[["item", "which", "folder", "session_id", "trial", "started_at"]].to_dict(
+        "records"
+    ):
+        by_item.setdefault(str(rec["item"]), {})[rec["which"]] = rec
     # Pre-writing shapes first in the catalogue's order, then everything else alphabetically.
-    cat = milestones.load_catalogue()
-    order = {it: i for i, its in enumerate(cat["items"]) for it in str(its).split()}
-    items = sorted(set(rows["item"]), key=lambda it: (order.get(it, 999), it))
+    order = _catalogue_order()
+    items = sorted(by_item, key=lambda it: (order.get(it, 999), it))
+    pairs = []
     for item in items[:MAX_STROKE_ITEMS]:
-        sel = rows[rows["item"] == item]
-        f = sel[sel["which"] == "first"].iloc[0]
-        la = sel[sel["which"] == "latest"].iloc[0]
-        m0, s0 = _trial_strokes(files, str(f["folder"]), int(f["trial"]))
-        m1, s1 = _trial_strokes(files, str(la["folder"]), int(la["trial"]))
-        d0 = pd.Timestamp(f["started_at"]).date().isoformat()
-        d1 = pd.Timestamp(la["started_at"]).date().isoformat()
-        pairs.append((item, d0, m0, s0, d1, m1, s1))
+        drawn = []
+        for which in ("first", "latest"):
+            rec = by_item[item][which]
+            drawing = _trial_strokes(
+                files, str(rec["folder"]), str(rec["session_id"]), int(rec["trial"])
+            )
+            drawn.append((pd.Timestamp(rec["started_at"]).date().isoformat(), drawing))
+        (d0, g0), (d1, g1) = drawn
+        pairs.append((item, d0, g0, d1, g1))
     return pairs
+
+
+@functools.cache
+def _catalogue_order() -> dict[str, int]:
+    """Tracing item id to its milestone's developmental order."""
+    cat = milestones.load_catalogue()
+    return {it: i for i, its in enumerate(cat["items"]) for it in str(its).split()}

@@ -263,3 +263,20 @@ def test_calibration_from_settings() -> None:
     app.apply_settings()
     desktop_w = pygame.display.get_desktop_sizes()[0][0]
     assert app.viewport.mm_per_px == pytest.approx(300.0 / desktop_w)
+
+
+def test_whole_number_scale_at_2560x1600() -> None:
+    app = App(AppConfig(size=(2560, 1600)), clock=ManualClock())
+
+    class Dot(Scene):
+        def draw(self, surface: pygame.Surface) -> None:
+            surface.fill((255, 255, 255))
+            surface.fill((10, 20, 30), (10, 10, 1, 1))
+
+    app.stack.push(Dot())
+    app.frame()
+    win = pygame.display.get_surface()
+    # One logical pixel becomes exactly a 2x2 block of window pixels.
+    assert [win.get_at(p)[:3] for p in [(20, 20), (21, 21), (19, 20), (22, 21)]] == [
+        (10, 20, 30), (10, 20, 30), (255, 255, 255), (255, 255, 255)
+    ]

@@ -95,6 +95,16 @@ def test_touch_synthesised_mouse_events_are_dropped() -> None:
     ]
 
 
+def test_mouse_synthesised_finger_events_are_dropped() -> None:
+    inp = _input()
+    out = inp.translate(
+        [_down((10, 10)), _finger(pygame.FINGERDOWN, 0, 0.1, 0.1, touch_id=-1),
+         _finger(pygame.FINGERUP, 0, 0.1, 0.1, touch_id=-1), _up((10, 10))],
+        T,
+    )
+    assert [(s.source, s.phase) for s in out] == [("mouse", "down"), ("mouse", "up")]
+
+
 def test_touch_fingers_get_small_reused_ids() -> None:
     inp = _input((1920, 1080))
     out = inp.translate(

@@ -86,6 +86,14 @@ def test_drag_in_a_letterboxed_window() -> None:
     assert (touch[-1].x, touch[-1].y) == pytest.approx((500.0, 300.0), abs=1e-9)
 
 
+def test_pen_drag_is_labelled_pen() -> None:
+    app = make_test_app()
+    hand = ScriptedHand(app)
+    got = hand.drag([(10, 10), (20, 10)], source="pen")
+    assert {s.source for s in got} == {"pen"} and {s.pointer_id for s in got} == {0}
+    assert {s.source for s in hand.tap((5, 5))} == {"mouse"}
+
+
 def test_hold_for_the_grown_up_gate() -> None:
     app = make_test_app()
     scene = Collect()

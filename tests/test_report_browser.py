@@ -12,6 +12,8 @@ fails in CI (``CI`` set) and skips only on a developer's machine.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import select
@@ -49,8 +51,13 @@ class DevTools:
         self._from_r, from_w = os.pipe()
 
         def wire() -> None:  # in the child: the pipe ends become fds 3 (in) and 4 (out)
-            os.dup2(to_r, 3)
-            os.dup2(from_w, 4)
+            # Copy both ends above 3 and 4 first: a pipe end may itself be fd 3 or 4.
+            high_in = fcntl.fcntl(to_r, fcntl.F_DUPFD, 10)
+            high_out = fcntl.fcntl(from_w, fcntl.F_DUPFD, 10)
+            os.dup2(high_in, 3)
+            os.dup2(high_out, 4)
+            os.set_inheritable(3, True)
+            os.set_inheritable(4, True)
 
         self.proc = subprocess.Popen(
             [
@@ -71,7 +78,7 @@ class DevTools:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=wire,  # noqa: PLW1509 - only dup2, safe before exec
+            preexec_fn=wire,  # only dup2 and fcntl: safe between fork and exec
             close_fds=False,  # the pipes are non-inheritable; fds 3 and 4 must survive exec
         )
         os.close(to_r)
@@ -125,10 +132,8 @@ class DevTools:
 
     def close(self) -> None:
         """Close the browser and the pipes."""
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.send("Browser.close", timeout=5)
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

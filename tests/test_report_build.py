@@ -302,3 +302,25 @@ def test_parse_date() -> None:
     )
     assert parse_date("2026-03-22", "--since").isoformat() == "2026-03-22T00:00:00+00:00"
     assert parse_date(None, "--since") is None
+
+
+def test_child_without_sessions_and_empty_period(known: Known, tmp_path: Path) -> None:
+    import shutil
+
+    from telemetry.children import ChildrenRegistry
+
+    data = tmp_path / "data"
+    shutil.copytree(known.data, data)
+    new = ChildrenRegistry(data).add("Zoe Nosessions").child_id
+    res = build_reports(data, tmp_path / "out", until=UNTIL, progress=False)
+    page = (res.out_dir / f"{new}.html").read_text(encoding="utf-8")
+    assert "No sessions in this period." in page
+    rows = {r["child_id"]: r for r in _rows(res.out_dir / "caseload.csv")}
+    assert (rows[new]["sessions_total"], rows[new]["flags"]) == ("0",
+                                                                 "no sessions in this period")
+    with pytest.raises(UsageError) as err:
+        build_reports(data, tmp_path / "late", since="2027-01-01", progress=False)
+    assert str(err.value) == (
+        f"no sessions in {data} for that period: play a session first, or try "
+        "`finemotor demo-data`"
+    )

@@ -295,3 +295,31 @@ def test_all_tables_and_quoted_text(tmp_path: Path) -> None:
     assert ds.samples is not None and len(ds.samples) == 1
     assert ds.targets is not None and ds.targets.empty
     assert ds.quality.skipped_rows == {"trials": 0, "metrics": 0, "samples": 0, "targets": 0}
+
+
+
+def test_block_size_does_not_change_the_result(tmp_path: Path, monkeypatch) -> None:
+    from telemetry import loader
+
+    start = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    recs = [_session(tmp_path, A, start + timedelta(days=i), trials=3) for i in range(5)]
+    torn = recs[1].folder / "metrics.csv"
+    torn.write_bytes(torn.read_bytes()[:-3])
+    bad = recs[3].folder / "metrics.csv"
+    data = bytearray(bad.read_bytes())
+    data[data.index(b"lifts")] = ord("L")
+    bad.write_bytes(bytes(data))
+    results = []
+    for block in (1, 300, 1 << 22):
+        monkeypatch.setattr(loader, "BLOCK_BYTES", block)
+        results.append(load_dataset(tmp_path))
+    for ds in results:
+        pd.testing.assert_frame_equal(ds.metrics, results[0].metrics)
+        assert ds.quality == results[0].quality
+    assert results[0].quality.skipped_rows == {"trials": 0, "metrics": 2}
+    assert results[0].quality.torn_files == [str(torn)]
+    # File order is kept: rows come session by session.
+    assert list(results[0].metrics["session_id"].astype(str).drop_duplicates()) == [
+        r.session_id for r in recs
+    ]
+    assert len(results[0].metrics) == 5 * 6 - 2

@@ -238,6 +238,16 @@ def test_samples_are_flushed_during_a_trial_without_flush_call(tmp_path: Path) -
         assert len(_lines(path)) == 12  # header, 10 rows, final ''
         # The trial row only comes when the trial finishes.
         assert (rec.folder / "trials.csv").read_bytes() == schema.TRIALS.header_line()
+        # Samples added after a periodic write are written once, in order, at the finish.
+        for i in range(10, 15):
+            rec.add_sample(clock.now + i * 1_000_000, i, i, 0, "move", "mouse")
+        rec.finish_trial(accuracy=1, errors=0, completed=True)
+        rec.flush()
+        sid = rec.session_id
+        assert _lines(path)[1:] == [
+            *(_row((sid, 1, float(i), i, i, 0, "move", "mouse")) for i in range(15)),
+            "",
+        ]
     finally:
         rec.close()
 

@@ -1,1 +1,60 @@
-"""Tracing activity: strokes, shapes, digits and letters along a path."""
+"""Tracing activity: strokes, shapes, digits and letters along a path.
+
+``ACTIVITY`` is what the registry lists. Importing this package stays light (no scene, no
+numpy scoring): the scene module is imported only when a scene is made.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from games.registry import Activity
+
+if TYPE_CHECKING:
+    import pygame
+
+    from engine.scene import Scene
+
+LEVELS = 6
+
+
+def _draw_icon(surface: pygame.Surface, rect: pygame.Rect) -> None:
+    """A road curving across the tile with the beetle on it."""
+    import math
+
+    import pygame
+
+    from engine import ui
+    from games.tracing.scene import draw_beetle
+
+    w, h = rect.w, rect.h
+    pts = [
+        (rect.x + w * (0.1 + 0.8 * i / 20), rect.y + h * (0.6 + 0.2 * math.sin(i * math.pi / 10)))
+        for i in range(21)
+    ]
+    pygame.draw.lines(surface, (196, 180, 150), False, pts, max(6, w // 7))
+    pygame.draw.lines(surface, (236, 226, 200), False, pts, max(4, w // 9))
+    pygame.draw.lines(surface, ui.WHITE, False, pts, 2)
+    beetle = pygame.Rect(0, 0, w // 2, h // 2)
+    beetle.center = (rect.x + int(w * 0.35), rect.y + int(h * 0.38))
+    draw_beetle(surface, beetle)
+
+
+def _make_scene(app: Any, child_id: str, level: int) -> Scene:
+    """The tracing scene for ``child_id``, starting new shapes at ``level``; progress is kept in
+    ``<data>/children/<child_id>/tracing.json`` when the data folder is known."""
+    from games.tracing.scene import TracingScene, data_dir_of
+    from games.tracing.staircase import progress_path
+
+    data = data_dir_of(app)
+    path = progress_path(data, child_id) if data is not None else None
+    return TracingScene(child_id, start_level=level, progress_path=path)
+
+
+ACTIVITY = Activity(
+    id="tracing",
+    title="Tracing",
+    draw_icon=_draw_icon,
+    levels=LEVELS,
+    make_scene=_make_scene,
+)

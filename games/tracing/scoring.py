@@ -69,8 +69,8 @@ PEAK_HYSTERESIS = 0.10
 DIRECTION_FORWARD_SHARE = 0.6
 
 _PHASE_CODES = {"down": 0, "move": 1, "up": 2}
-_GRID_MAX_CELLS = 2500
-_GRID_MAX_CAND = 16
+_GRID_MAX_CELLS = 300
+_GRID_MAX_CAND = 8
 _COVER_BIN_PX = 1.0
 
 
@@ -84,7 +84,7 @@ def _phase_codes(phase: Any) -> np.ndarray:
         for name, code in _PHASE_CODES.items():
             out[arr == name] = code
         if (out < 0).any():
-            bad = arr[out < 0][0]
+            bad = str(arr[out < 0][0])
             raise ValueError(f"unknown pointer phase {bad!r}; expected down, move or up")
         return out
     return arr.astype(np.int8)
@@ -133,31 +133,36 @@ class DrawnStroke:
     xy: np.ndarray
 
 
-def split_strokes(samples: Any) -> list[DrawnStroke]:
-    """The pen-down strokes of a trial (``down`` to ``up`` inclusive), hover samples dropped."""
+def _pen_down(samples: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pen-down samples in order: times, (n, 2) positions, stroke number of each, and the
+    index where each stroke starts (plus the total at the end)."""
     t, x, y, ph = as_arrays(samples)
     n = len(t)
-    if n == 0:
-        return []
     is_down = ph == 0
     is_up = ph == 2
     idx = np.arange(n)
     ev = np.where(is_down | is_up, idx, -1)
-    last = np.maximum.accumulate(ev)
+    last = np.maximum.accumulate(ev) if n else ev
     prev = np.concatenate(([-1], last[:-1]))
     # A sample belongs to a stroke if the last down/up event so far is a down; an up sample
     # belongs to the stroke its previous event opened.
     ref = np.where(is_up, prev, last)
-    inside = (ref >= 0) & is_down[np.maximum(ref, 0)]
-    inside &= ~(is_up & (ref < 0))
-    if not inside.any():
-        return []
-    sid = np.cumsum(is_down)
+    inside = (ref >= 0) & is_down[np.maximum(ref, 0)] if n else np.zeros(0, dtype=bool)
     sel = np.flatnonzero(inside)
-    ids = sid[sel]
+    ids = np.cumsum(is_down)[sel]
     cuts = np.flatnonzero(np.diff(ids)) + 1
-    xy = np.column_stack((x, y))
-    return [DrawnStroke(t[part], xy[part]) for part in np.split(sel, cuts)]
+    bounds = np.concatenate(([0], cuts, [len(sel)])) if len(sel) else np.zeros(1, np.int64)
+    sid = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    xy = np.empty((len(sel), 2))
+    xy[:, 0] = x[sel]
+    xy[:, 1] = y[sel]
+    return t[sel], xy, sid, bounds
+
+
+def split_strokes(samples: Any) -> list[DrawnStroke]:
+    """The pen-down strokes of a trial (``down`` to ``up`` inclusive), hover samples dropped."""
+    t, xy, _, bounds = _pen_down(samples)
+    return [DrawnStroke(t[a:b], xy[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 # --- model geometry ----------------------------------------------------------------------------
@@ -174,6 +179,51 @@ class _Segments:
     stroke_s0: np.ndarray  # (K,) global arc length at each stroke's start
     stroke_len: np.ndarray  # (K,)
     total: float
+    has_overlap: bool  # some stretch of the path is drawn twice (retraced)
+    ax: np.ndarray  # contiguous copies of a[:, 0] ... for fast gathers
+    ay: np.ndarray
+    ux: np.ndarray
+    uy: np.ndarray
+
+    def as_float32(self, origin: np.ndarray) -> _Segments:
+        """A float32 copy shifted so ``origin`` is (0, 0), for the fast nearest-segment pick."""
+        ax, ay, ux, uy, il2 = _f32(
+            self.ax - origin[0], self.ay - origin[1], self.ux, self.uy, self.inv_l2
+        )
+        return _Segments(
+            self.a, self.u, self.length, il2, self.stroke, self.s0, self.stroke_s0,
+            self.stroke_len, self.total, self.has_overlap, ax, ay, ux, uy,
+        )
+
+
+def _f32(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    return tuple(np.ascontiguousarray(a, dtype=np.float32) for a in arrays)
+
+
+def _has_overlap(a: np.ndarray, u: np.ndarray, length: np.ndarray) -> bool:
+    """True if two non-adjacent segments run along each other (a retraced stretch).
+
+    Tested on segment midpoints against every other segment (models have tens of segments).
+    """
+    n = len(length)
+    if n < 2:
+        return False
+    mid = a + u * 0.5
+    dx = mid[:, None, 0] - a[None, :, 0]
+    dy = mid[:, None, 1] - a[None, :, 1]
+    l2 = length * length
+    t = np.clip(np.divide(dx * u[None, :, 0] + dy * u[None, :, 1], l2[None, :],
+                          out=np.zeros((n, n)), where=l2[None, :] > 0), 0.0, 1.0)
+    ex = dx - t * u[None, :, 0]
+    ey = dy - t * u[None, :, 1]
+    near = (ex * ex + ey * ey) < 1.0
+    idx = np.arange(n)
+    apart = np.abs(idx[:, None] - idx[None, :]) > 1
+    # Neighbours overlap only when the path folds back on itself.
+    folds = (u[:, None, 0] * u[None, :, 0] + u[:, None, 1] * u[None, :, 1]) < 0
+    near &= apart | folds
+    near &= idx[:, None] != idx[None, :]
+    return bool(near.any())
 
 
 def _segments(model: Model) -> _Segments:
@@ -197,25 +247,43 @@ def _segments(model: Model) -> _Segments:
     n_str = len(model)
     stroke_len = np.bincount(stroke, weights=length, minlength=n_str)
     stroke_s0 = np.concatenate(([0.0], np.cumsum(stroke_len)[:-1]))
-    return _Segments(a, u, length, inv_l2, stroke, s0, stroke_s0, stroke_len, float(length.sum()))
+    return _Segments(
+        a, u, length, inv_l2, stroke, s0, stroke_s0, stroke_len, float(length.sum()),
+        _has_overlap(a, u, length),
+        *(np.ascontiguousarray(c) for c in (a[:, 0], a[:, 1], u[:, 0], u[:, 1])),
+    )
+
+
+# Points are processed in chunks so the (chunk, K) temporaries stay small: large fresh numpy
+# arrays are mmapped and page-faulted on every call, which costs more than the arithmetic.
+_CHUNK = 1024
 
 
 def _pair_geometry(
-    px: np.ndarray, py: np.ndarray, seg: _Segments, cand: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For points (n,) and candidate segments (n, K): squared distance, clamped t and raw
-    projection length along each candidate."""
-    ax = seg.a[cand, 0]
-    ay = seg.a[cand, 1]
-    ux = seg.u[cand, 0]
-    uy = seg.u[cand, 1]
+    px: np.ndarray, py: np.ndarray, seg: _Segments, cand: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points (n,) against candidate segments (n, K), or every segment when ``cand`` is None.
+
+    Returns the squared distance to each segment and the clamped parameter ``t`` along it.
+    """
+    if cand is None:
+        ax, ay = seg.ax[None, :], seg.ay[None, :]
+        ux, uy, il2 = seg.ux[None, :], seg.uy[None, :], seg.inv_l2[None, :]
+    else:
+        ax, ay = seg.ax[cand], seg.ay[cand]
+        ux, uy, il2 = seg.ux[cand], seg.uy[cand], seg.inv_l2[cand]
     dx = px[:, None] - ax
     dy = py[:, None] - ay
-    proj = dx * ux + dy * uy  # |u| * projection length
-    t = np.clip(proj * seg.inv_l2[cand], 0.0, 1.0)
-    ex = dx - t * ux
-    ey = dy - t * uy
-    return ex * ex + ey * ey, t, proj
+    t = dx * ux
+    t += dy * uy
+    t *= il2
+    np.clip(t, 0.0, 1.0, out=t)
+    dx -= t * ux
+    dy -= t * uy
+    dx *= dx
+    dy *= dy
+    dx += dy
+    return dx, t
 
 
 @dataclass(frozen=True)
@@ -223,114 +291,174 @@ class _Nearest:
     dist: np.ndarray  # (n,) distance to the model
     seg: np.ndarray  # (n,) index of the nearest segment
     s: np.ndarray  # (n,) global arc length of the nearest model point
-    covered: np.ndarray  # (bins,) bool: model path bins within tolerance of some sample
-    bin_stroke: np.ndarray  # (bins,) model stroke of each bin
 
 
-def _nearest(xy: np.ndarray, seg: _Segments, tol: float) -> _Nearest:
-    """Exact distances to the model polyline, using a coarse grid of candidate segments.
+_GRID_CACHE: dict[tuple[int, float], tuple[_Segments, tuple[Any, ...]]] = {}
+_GRID_CACHE_MAX = 16
 
-    Each grid cell keeps the segments that can be the nearest one (or lie within ``tol``) for
-    some point of the cell; points in cells with too many candidates, or outside the grid (far
-    from the model, so out of the band), are compared with every segment. The result is exact.
-    """
-    n = len(xy)
+
+def _candidate_grid(
+    seg: _Segments, margin: float
+) -> tuple[np.ndarray, np.ndarray, float, int, int, np.ndarray]:
+    """The candidate grid of ``seg``, cached: a scene scores the same model again and again
+    (repeats, fading guide), so the geometry is prepared once per model and band."""
+    key = (id(seg), float(margin))
+    hit = _GRID_CACHE.get(key)
+    if hit is not None and hit[0] is seg:
+        return hit[1]  # type: ignore[return-value]
+    grid = _build_candidate_grid(seg, margin)
+    if len(_GRID_CACHE) >= _GRID_CACHE_MAX:
+        _GRID_CACHE.pop(next(iter(_GRID_CACHE)))
+    _GRID_CACHE[key] = (seg, grid)
+    return grid
+
+
+_SEG_CACHE: dict[bytes, _Segments] = {}
+
+
+def _segments_cached(model: Model) -> _Segments:
+    """:func:`_segments` memoised on the model's exact coordinates (small LRU)."""
+    arrays = [np.ascontiguousarray(m, dtype=float) for m in model]
+    key = b"|".join(a.tobytes() for a in arrays)
+    seg = _SEG_CACHE.pop(key, None)
+    if seg is None:
+        seg = _segments(arrays)
+    _SEG_CACHE[key] = seg  # most recent last
+    if len(_SEG_CACHE) > _GRID_CACHE_MAX:
+        _SEG_CACHE.pop(next(iter(_SEG_CACHE)))
+    return seg
+
+
+def _build_candidate_grid(
+    seg: _Segments, margin: float
+) -> tuple[np.ndarray, np.ndarray, float, int, int, np.ndarray]:
+    """Grid over the model's box (+margin): per cell, the segments that can be nearest there."""
     n_seg = len(seg.length)
-    nbins = max(1, int(math.ceil(seg.total / _COVER_BIN_PX)))
-    bin_w = seg.total / nbins if seg.total > 0 else 1.0
-    diff = np.zeros(nbins + 1, dtype=np.int64)
-    centres = (np.arange(nbins) + 0.5) * bin_w
-    bin_stroke = np.clip(np.searchsorted(seg.stroke_s0, centres, side="right") - 1, 0, None)
-    if n == 0:
-        return _Nearest(np.zeros(0), np.zeros(0, int), np.zeros(0), np.zeros(nbins, bool),
-                        bin_stroke)
-
     pts_all = np.concatenate((seg.a, seg.a + seg.u))
-    lo = pts_all.min(axis=0) - (tol + 2.0)
-    hi = pts_all.max(axis=0) + (tol + 2.0)
+    lo = pts_all.min(axis=0) - (margin + 2.0)
+    hi = pts_all.max(axis=0) + (margin + 2.0)
     span = hi - lo
     cell = max(4.0, math.sqrt(span[0] * span[1] / _GRID_MAX_CELLS))
     nx = max(1, int(math.ceil(span[0] / cell)))
     ny = max(1, int(math.ceil(span[1] / cell)))
-    # Candidate segments per cell, from the cell centre with +-half-diagonal bounds.
     gx = lo[0] + (np.arange(nx) + 0.5) * cell
     gy = lo[1] + (np.arange(ny) + 0.5) * cell
     cx = np.repeat(gx, ny)
     cy = np.tile(gy, nx)
-    all_idx = np.broadcast_to(np.arange(n_seg), (len(cx), n_seg))
-    d2c, _, _ = _pair_geometry(cx, cy, seg, all_idx)
-    dc = np.sqrt(d2c)
-    half_diag = cell * math.sqrt(0.5)
-    bound = np.maximum((dc + half_diag).min(axis=1), tol) + half_diag
-    is_cand = dc <= bound[:, None]
-    n_cand = is_cand.sum(axis=1)
+    dc = np.empty((len(cx), n_seg))
+    for i in range(0, len(cx), _CHUNK):
+        dc[i : i + _CHUNK] = _pair_geometry(cx[i : i + _CHUNK], cy[i : i + _CHUNK], seg, None)[0]
+    np.sqrt(dc, out=dc)
+    # A segment can be the nearest for some point of the cell only if its distance from the
+    # cell centre, minus the half-diagonal, is below the best distance plus the half-diagonal.
+    bound = dc.min(axis=1) + cell * math.sqrt(2.0)
+    n_cand = (dc <= bound[:, None]).sum(axis=1)
     k = int(min(_GRID_MAX_CAND, n_seg, max(1, n_cand.max())))
     if k < n_seg:
-        order = np.argpartition(dc, k - 1, axis=1)[:, :k]
+        cell_cand = np.argpartition(dc, k - 1, axis=1)[:, :k]
     else:
-        order = np.broadcast_to(np.arange(n_seg), (len(cx), n_seg))
-    # Pad short lists with their own first (nearest-by-partition) candidate: harmless repeats.
-    cell_cand = np.asarray(order)
+        cell_cand = np.broadcast_to(np.arange(n_seg), (len(cx), n_seg)).copy()
     overflow = n_cand > k
+    return cell_cand, overflow, cell, nx, ny, lo
 
-    px = xy[:, 0]
-    py = xy[:, 1]
+
+def _nearest(xy: np.ndarray, seg: _Segments, margin: float) -> _Nearest:
+    """Exact distances to the model polyline, using a coarse grid of candidate segments.
+
+    Each grid cell (over the model's box plus ``margin``) keeps the segments that can be the
+    nearest one for some point of the cell; points in cells with too many candidates, or
+    outside the grid, are compared with every segment. The result is exact.
+    """
+    n = len(xy)
+    if n == 0:
+        return _Nearest(np.zeros(0), np.zeros(0, np.int64), np.zeros(0))
+    cell_cand, overflow, cell, nx, ny, lo = _candidate_grid(seg, margin)
+    px = np.ascontiguousarray(xy[:, 0], dtype=float)
+    py = np.ascontiguousarray(xy[:, 1], dtype=float)
     ix = np.floor((px - lo[0]) / cell).astype(np.int64)
     iy = np.floor((py - lo[1]) / cell).astype(np.int64)
     in_grid = (ix >= 0) & (ix < nx) & (iy >= 0) & (iy < ny)
     cid = np.where(in_grid, ix * ny + iy, 0)
     slow = ~in_grid | overflow[cid]
 
-    dist = np.empty(n)
     best = np.empty(n, dtype=np.int64)
-    tbest = np.empty(n)
-
-    def run(sel: np.ndarray, cand: np.ndarray) -> None:
-        d2, t, proj = _pair_geometry(px[sel], py[sel], seg, cand)
-        j = np.argmin(d2, axis=1)
-        rows = np.arange(len(sel))
-        dist[sel] = np.sqrt(d2[rows, j])
-        best[sel] = cand[rows, j]
-        tbest[sel] = t[rows, j]
-        # Coverage: the part of each candidate segment within tol of the point is the interval
-        # of half-width sqrt(tol^2 - perp^2) around the point's projection on the line.
-        ln = seg.length[cand]
-        along = np.divide(proj, ln, out=np.zeros_like(proj), where=ln > 0)
-        dx = px[sel][:, None] - seg.a[cand, 0]
-        dy = py[sel][:, None] - seg.a[cand, 1]
-        perp2 = dx * dx + dy * dy - along * along
-        ok = perp2 <= tol * tol
-        if not ok.any():
-            return
-        half = np.sqrt(np.maximum(tol * tol - perp2[ok], 0.0))
-        c_ok = cand[ok]
-        a0 = np.maximum(along[ok] - half, 0.0)
-        a1 = np.minimum(along[ok] + half, seg.length[c_ok])
-        keep = a1 >= a0
-        g0 = seg.s0[c_ok][keep] + a0[keep]
-        g1 = seg.s0[c_ok][keep] + a1[keep]
-        i0 = np.clip(np.ceil(g0 / bin_w - 0.5), 0, nbins).astype(np.int64)
-        i1 = np.clip(np.floor(g1 / bin_w - 0.5) + 1, 0, nbins).astype(np.int64)
-        good = i1 > i0
-        diff[:] += np.bincount(i0[good], minlength=nbins + 1)[: nbins + 1]
-        diff[:] -= np.bincount(i1[good], minlength=nbins + 1)[: nbins + 1]
+    # Pick the nearest segment in float32 (half the memory traffic), relative to the grid's
+    # corner to keep precision; the distance itself is then computed exactly in float64.
+    seg32 = seg.as_float32(lo)
+    px32 = (px - lo[0]).astype(np.float32)
+    py32 = (py - lo[1]).astype(np.float32)
 
     fast = np.flatnonzero(~slow)
-    if len(fast):
-        run(fast, cell_cand[cid[fast]])
+    for i in range(0, len(fast), _CHUNK):
+        sel = fast[i : i + _CHUNK]
+        cand = cell_cand[cid[sel]]
+        dd, _ = _pair_geometry(px32[sel], py32[sel], seg32, cand)
+        best[sel] = cand[np.arange(len(sel)), np.argmin(dd, axis=1)]
     slow_idx = np.flatnonzero(slow)
-    if len(slow_idx):
-        run(slow_idx, np.broadcast_to(np.arange(n_seg), (len(slow_idx), n_seg)))
+    for i in range(0, len(slow_idx), _CHUNK):
+        sel = slow_idx[i : i + _CHUNK]
+        best[sel] = np.argmin(_pair_geometry(px[sel], py[sel], seg, None)[0], axis=1)
+    dx = px - seg.ax[best]
+    dy = py - seg.ay[best]
+    ux = seg.ux[best]
+    uy = seg.uy[best]
+    t = np.clip((dx * ux + dy * uy) * seg.inv_l2[best], 0.0, 1.0)
+    dist = np.hypot(dx - t * ux, dy - t * uy)
+    s = seg.s0[best] + t * seg.length[best]
+    return _Nearest(dist, best, s)
 
+
+def _coverage(seg: _Segments, near: _Nearest, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which 1-px bins of the model path lie within ``tol`` of some sample, and their stroke.
+
+    Each in-band sample covers the stretch of its model stroke within ``sqrt(tol^2 - d^2)`` of
+    its nearest model point (exact on straight parts). Stretches a letter draws twice (the up
+    and down of an ``a``) count as covered when either pass is: bins within 2 px of a covered
+    bin are covered too.
+    """
+    nbins = max(1, int(math.ceil(seg.total / _COVER_BIN_PX)))
+    bin_w = seg.total / nbins if seg.total > 0 else 1.0
+    centres = (np.arange(nbins) + 0.5) * bin_w
+    bin_stroke = np.clip(np.searchsorted(seg.stroke_s0, centres, side="right") - 1, 0, None)
+    ok = near.dist <= tol
+    if not ok.any():
+        return np.zeros(nbins, dtype=bool), bin_stroke
+    half = np.sqrt(np.maximum(tol * tol - near.dist[ok] ** 2, 0.0))
+    k = seg.stroke[near.seg[ok]]
+    s = near.s[ok]
+    g0 = np.maximum(s - half, seg.stroke_s0[k])
+    g1 = np.minimum(s + half, seg.stroke_s0[k] + seg.stroke_len[k])
+    i0 = np.clip(np.ceil(g0 / bin_w - 0.5), 0, nbins).astype(np.int64)
+    i1 = np.clip(np.floor(g1 / bin_w - 0.5) + 1, 0, nbins).astype(np.int64)
+    good = i1 > i0
+    diff = np.bincount(i0[good], minlength=nbins + 1)[: nbins + 1]
+    diff -= np.bincount(i1[good], minlength=nbins + 1)[: nbins + 1]
     covered = np.cumsum(diff[:nbins]) > 0
-    s = seg.s0[best] + tbest * seg.length[best]
-    return _Nearest(dist, best, s, covered, bin_stroke)
+    if covered.all() or not seg.has_overlap:
+        return covered, bin_stroke
+    # Retraced stretches: spread coverage to bins at (nearly) the same place.
+    pos = _bin_positions(seg, centres)
+    cells = np.floor((pos - pos.min(axis=0)) / 2.0).astype(np.int64) + 1
+    grid = np.zeros(tuple(cells.max(axis=0) + 2), dtype=bool)
+    grid[cells[covered, 0], cells[covered, 1]] = True
+    extra = np.zeros(nbins, dtype=bool)
+    for ddx in (-1, 0, 1):
+        for ddy in (-1, 0, 1):
+            extra |= grid[cells[:, 0] + ddx, cells[:, 1] + ddy]
+    return covered | extra, bin_stroke
+
+
+def _bin_positions(seg: _Segments, s: np.ndarray) -> np.ndarray:
+    """Model points at global arc lengths ``s``."""
+    j = np.clip(np.searchsorted(seg.s0, s, side="right") - 1, 0, len(seg.s0) - 1)
+    frac = np.divide(s - seg.s0[j], seg.length[j], out=np.zeros_like(s), where=seg.length[j] > 0)
+    return seg.a[j] + seg.u[j] * np.clip(frac, 0.0, 1.0)[:, None]
 
 
 def deviations(model: Model, xy: np.ndarray) -> np.ndarray:
     """Exact distance of each (x, y) point to the model polyline (all strokes)."""
     pts = np.asarray(xy, dtype=float).reshape(-1, 2)
-    return _nearest(pts, _segments(model), 0.0).dist
+    return _nearest(pts, _segments_cached(model), 0.0).dist
 
 
 def deviations_naive(model: Model, xy: np.ndarray) -> np.ndarray:
@@ -573,17 +701,15 @@ def score_trace(
     tol = float(tolerance_px)
     if not tol > 0:
         raise ValueError(f"tolerance_px must be positive, got {tolerance_px}")
-    seg = _segments(model)
-    strokes = split_strokes(samples)
+    seg = _segments_cached(model)
+    t, xy, sid, bounds = _pen_down(samples)
+    strokes = [DrawnStroke(t[a:b], xy[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     if not strokes:
         return _empty_score(model, tol, px_per_mm)
     start_r = 1.5 * tol if start_radius_px is None else float(start_radius_px)
 
-    lens = [len(s.t) for s in strokes]
-    xy = np.concatenate([s.xy for s in strokes])
-    t = np.concatenate([s.t for s in strokes])
-    sid = np.repeat(np.arange(len(strokes)), lens)
     near = _nearest(xy, seg, tol)
+    n_cov, bin_stroke = _coverage(seg, near, tol)
     d = near.dist
     inside = d <= tol
 
@@ -600,8 +726,8 @@ def score_trace(
     # Stroke matching: the model stroke most of a drawn stroke's in-band samples lie on.
     n_model = len(model)
     seg_stroke = seg.stroke[near.seg]
-    counts = np.zeros((len(strokes), n_model), dtype=np.int64)
-    np.add.at(counts, (sid[inside], seg_stroke[inside]), 1)
+    counts = np.bincount(sid[inside] * n_model + seg_stroke[inside],
+                         minlength=len(strokes) * n_model).reshape(len(strokes), n_model)
     match = np.where(counts.max(axis=1) > 0, counts.argmax(axis=1), -1)
 
     order_errors = 0
@@ -615,30 +741,27 @@ def score_trace(
             order_errors += 1
             cur = max(cur, m)
 
+    # Start point: the first drawn stroke matched to each model stroke.
     start_errors = 0
-    direction_errors = 0
-    starts = [s.xy[0] for s in strokes]
     for k in range(n_model):
         drawn = np.flatnonzero(match == k)
-        if len(drawn) == 0:
-            continue
-        first = drawn[0]
-        st = np.asarray(model[k], dtype=float)[0]
-        if math.dist(tuple(starts[first]), tuple(st)) > start_r:
+        if len(drawn) and math.dist(
+            tuple(strokes[drawn[0]].xy[0]), tuple(np.asarray(model[k], dtype=float)[0])
+        ) > start_r:
             start_errors += 1
-        # Direction: share of forward progress along stroke k (jumps at seams ignored).
-        fwd = back = 0.0
-        for j in drawn.tolist():
-            sel = (sid == j) & inside & (seg_stroke == k)
-            s_k = near.s[sel]
-            if len(s_k) < 2:
-                continue
-            ds = np.diff(s_k)
-            ds = ds[np.abs(ds) <= 2.0 * tol]
-            fwd += float(ds[ds > 0].sum())
-            back += float(-ds[ds < 0].sum())
-        if fwd + back > 0 and fwd / (fwd + back) < DIRECTION_FORWARD_SHARE:
-            direction_errors += 1
+    # Direction: share of forward progress along each model stroke, from consecutive in-band
+    # samples of a drawn stroke lying on the stroke it is matched to (seam jumps ignored).
+    on = inside & (seg_stroke == match[sid])
+    pair = on[1:] & on[:-1] & same
+    ds = np.diff(near.s)[pair]
+    k_of = seg_stroke[1:][pair]
+    small = np.abs(ds) <= 2.0 * tol
+    ds, k_of = ds[small], k_of[small]
+    fwd = np.bincount(k_of, weights=np.maximum(ds, 0.0), minlength=n_model)
+    back = np.bincount(k_of, weights=np.maximum(-ds, 0.0), minlength=n_model)
+    moved = (fwd + back) > 0
+    share = np.divide(fwd, fwd + back, out=np.ones(n_model), where=moved)
+    direction_errors = int(np.sum(moved & (share < DIRECTION_FORWARD_SHARE)))
 
     # Times.
     t_first = float(strokes[0].t[0])
@@ -673,9 +796,8 @@ def score_trace(
     else:
         sparc_mean = float("nan")
 
-    n_cov = near.covered
     per_stroke_cov = tuple(
-        float(n_cov[near.bin_stroke == k].mean()) if np.any(near.bin_stroke == k) else 0.0
+        float(n_cov[bin_stroke == k].mean()) if np.any(bin_stroke == k) else 0.0
         for k in range(n_model)
     )
     return TraceScore(
@@ -808,7 +930,7 @@ def _outline_closed(strokes: Sequence[np.ndarray], hull: np.ndarray, tol: float)
     closed = [np.vstack((hull, hull[:1]))]
     drawn = np.concatenate([s for s in strokes if len(s)])
     per = _segments(closed)
-    return float(_nearest(drawn, per, tol).covered.mean())
+    return float(_coverage(per, _nearest(drawn, per, tol), tol)[0].mean())
 
 
 def copy_rule_check(rule: str, strokes: Sequence[np.ndarray]) -> tuple[bool, str]:

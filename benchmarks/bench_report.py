@@ -1,0 +1,287 @@
+"""Report speed and memory: one child with a year of data, and a caseload of 40 such children.
+
+Budgets (DESIGN.md): one child's report under 1 s; the whole caseload (40 children, 3
+sessions a week for a year, 30 trials each: about 187,000 trials) under 5 s with peak memory
+under 500 MB.
+
+The data set is generated once into a cached folder (``$FINEMOTOR_BENCH_CACHE`` or the system
+temp folder, ``finemotor-bench-report-v2``) with ``telemetry.schema.encode_row``, the codec the
+recorder writes with, so the files are byte-for-byte what the recorder would write; going
+through the recorder itself (an fsync per trial) would take most of an hour. Trial figures
+come from a skill model; raw samples and model paths are written for the first and last three
+sessions of each child (the only sessions the report opens to draw strokes, since every shape
+is practised in every session), other sessions hold trials and metrics only.
+
+Figures: the report in-process (median of several runs after a warm-up) and in a fresh
+subprocess (imports included, peak RSS from ``resource.getrusage``), against a naive baseline
+measured in the same run: one ``pd.read_csv`` per session file, per-session Python loops, a
+boolean mask per child, and a matplotlib figure per activity (the obvious first version).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.common import median_seconds, report
+
+CHILDREN = 40
+WEEKS = 52
+PER_WEEK = 3
+TRIALS = 30
+SAMPLE_SESSIONS = 3  # first and last N sessions of each child carry samples and targets
+SEED = 1
+END = datetime(2026, 11, 20, 18, 0, tzinfo=timezone.utc)
+CACHE_NAME = "finemotor-bench-report-v2"
+
+
+def cache_dir() -> Path:
+    """The cached data folder (created on first use)."""
+    root = Path(os.environ.get("FINEMOTOR_BENCH_CACHE", tempfile.gettempdir()))
+    return root / CACHE_NAME
+
+
+def _iso(dt: datetime) -> str:
+    """The recorder's timestamp format (``telemetry.recorder.iso_utc``)."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def generate(data: Path, children: int = CHILDREN, weeks: int = WEEKS, seed: int = SEED) -> int:
+    """Write the benchmark data folder; returns the number of trials written."""
+    from games.demo_data import SHAPES, model_box, simulate_trace
+    from games.tracing.glyphs import glyph
+    from games.tracing.staircase import level as tracing_level
+    from telemetry import schema
+    from telemetry.children import ChildrenRegistry
+    from telemetry.recorder import SESSION_FILE
+    from telemetry.storage import ensure_private_dir
+
+    enc = schema.encode_row
+    rng = np.random.default_rng(seed)
+    reg = ChildrenRegistry(data)
+    models = {(s, lv): glyph(s).scaled(*model_box(lv)) for s in SHAPES for lv in (1, 2, 3)}
+    headers = {t.name: t.header_line() for t in schema.SESSION_TABLES}
+    n_trials = 0
+    start_day = (END - timedelta(weeks=weeks)).date()
+    start_day -= timedelta(days=start_day.weekday())
+    for ci in range(children):
+        child_id = reg.add(f"Bench {ci + 1}", "fox").child_id
+        wobble0, wobble_end = rng.uniform(45, 70), rng.uniform(8, 14)
+        learn = rng.uniform(8, 20)
+        days = []
+        for w in range(weeks):
+            if rng.random() < 0.05:  # a missed week
+                continue
+            for d in sorted(rng.choice(7, size=PER_WEEK, replace=False)):
+                days.append(start_day + timedelta(weeks=w, days=int(d)))
+        level = 1
+        good = 0
+        for si, day in enumerate(days):
+            start = datetime(day.year, day.month, day.day, 16, 0, tzinfo=timezone.utc)
+            sid = uuid.UUID(int=int(rng.integers(0, 2**63)) << 64 | si).hex
+            folder = ensure_private_dir(data / "sessions" / child_id / f"{day}_{sid}")
+            with_samples = si < SAMPLE_SESSIONS or si >= len(days) - SAMPLE_SESSIONS
+            weeks_in = si / PER_WEEK
+            wobble = wobble_end + (wobble0 - wobble_end) * np.exp(-weeks_in / learn)
+            tol = tracing_level(level).tolerance_px
+            out = {name: [headers[name]] for name in headers}
+            t = start
+            accs = []
+            for trial in range(1, TRIALS + 1):
+                t += timedelta(seconds=float(rng.uniform(8, 25)))
+                if trial <= 24:
+                    activity, item = "tracing", SHAPES[(trial - 1) % len(SHAPES)]
+                    acc = float(np.clip(1.0 - 0.55 * wobble / tol + rng.normal(0, 0.08), 0, 1))
+                    accs.append(acc)
+                    dur = float(rng.uniform(2500, 6000))
+                    errors = int(rng.poisson(max(0.1, 3 * (1 - acc))))
+                    metrics = [("mean_deviation", wobble * 0.5, "px"), ("exits", errors, "count"),
+                               ("coverage", 100 * acc, "%"), ("sparc", -1.5 - wobble / 40, ""),
+                               ("mean_speed", 200.0, "px/s"), ("tolerance", tol, "px")]
+                else:
+                    activity, item = "pinch", "beads_5"
+                    acc = float(np.clip(1.0 - wobble / 80 + rng.normal(0, 0.1), 0, 1))
+                    dur = float(rng.uniform(8000, 15000))
+                    errors = int(rng.poisson(1))
+                    metrics = [("objects_placed", 5 * acc, "count"), ("drops", errors, "count")]
+                lvl = level if activity == "tracing" else 1
+                out["trials"].append(enc((sid, child_id, activity, lvl, trial, item, "trace",
+                                          _iso(t), round(dur, 1), round(acc, 4), errors, True)))
+                out["metrics"].extend(enc((sid, trial, activity, m, float(v), u))
+                                      for m, v, u in metrics)
+                if with_samples and activity == "tracing":
+                    model = models[item, level]
+                    for part, stroke in enumerate(model):
+                        out["targets"].extend(enc((sid, trial, "model_path", part, q, x, y))
+                                              for q, (x, y) in enumerate(stroke.tolist()))
+                    out["targets"].append(enc((sid, trial, "tolerance", 0, 0, tol, tol)))
+                    samples, _ = simulate_trace(model, wobble, 220.0, rng)
+                    t0 = (t - start).total_seconds() * 1000.0
+                    out["samples"].extend(
+                        enc((sid, trial, round(t0 + ts * 1000.0, 3), x, y, 0, ph, "touch"))
+                        for ts, x, y, ph in samples
+                    )
+                t += timedelta(milliseconds=dur)
+                n_trials += 1
+            for name, rows in out.items():
+                path = folder / f"{name}.csv"
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                try:
+                    os.write(fd, b"".join(rows))
+                finally:
+                    os.close(fd)
+            meta = {
+                "schema_version": schema.SCHEMA_VERSION, "session_id": sid,
+                "child_id": child_id, "started_at": _iso(start),
+                "ended_at": _iso(t + timedelta(seconds=30)), "mode": "home" if si % 3 else
+                "clinic", "app_version": "0.1.0",
+                "screen": {"width_px": 1280, "height_px": 800, "width_mm": None,
+                           "height_mm": None},
+                "handedness": "right",
+            }
+            (folder / SESSION_FILE).write_text(json.dumps(meta), encoding="utf-8")
+            # The therapist narrows the road after three good sessions in a row.
+            good = good + 1 if np.median(accs) >= 0.85 else 0
+            if good >= 3 and level < 3:
+                level, good = level + 1, 0
+    return n_trials
+
+
+def ensure_data() -> tuple[Path, str]:
+    """The cached data folder, generating it when missing; and how it was obtained."""
+    data = cache_dir()
+    marker = data / ".complete"
+    if marker.exists():
+        return data, (
+            f"cached at {data} (written once with telemetry.schema.encode_row, the recorder's "
+            "codec; delete the folder to regenerate)"
+        )
+    if data.exists():
+        shutil.rmtree(data)
+    t0 = time.perf_counter()
+    n = generate(data)
+    marker.write_text(str(n))
+    return data, f"generated {n} trials into {data} in {time.perf_counter() - t0:.0f} s"
+
+
+def naive_report(data: Path, child_ids: list[str], out: Path) -> None:
+    """The obvious first version: per-file read_csv, Python loops, a matplotlib figure each."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("svg")
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    out.mkdir(parents=True, exist_ok=True)
+    for cid in child_ids:
+        frames = []
+        for folder in sorted((data / "sessions" / cid).iterdir()):
+            df = pd.read_csv(folder / "trials.csv")
+            frames.append(df)
+        trials = pd.concat(frames)
+        html = [f"<h1>{cid}</h1>"]
+        for activity in sorted(trials["activity"].unique()):
+            acc, dur = [], []
+            sub = trials[trials["activity"] == activity]
+            for sid in sub["session_id"].unique():
+                s = sub[sub["session_id"] == sid]
+                acc.append(s["accuracy"].median())
+                dur.append(s["duration_ms"].median() / 1000)
+            fig = Figure(figsize=(7, 2.2))
+            ax1, ax2 = fig.subplots(1, 2)
+            ax1.plot(acc)
+            ax2.plot(dur)
+            buf = io.StringIO()
+            fig.savefig(buf, format="svg")
+            html.append(buf.getvalue())
+        (out / f"{cid}.html").write_text("".join(html))
+
+
+def _subprocess_run(code: str) -> tuple[float, float]:
+    """Run ``code`` in a fresh interpreter; returns (wall seconds, peak RSS in MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr)
+    # ru_maxrss of RUSAGE_CHILDREN is the largest child so far (KiB on Linux); the child
+    # prints its own peak too, which is exact even after a bigger earlier child.
+    own = float(proc.stdout.strip().splitlines()[-1])
+    peak_kib = max(own, 0.0) or resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss - before
+    return wall, peak_kib / 1024.0
+
+
+_CHILD_CODE = """
+import resource, sys
+from datetime import datetime, timezone
+from telemetry.report import build_reports
+build_reports({data!r}, {out!r}, child_ids={ids!r}, all_children={all_!r}, progress=False,
+              now=datetime(2026, 11, 20, 18, tzinfo=timezone.utc))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def main() -> None:
+    """Measure and print the figures."""
+    from datetime import datetime as _dt
+
+    from telemetry.children import ChildrenRegistry
+    from telemetry.report import build_reports
+
+    data, how = ensure_data()
+    print(f"  data: {how}", flush=True)
+    ids = [c.child_id for c in ChildrenRegistry(data).list()]
+    one = [ids[0]]
+    now = _dt(2026, 11, 20, 18, tzinfo=timezone.utc)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_p = Path(tmp)
+
+        def one_child() -> None:
+            build_reports(data, tmp_p / "one", child_ids=one, progress=False, now=now)
+
+        def caseload() -> None:
+            build_reports(data, tmp_p / "all", all_children=True, progress=False, now=now)
+
+        t_one = median_seconds(one_child, repeats=5)
+        report("one child, a year (in-process, median of 5)", t_one, "s", "< 1 s")
+        t_naive_one = median_seconds(lambda: naive_report(data, one, tmp_p / "n1"), repeats=3)
+        report("  naive baseline, one child", t_naive_one, "s")
+        report("  speed-up over naive", t_naive_one / t_one, "x")
+
+        wall, _ = _subprocess_run(_CHILD_CODE.format(data=str(data), out=str(tmp_p / "s1"),
+                                                     ids=one, all_=False))
+        report("one child, fresh process (imports included)", wall, "s")
+
+        t_all = median_seconds(caseload, repeats=3)
+        report(f"caseload of {len(ids)} children (in-process, median of 3)", t_all, "s", "< 5 s")
+        sample = ids[:5]
+        t_naive5 = median_seconds(lambda: naive_report(data, sample, tmp_p / "n5"), repeats=1,
+                                  warmup=0)
+        naive_all = t_naive5 * len(ids) / len(sample)
+        report(f"  naive baseline, {len(ids)} children (5 measured, scaled)", naive_all, "s")
+        report("  speed-up over naive", naive_all / t_all, "x")
+
+        wall, peak = _subprocess_run(_CHILD_CODE.format(data=str(data), out=str(tmp_p / "s2"),
+                                                        ids=None, all_=True))
+        report("caseload, fresh process (imports included)", wall, "s", "< 5 s")
+        report("caseload, peak RSS of that process", peak, "MB", "< 500 MB")
+
+
+if __name__ == "__main__":
+    main()

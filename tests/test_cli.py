@@ -1,0 +1,236 @@
+"""The command line: children commands, play argument checks, errors as one line and exit 2."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from games import cli
+from games.registry import Activity, load_activities, register, unregister
+from telemetry.children import ChildrenRegistry
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run the CLI in-process; argparse's own errors raise SystemExit, which we unwrap."""
+    try:
+        code = cli.main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _no_icon(surface, rect) -> None:
+    pass
+
+
+@pytest.fixture
+def dots():
+    activity = register(Activity("dots", "Dots", _no_icon, 3, lambda app, c, lvl: None))
+    yield activity
+    unregister("dots")
+
+
+# -- children -------------------------------------------------------------------------------
+
+
+def test_children_add_list_rename_delete(capsys, tmp_path):
+    d = str(tmp_path)
+    code, out, err = run(capsys, "children", "add", "Anna", "--data-dir", d)
+    assert code == 0 and err == ""
+    (anna,) = ChildrenRegistry(tmp_path).list()
+    assert out == f"added Anna (cat): {anna.child_id}\n"
+    code, out, _ = run(capsys, "children", "add", "  Ben  ", "--avatar", "owl", "--data-dir", d)
+    ben = next(c for c in ChildrenRegistry(tmp_path).list() if c.nickname == "Ben")
+    assert out == f"added Ben (owl): {ben.child_id}\n"
+    # Without --avatar, the first picture nobody has: cat is Anna's, so dog.
+    run(capsys, "children", "add", "Cleo", "--data-dir", d)
+    assert ChildrenRegistry(tmp_path).list()[2].avatar == "dog"
+
+    code, out, _ = run(capsys, "children", "list", "--data-dir", d)
+    day = anna.created_at[:10]
+    assert code == 0
+    assert out.splitlines() == [
+        "ID                                NICKNAME  AVATAR  ADDED",
+        f"{anna.child_id}  Anna      cat     {day}",
+        f"{ben.child_id}  Ben       owl     {day}",
+        f"{ChildrenRegistry(tmp_path).list()[2].child_id}  Cleo      dog     {day}",
+    ]
+    # `children` alone lists too, and --data-dir may come before the action.
+    assert run(capsys, "children", "--data-dir", d)[1] == out
+    assert run(capsys, "children", "--data-dir", d, "list")[1] == out
+
+    code, out, _ = run(capsys, "children", "rename", ben.child_id, "Benji", "--data-dir", d)
+    assert (code, out) == (0, f"renamed {ben.child_id} to Benji\n")
+    assert ChildrenRegistry(tmp_path).get(ben.child_id).nickname == "Benji"
+
+    session = tmp_path / "sessions" / ben.child_id / "2025-01-01_x"
+    session.mkdir(parents=True)
+    (session / "trials.csv").write_text("x\n", encoding="utf-8")
+    code, out, err = run(capsys, "children", "delete", ben.child_id, "--data-dir", d)
+    assert code == 2 and out == ""
+    assert err == (
+        f"finemotor: error: deleting child {ben.child_id} removes all of their sessions and "
+        "cannot be undone; add --yes to confirm\n"
+    )
+    assert session.exists()
+    code, out, _ = run(capsys, "children", "delete", ben.child_id, "--yes", "--data-dir", d)
+    assert (code, out) == (0, f"deleted child {ben.child_id} and all of their files\n")
+    assert not (tmp_path / "sessions" / ben.child_id).exists()
+    assert [c.nickname for c in ChildrenRegistry(tmp_path).list()] == ["Anna", "Cleo"]
+
+
+def test_children_list_when_empty_and_data_dir_from_the_environment(capsys, tmp_path,
+                                                                    monkeypatch):
+    monkeypatch.setenv("FINEMOTOR_DATA", str(tmp_path / "env-data"))
+    code, out, _ = run(capsys, "children", "list")
+    assert (code, out) == (0, "no children yet: add one with `finemotor children add NICKNAME`\n")
+    run(capsys, "children", "add", "Anna")
+    assert (tmp_path / "env-data" / "children.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["children", "rename", "nope", "x"], "unknown child id: nope"),
+        (["children", "delete", "nope"], "unknown child id: nope"),
+        (["children", "delete", "nope", "--yes"], "unknown child id: nope"),
+        (["children", "add", "   "],
+         "nickname is empty: give the child a nickname of 1 to 40 characters"),
+        (["children", "add", "Anna", "--avatar", "zebra"],
+         "unknown avatar 'zebra' (known: cat, dog, bear, bunny, frog, owl, fox, panda)"),
+        (["children", "add"], "the following arguments are required: NICKNAME"),
+        (["play", "--size", "abc"],
+         "argument --size: bad size 'abc': use WIDTHxHEIGHT, e.g. 1280x800"),
+        (["play", "--size", "100x100"], "argument --size: size '100x100' is too small: "
+         "at least 320x200"),
+        (["play", "--level", "0"], "argument --level: '0' must be 1 or more"),
+        (["play", "--level", "two"], "argument --level: 'two' is not a whole number"),
+        (["play", "--windowed", "--fullscreen"],
+         "argument --fullscreen: not allowed with argument --windowed"),
+        (["play", "--child", "nope"], "unknown child id: nope"),
+        (["--child", "nope"], "unknown child id: nope"),
+        (["report", "--out", "x", "--all", "--child", "a"],
+         "argument --child: not allowed with argument --all"),
+        (["report"], "the following arguments are required: --out"),
+        (["demo-data", "--children", "0"], "argument --children: '0' must be 1 or more"),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(capsys, tmp_path, argv, message):
+    code, out, err = run(capsys, *argv, "--data-dir", str(tmp_path))
+    assert code == 2
+    assert out == ""
+    assert err == f"finemotor: error: {message}\n"
+
+
+def test_unknown_command_is_one_line(capsys):
+    code, out, err = run(capsys, "dance")
+    assert code == 2 and out == ""
+    # argparse quotes the choices differently across Python versions: check the stable part.
+    assert err.startswith("finemotor: error: argument COMMAND: invalid choice: 'dance'")
+    assert err.count("\n") == 1
+
+
+def test_unknown_activity_lists_the_known_ones(capsys, tmp_path, dots):
+    ChildrenRegistry(tmp_path).add("Anna")
+    known = ", ".join(a.id for a in load_activities())
+    assert "dots" in known.split(", ")
+    code, out, err = run(capsys, "play", "--activity", "nope", "--data-dir", str(tmp_path))
+    assert code == 2
+    assert err == f"finemotor: error: unknown activity 'nope' (known: {known})\n"
+
+
+def test_activity_needs_a_child_and_a_level_in_range(capsys, tmp_path, dots):
+    code, _, err = run(capsys, "play", "--activity", "dots", "--data-dir", str(tmp_path))
+    assert (code, err) == (2, "finemotor: error: --activity needs --child ID (the child who "
+                              "plays)\n")
+    child = ChildrenRegistry(tmp_path).add("Anna")
+    code, _, err = run(capsys, "play", "--activity", "dots", "--child", child.child_id,
+                       "--level", "4", "--data-dir", str(tmp_path))
+    assert (code, err) == (2, "finemotor: error: level 4 is out of range for dots (1 to 3)\n")
+
+
+def test_report_errors_come_from_the_report_builder_without_traceback(capsys, tmp_path):
+    missing = tmp_path / "nothing-here"
+    code, out, err = run(capsys, "report", "--data-dir", str(missing), "--out",
+                         str(tmp_path / "out"))
+    assert code == 2
+    assert err == f"finemotor: error: data folder not found: {missing}\n"
+
+
+def test_parse_size():
+    assert cli.parse_size("1280x800") == (1280, 800)
+    assert cli.parse_size("1024X768") == (1024, 768)
+
+
+def test_help_exits_0(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "play" in out and "children" in out and "report" in out and "demo-data" in out
+    assert "exit-after-first-frame" not in out
+
+
+def test_avatar_names_match_the_ui_kit():
+    from engine.ui import AVATAR_IDS
+
+    assert cli.AVATAR_NAMES == AVATAR_IDS
+
+
+def _subprocess(args: list[str], env_extra: dict[str, str] | None = None):
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "-m", "games", *args], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=60)
+
+
+def test_subprocess_error_has_no_traceback(tmp_path):
+    proc = _subprocess(["children", "rename", "nope", "x"], {"FINEMOTOR_DATA": str(tmp_path)})
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == "finemotor: error: unknown child id: nope\n"
+
+
+def test_no_display_gives_a_clear_message(tmp_path):
+    proc = _subprocess(["play", "--windowed", "--data-dir", str(tmp_path)],
+                       {"SDL_VIDEODRIVER": "no-such-driver"})
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("finemotor: error: cannot open a window (No display found: ")
+    assert lines[0].endswith("playing needs a screen (reports work without one: "
+                             "`finemotor report`)")
+
+
+def test_play_shows_the_first_frame_and_records_a_session(tmp_path):
+    child = ChildrenRegistry(tmp_path).add("Anna", "cat")
+    proc = _subprocess(["play", "--windowed", "--data-dir", str(tmp_path), "--child",
+                        child.child_id, "--exit-after-first-frame"])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("first frame after ")
+    (folder,) = (tmp_path / "sessions" / child.child_id).iterdir()
+    assert '"ended_at": "' in (folder / "session.json").read_text(encoding="utf-8")
+
+
+def test_demo_data_then_report_end_to_end(capsys, tmp_path):
+    data = tmp_path / "data"
+    code, out, _ = run(capsys, "demo-data", "--children", "2", "--weeks", "1", "--seed", "3",
+                       "--data-dir", str(data))
+    assert code == 0
+    assert out.startswith(f"demo data written to {data}: ")
+    assert len(ChildrenRegistry(data).list()) == 2
+    out_dir = tmp_path / "report"
+    code, out, _ = run(capsys, "report", "--data-dir", str(data), "--out", str(out_dir))
+    assert code == 0
+    assert out == f"report written: {out_dir / 'index.html'} (open it in a browser)\n"
+    assert (out_dir / "index.html").is_file()

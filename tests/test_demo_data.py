@@ -1,0 +1,114 @@
+"""``games.demo_data``: made-up data written through the real recorder and scored for real."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from games.demo_data import NICKNAMES, model_box, write_demo_data
+from games.tracing.glyphs import glyph
+from games.tracing.scoring import score_trace
+from games.tracing.staircase import level as tracing_level
+from telemetry.errors import UsageError
+from telemetry.loader import load_dataset, load_session_table
+
+NOW = datetime(2026, 3, 27, 18, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory):
+    data = tmp_path_factory.mktemp("demo")
+    res = write_demo_data(data, children=4, weeks=5, seed=3, progress=False, now=NOW,
+                          trials_per_session=3)
+    return res, load_dataset(data, tables=("trials", "metrics"))
+
+
+def test_children_and_sessions(demo) -> None:
+    res, ds = demo
+    assert sorted(ds.children["nickname"]) == sorted(NICKNAMES[:4])
+    assert set(ds.sessions["child_id"]) <= set(res.child_ids)
+    assert len(ds.sessions) == res.sessions
+    assert ds.sessions["started_at"].max() < NOW
+    assert ds.sessions["started_at"].min() >= NOW - timedelta(weeks=6)
+    assert set(ds.sessions["mode"]) <= {"clinic", "home"}
+    assert set(ds.trials["activity"]) == {"tracing", "pinch"}
+    assert ds.trials["accuracy"].dropna().between(0, 1).all()
+
+
+def test_crash_torn_session_is_counted(demo) -> None:
+    res, ds = demo
+    assert res.torn_session is not None
+    meta = json.loads((res.torn_session / "session.json").read_text())
+    assert meta["ended_at"] is None
+    assert not (res.torn_session / "trials.csv").read_bytes().endswith(b"\n")
+    assert ds.quality.sessions_without_end == 1
+    assert ds.quality.skipped_rows["trials"] == 1
+    # Every trial row but the torn one was recorded: the loader lost nothing else.
+    assert len(ds.trials) == res.trials - 1
+
+
+def test_child_who_stopped_has_no_recent_session(demo) -> None:
+    res, ds = demo
+    stopped = res.child_ids[2]
+    last = ds.sessions.loc[ds.sessions["child_id"] == stopped, "started_at"].max()
+    assert last < NOW - timedelta(days=14)
+
+
+def test_tracing_trials_rescore_from_their_samples(demo) -> None:
+    """The stored accuracy is what the real scorer gives on the stored samples and model."""
+    res, ds = demo
+    tracing = ds.trials[(ds.trials["activity"] == "tracing") & ds.trials["completed"]]
+    checked = 0
+    for row in tracing.head(6).itertuples(index=False):
+        folder = ds.sessions.loc[ds.sessions["session_id"] == row.session_id, "folder"].iloc[0]
+        samples, _ = load_session_table(folder, "samples", trials=[row.trial])
+        targets, _ = load_session_table(folder, "targets", trials=[row.trial])
+        paths = targets[targets["kind"] == "model_path"]
+        model = [
+            g.sort_values("seq")[["x", "y"]].to_numpy()
+            for _, g in paths.groupby("part", sort=True)
+        ]
+        tol = tracing_level(int(row.level)).tolerance_px
+        # The road's width is stored as the scene stores it: a "tolerance" target (tol, tol).
+        road = targets[targets["kind"] == "tolerance"]
+        assert road[["x", "y"]].to_numpy().tolist() == [[tol, tol]]
+        expected_model = glyph(str(row.item)).scaled(*model_box(int(row.level)))
+        assert len(model) == len(expected_model)
+        for got, want in zip(model, expected_model, strict=True):
+            np.testing.assert_allclose(got, want, atol=1e-4)
+        score = score_trace(
+            model,
+            (samples["t_ms"].to_numpy() / 1000.0, samples["x"].to_numpy(),
+             samples["y"].to_numpy(), samples["phase"].astype(str).to_numpy()),
+            tol,
+        )
+        assert score.accuracy == pytest.approx(row.accuracy, abs=2e-3)
+        assert score.errors == row.errors
+        checked += 1
+    assert checked == 6
+    names = set(ds.metrics["metric"])
+    assert {"mean_deviation", "coverage", "sparc", "objects_placed"} <= names
+
+
+def test_deterministic_for_a_seed(tmp_path: Path, demo) -> None:
+    res, ds = demo
+    again = write_demo_data(tmp_path, children=4, weeks=5, seed=3, progress=False, now=NOW,
+                            trials_per_session=3)
+    ds2 = load_dataset(tmp_path, tables=("trials",))
+    assert again.sessions == res.sessions
+    cols = ["activity", "level", "item", "started_at", "accuracy", "errors", "duration_ms"]
+    a = ds.trials.sort_values(["started_at"])[cols].reset_index(drop=True)
+    b = ds2.trials.sort_values(["started_at"])[cols].reset_index(drop=True)
+    pd.testing.assert_frame_equal(a.astype({"item": str, "activity": str}),
+                                  b.astype({"item": str, "activity": str}))
+
+
+def test_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as err:
+        write_demo_data(tmp_path, children=0, progress=False)
+    assert str(err.value) == "--children, --weeks and trials per session must be 1 or more"

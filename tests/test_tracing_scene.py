@@ -1,0 +1,328 @@
+"""The tracing scene, played by the engine's scripted hand through the real input code.
+
+The CSV rows the recorder leaves are read back and compared with scores computed directly
+from those same rows, so the stored trial can always be re-scored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pygame
+import pytest
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from engine.settings import Settings  # noqa: E402
+from engine.testing import ScriptedHand, make_test_app  # noqa: E402
+from games.tracing import ACTIVITY  # noqa: E402
+from games.tracing.scene import ROAD, Step, TracingScene, lesson_plan  # noqa: E402
+from games.tracing.scoring import score_copy, score_trace  # noqa: E402
+from games.tracing.staircase import level, progress_path  # noqa: E402
+from telemetry import schema  # noqa: E402
+from telemetry.recorder import SessionRecorder  # noqa: E402
+
+CHILD = "0123456789abcdef0123456789abcdef"
+
+
+def read_table(folder: Path, table: schema.Table) -> list[dict[str, str]]:
+    """Rows of a session table, each checked with its crc32."""
+    raw = (folder / table.filename).read_bytes().splitlines(keepends=True)
+    assert raw[0] == table.header_line()
+    for line in raw[1:]:
+        assert schema.row_is_valid(line)
+    return list(csv.DictReader(io.StringIO(b"".join(raw).decode())))
+
+
+@pytest.fixture
+def setup(tmp_path):
+    """An app with a recorder on the app's manual clock, and a factory for scenes."""
+    made = []
+
+    def make(plan, settings: Settings | None = None, **kw):
+        app = make_test_app(settings=settings or Settings(sound_on=False))
+        rec = SessionRecorder.start(tmp_path, CHILD, clock_ns=app.clock.now_ns,
+                                    sample_flush_s=0.05)
+        app.recorder = rec
+        path = progress_path(tmp_path, CHILD)
+        scene = TracingScene(CHILD, plan=plan, progress_path=path, **kw)
+        app.stack.push(scene)
+        hand = ScriptedHand(app)
+        made.append(rec)
+        return app, rec, scene, hand
+
+    yield make
+    for rec in made:
+        if not rec.closed:
+            rec.close()
+
+
+def pts(stroke: np.ndarray) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in stroke.tolist()]
+
+
+def test_scripted_trial_rows_match_direct_scores(setup, tmp_path) -> None:
+    app, rec, scene, hand = setup([Step("cross", "trace", 0)])
+    model = [m.copy() for m in scene.model]
+    assert scene.level.number == 1 and scene.level.tolerance_px == 48.0
+    # the vertical stroke, then the horizontal one, a little off the line
+    hand.drag([(p[0] + 4, p[1]) for p in pts(model[0])], speed=500)
+    assert scene.current == 1
+    hand.wait(0.4)
+    hand.drag([(p[0], p[1] - 6) for p in pts(model[1])], speed=500)
+    assert scene.current == 2
+    assert scene.reward_t is not None and len(scene.stickers) == 1
+    direct = scene.results[0]
+    hand.wait(2.0)  # the reward plays, then the one-step plan ends and the scene leaves
+    assert len(app.stack) == 0
+    rec.flush()
+    folder = rec.folder
+
+    (trial,) = read_table(folder, schema.TRIALS)
+    assert (trial["activity"], trial["level"], trial["item"], trial["mode"]) == (
+        "tracing", "1", "cross", "trace")
+    assert trial["completed"] == "1"
+    assert float(trial["accuracy"]) == round(direct.accuracy, 4) == 1.0
+    assert int(trial["errors"]) == direct.errors == 0
+
+    targets = read_table(folder, schema.TARGETS)
+    model_rows = [r for r in targets if r["kind"] == "model_path"]
+    stored = [np.array([[float(r["x"]), float(r["y"])] for r in model_rows if r["part"] == str(k)])
+              for k in range(2)]
+    for a, b in zip(stored, model, strict=True):
+        assert np.allclose(a, b, atol=1e-4)
+
+    samples = read_table(folder, schema.SAMPLES)
+    assert [s["phase"] for s in samples].count("down") == 2
+    t = np.array([float(s["t_ms"]) for s in samples]) / 1e3
+    x = np.array([float(s["x"]) for s in samples])
+    y = np.array([float(s["y"]) for s in samples])
+    ph = np.array([s["phase"] for s in samples])
+    # every sample the hand posted is recorded, at its exact (manual clock) time
+    hand_t = np.array([s.t_ns for s in hand.samples]) / 1e9
+    assert len(samples) == len(hand.samples)
+    assert np.allclose(np.diff(t), np.diff(hand_t), atol=1e-6)
+
+    rescored = score_trace(stored, (t, x, y, ph), 48.0)
+    assert rescored.accuracy == pytest.approx(direct.accuracy)
+    assert rescored.mean_deviation_px == pytest.approx(direct.mean_deviation_px, abs=1e-3)
+    metrics = {(r["metric"], r["unit"]): float(r["value"]) for r in read_table(folder,
+                                                                                schema.METRICS)}
+    for name, value, unit in direct.metric_rows():  # stored exactly as scored in play
+        assert metrics[(name, unit)] == round(value, 4), name
+    for name, value, unit in rescored.metric_rows():  # and re-scored from the CSV rows (times
+        # are stored to 0.1 us, so speeds agree to about 1e-6)
+        assert metrics[(name, unit)] == pytest.approx(value, rel=1e-5, abs=2e-4), name
+    assert metrics[("mean_deviation", "px")] == pytest.approx(5.0, abs=0.6)
+    assert metrics[("success", "bool")] == 1.0
+    assert metrics[("pen_lifts", "count")] == 1.0
+    assert metrics[("in_air_time", "ms")] == pytest.approx(400.0 + 1000 / 60, abs=20.0)
+
+    saved = json.loads(progress_path(tmp_path, CHILD).read_text())
+    assert saved["shapes"]["cross"] == {"level": 1, "streak": 1, "trials": 1, "successes": 1}
+
+
+def test_leaving_the_road_is_a_cue_not_a_stop(setup) -> None:
+    app, rec, scene, hand = setup([Step("vertical", "trace", 0)])
+    top, bottom = pts(scene.model[0])
+    mid = (top[0], (top[1] + bottom[1]) / 2)
+    finger = hand.press(top)
+    for y in np.linspace(top[1], mid[1], 20)[1:]:
+        hand.wait(1 / 120)
+        hand._mouse(pygame.MOUSEMOTION, (top[0], float(y)), None)
+    hand.wait(1 / 120)
+    hand._mouse(pygame.MOUSEMOTION, (top[0] + 150, mid[1]), None)  # far off the road
+    assert scene.offroad is True
+    assert scene.trial_no is not None  # the trial goes on
+    for y in np.linspace(mid[1], bottom[1], 20):
+        hand.wait(1 / 120)
+        hand._mouse(pygame.MOUSEMOTION, (top[0], float(y)), None)
+    assert scene.offroad is False
+    hand.release(bottom, finger=finger)
+    assert scene.current == 1
+    score = scene.results[0]
+    assert score.exits == 1
+    assert 0.0 < score.accuracy < 1.0
+
+
+def test_strict_blocks_a_wrong_start_and_lenient_counts_it(setup) -> None:
+    strict = Settings(sound_on=False, strict=True)
+    app, rec, scene, hand = setup([Step("vertical", "trace", 0)], settings=strict)
+    top, bottom = pts(scene.model[0])
+    hand.drag([bottom, top], speed=600)  # bottom to top: wrong start and direction
+    assert scene.current == 0 and scene.trial_no is not None
+    hand.drag([top, bottom], speed=600)
+    assert scene.current == 1
+    assert scene.results[0].start_errors == 1 and scene.results[0].direction_errors == 1
+
+    app2, rec2, scene2, hand2 = setup([Step("vertical", "trace", 0)])
+    hand2.drag([bottom, top], speed=600)
+    assert scene2.current == 1  # lenient: done, the errors are only counted
+    s = scene2.results[0]
+    assert (s.start_correct, s.direction_correct) == (False, False)
+    rec2.flush()
+    (trial,) = read_table(rec2.folder, schema.TRIALS)
+    assert trial["errors"] == "2"
+
+
+def test_strokes_must_be_done_in_order(setup) -> None:
+    app, rec, scene, hand = setup([Step("cross", "trace", 0)])
+    vertical, horizontal = (pts(m) for m in scene.model)
+    hand.drag(horizontal, speed=600)  # the second stroke first: no progress
+    assert scene.current == 0
+    hand.drag(vertical, speed=600)
+    hand.drag(horizontal, speed=600)
+    assert scene.current == 2
+    s = scene.results[0]
+    assert s.stroke_match == (1, 0, 1) and s.order_errors == 2 and not s.order_correct
+
+
+def test_copy_mode_with_the_tick_button(setup) -> None:
+    app, rec, scene, hand = setup([Step("circle", "copy", 0)])
+    assert scene.box.centerx < scene.copy_box.centerx  # model left of the box (right hand)
+    cx, cy = scene.copy_box.center
+    a = np.radians(np.linspace(90, 450, 60))
+    circle = [(cx + 150 * np.cos(t), cy - 140 * np.sin(t)) for t in a]
+    hand.drag(circle, speed=700)
+    assert scene.trial_no is not None  # a copy waits for the tick (or 4 s idle)
+    hand.tap(scene.done_button.rect.center)
+    assert scene.trial_no is None and scene.reward_t is not None
+    score = scene.results[0]
+    assert score.rule_passed is True and score.reason == "closed circle, 1.1:1"
+    rec.flush()
+    (trial,) = read_table(rec.folder, schema.TRIALS)
+    assert (trial["mode"], trial["item"], trial["completed"]) == ("copy", "circle", "1")
+    metrics = {r["metric"]: float(r["value"]) for r in read_table(rec.folder, schema.METRICS)}
+    assert metrics["copy_rule_passed"] == 1.0
+    # the tap on the tick is recorded but is not part of the drawing
+    drawn = [s for s in hand.samples if scene.copy_box.collidepoint(s.x, s.y)]
+    again = score_copy(scene.model, drawn, scene.level.tolerance_px, rule="circle")
+    assert again.rule_passed is True
+
+
+def test_copy_finishes_by_itself_after_idle(setup) -> None:
+    app, rec, scene, hand = setup([Step("vertical", "copy", 0)])
+    x = scene.copy_box.centerx
+    hand.drag([(x, scene.copy_box.top + 40), (x + 20, scene.copy_box.bottom - 40)], speed=600)
+    hand.wait(3.5)
+    assert scene.trial_no is not None
+    hand.wait(1.0)
+    assert scene.trial_no is None
+    assert scene.results[0].rule_passed is True
+
+
+def test_left_handed_layout_is_mirrored(setup) -> None:
+    lefty = Settings(sound_on=False, left_handed=True)
+    app, rec, scene, hand = setup([Step("square", "copy", 0)], settings=lefty)
+    assert scene.box.centerx > scene.copy_box.centerx  # model on the right of a left hand
+    assert scene.done_button.rect.centerx < 640
+    app2, rec2, scene2, hand2 = setup([Step("square", "trace", 0)])
+    app3, rec3, scene3, hand3 = setup([Step("square", "trace", 0)], settings=lefty)
+    assert scene3.box.centerx == 1280 - scene2.box.centerx
+
+
+def test_leaving_mid_trial_records_an_abandoned_trial(setup) -> None:
+    app, rec, scene, hand = setup([Step("circle", "trace", 0)])
+    hand.drag(pts(scene.model[0])[:5], speed=500)
+    app.stack.pop()
+    rec.flush()
+    (trial,) = read_table(rec.folder, schema.TRIALS)
+    assert (trial["completed"], trial["accuracy"]) == ("0", "")
+
+
+def test_staircase_moves_the_level_between_trials(setup, tmp_path) -> None:
+    plan = [Step("horizontal", "trace", 0), Step("horizontal", "trace", 1),
+            Step("horizontal", "dots", 0)]
+    app, rec, scene, hand = setup(plan)
+    for _ in range(2):
+        assert scene.level.number == 1
+        hand.drag(pts(scene.model[0]), speed=600)
+        hand.wait(2.0)
+    assert scene.step.mode == "dots"
+    assert scene.level == level(2)  # two successes: one level up, a narrower road
+    saved = json.loads(progress_path(tmp_path, CHILD).read_text())
+    assert saved["shapes"]["horizontal"]["level"] == 2
+    rec.flush()
+    rows = read_table(rec.folder, schema.TRIALS)
+    assert [r["level"] for r in rows] == ["1", "1"]
+    tol = [r for r in read_table(rec.folder, schema.TARGETS) if r["kind"] == "tolerance"]
+    assert [float(r["x"]) for r in tol] == [48.0, 48.0, 38.0]
+
+
+def test_pinned_level_is_played(setup, tmp_path) -> None:
+    path = progress_path(tmp_path, CHILD)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"pinned": {"circle": 5}}))
+    app, rec, scene, hand = setup([Step("circle", "trace", 0)])
+    assert scene.level.number == 5 and scene.level.tolerance_px == 18.0
+
+
+def test_each_mode_draws_its_guide(setup) -> None:
+    app, rec, scene, hand = setup([Step("vertical", "trace", 0), Step("vertical", "fade", 3)])
+    hand.step()
+    top, bottom = pts(scene.model[0])
+    probe = (int(top[0]) + 30, int((top[1] + bottom[1]) / 2))  # on the road, off the centre line
+    assert tuple(app.screen.get_at(probe))[:3] == ROAD
+    hand.drag([top, bottom], speed=800)
+    hand.wait(2.0)
+    assert scene.step.mode == "fade"
+    hand.step()
+    assert tuple(app.screen.get_at(probe))[:3] != ROAD  # the guide has faded away
+
+
+def test_activity_entry_point(tmp_path) -> None:
+    assert ACTIVITY.id == "tracing" and ACTIVITY.levels == 6
+    app = make_test_app(settings=Settings(sound_on=False))
+    with SessionRecorder.start(tmp_path, CHILD, clock_ns=app.clock.now_ns) as rec:
+        app.recorder = rec
+        scene = ACTIVITY.make_scene(app, CHILD, 3)
+        assert isinstance(scene, TracingScene)
+        assert scene.progress_path == tmp_path / "children" / CHILD / "tracing.json"
+        app.stack.push(scene)
+        assert scene.level.number == 3
+        assert scene.plan == lesson_plan(
+            ["vertical", "horizontal", "circle", "cross", "square", "diag_right", "diag_left",
+             "x", "triangle", "diamond"])
+        icon = pygame.Surface((160, 160), pygame.SRCALPHA)
+        ACTIVITY.draw_icon(icon, icon.get_rect())
+        app.stack.pop()
+    with pytest.raises(ValueError, match="unknown tracing mode 'paint'"):
+        lesson_plan(["circle"], ["paint"])
+    assert [s.mode for s in lesson_plan(["circle"])] == [
+        "trace", "trace", "dots", "fade", "fade", "fade", "copy"]
+    assert [s.mode for s in lesson_plan(["upper_A"])] == [
+        "trace", "trace", "dots", "fade", "fade", "fade"]
+
+
+def test_touch_strokes_from_new_fingers_and_a_resting_palm(setup) -> None:
+    app, rec, scene, hand = setup([Step("cross", "trace", 0)])
+    vertical, horizontal = (pts(m) for m in scene.model)
+    palm = hand.press((1200.0, 700.0), "touch")  # a lone touch in a corner: a stroke
+    hand.release((1200.0, 700.0), "touch", palm)
+    hand.drag(vertical, speed=600, source="touch")
+    # the next stroke with a new finger, while a palm comes to rest in the corner
+    finger = hand.press(horizontal[0], "touch")
+    palm = hand.press((1200.0, 700.0), "touch")
+    last = None
+    for x in np.linspace(horizontal[0][0], horizontal[1][0], 60):
+        hand.wait(1 / 120)
+        last = hand._finger(pygame.FINGERMOTION, finger, (float(x), horizontal[0][1]), last)
+    hand.release(horizontal[1], "touch", finger)
+    hand.release((1200.0, 700.0), "touch", palm)
+    assert scene.current == 2
+    s = scene.results[0]
+    # the lone palm tap is a stroke of its own (off the road); the resting palm is ignored
+    assert s.strokes_drawn == 3 and s.stroke_match == (-1, 0, 1)
+    assert s.order_correct
+    rec.flush()
+    rows = read_table(rec.folder, schema.SAMPLES)
+    palm_rows = [r for r in rows if (float(r["x"]), float(r["y"])) == (1200.0, 700.0)]
+    # recorded too, up to the end of the trial (the last lift came after it)
+    assert [r["phase"] for r in palm_rows] == ["down", "up", "down"]
+    assert {r["source"] for r in rows} == {"touch"}

@@ -1,0 +1,350 @@
+"""Tracing scores on exact geometry (pure numpy, no pygame)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from games.tracing.glyphs import glyph, glyph_ids
+from games.tracing.scoring import (
+    copy_rule_check,
+    deviations,
+    deviations_naive,
+    resample_speed,
+    score_copy,
+    score_trace,
+    sparc,
+    split_strokes,
+    velocity_peaks,
+)
+
+LINE = [np.array([[100.0, 100.0], [500.0, 100.0]])]
+
+
+def one_stroke(x: np.ndarray, y: np.ndarray, t: np.ndarray) -> tuple:
+    """(t, x, y, phase) of a single pen-down stroke."""
+    phase = np.array(["move"] * len(t), dtype=object)
+    phase[0] = "down"
+    phase[-1] = "up"
+    return (t, x, y, phase)
+
+
+def strokes_of(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple:
+    """Several strokes (x, y, t) joined into one (t, x, y, phase) trial."""
+    ts, xs, ys, ps = [], [], [], []
+    for x, y, t in parts:
+        tt, xx, yy, ph = one_stroke(x, y, t)
+        ts.append(tt)
+        xs.append(xx)
+        ys.append(yy)
+        ps.append(ph)
+    return (np.concatenate(ts), np.concatenate(xs), np.concatenate(ys), np.concatenate(ps))
+
+
+def min_jerk(n: int, duration: float, dist: float) -> tuple[np.ndarray, np.ndarray]:
+    """Time and position of a minimum-jerk reach (Flash & Hogan) of ``dist`` over ``duration``."""
+    t = np.linspace(0.0, duration, n)
+    tau = t / duration
+    return t, dist * (10 * tau**3 - 15 * tau**4 + 6 * tau**5)
+
+
+def test_offset_line_has_exact_deviation() -> None:
+    n = 201
+    t = np.linspace(0.0, 2.0, n)
+    x = np.linspace(100.0, 500.0, n)
+    s = score_trace(LINE, one_stroke(x, np.full(n, 105.0), t), tolerance_px=20.0)
+    assert s.mean_deviation_px == 5.0
+    assert s.rms_deviation_px == 5.0
+    assert s.max_deviation_px == 5.0
+    assert s.accuracy == 1.0
+    assert s.coverage == 1.0
+    assert s.exits == 0
+    assert (s.start_correct, s.direction_correct, s.order_correct) == (True, True, True)
+    assert s.errors == 0
+    assert s.completion_ms == pytest.approx(2000.0)
+    assert s.pen_lifts == 0 and s.in_air_ms == 0.0
+    assert s.mean_speed_px_s == pytest.approx(200.0)
+
+
+def test_outside_the_band_and_partial_time() -> None:
+    n = 101
+    t = np.linspace(0.0, 1.0, n)
+    x = np.linspace(100.0, 500.0, n)
+    # first half on the line, second half 30 px away (band 20): one exit
+    y = np.where(np.arange(n) < 50, 100.0, 130.0)
+    s = score_trace(LINE, one_stroke(x, y, t), tolerance_px=20.0)
+    assert s.exits == 1
+    # 49 intervals fully in, 1 interval half in, 50 out -> 49.5 / 100 of the time
+    assert s.accuracy == pytest.approx(0.495)
+    assert s.max_deviation_px == 30.0
+    # covered: the first half of the line plus the band reach (20 px) past the last in sample
+    assert s.coverage == pytest.approx((196.0 + 20.0) / 400.0, abs=0.005)
+
+
+def test_perfect_circle_covers_everything() -> None:
+    model = glyph("circle").scaled(340.0, 100.0, 600.0)
+    # trace exactly along the model polyline, counter-clockwise from the top
+    pts = model[0]
+    seg = np.hypot(*np.diff(pts, axis=0).T)
+    cum = np.concatenate(([0.0], np.cumsum(seg)))
+    s_at = np.linspace(0.0, cum[-1], 1500)
+    x = np.interp(s_at, cum, pts[:, 0])
+    y = np.interp(s_at, cum, pts[:, 1])
+    t = np.linspace(0.0, 3.0, len(s_at))
+    s = score_trace(model, one_stroke(x, y, t), tolerance_px=30.0)
+    assert s.accuracy == 1.0
+    assert s.coverage == 1.0
+    assert s.max_deviation_px < 1e-9
+    assert s.direction_correct and s.start_correct and s.order_correct
+    # clockwise from the top: same road, wrong direction
+    rev = score_trace(model, one_stroke(x[::-1], y[::-1], t), tolerance_px=30.0)
+    assert rev.coverage == 1.0 and rev.accuracy == 1.0
+    assert not rev.direction_correct
+    assert rev.direction_errors == 1
+    assert rev.start_correct  # a circle ends where it starts
+
+
+def test_wrong_direction_and_start_are_flagged() -> None:
+    n = 201
+    t = np.linspace(0.0, 2.0, n)
+    x = np.linspace(500.0, 100.0, n)  # right to left
+    s = score_trace(LINE, one_stroke(x, np.full(n, 100.0), t), tolerance_px=20.0)
+    assert not s.direction_correct and s.direction_errors == 1
+    assert not s.start_correct and s.start_errors == 1
+    assert s.errors == 2
+    assert s.coverage == 1.0
+
+
+def test_stroke_order_and_lifts() -> None:
+    model = glyph("cross").scaled(100.0, 100.0, 400.0)  # vertical x=300, then horizontal y=300
+    v = (np.full(50, 300.0), np.linspace(120.0, 480.0, 50), np.linspace(0.0, 1.0, 50))
+    h = (np.linspace(120.0, 480.0, 50), np.full(50, 300.0), np.linspace(1.5, 2.5, 50))
+    good = score_trace(model, strokes_of([v, h]), tolerance_px=20.0)
+    assert good.order_correct and good.order_errors == 0
+    assert good.stroke_match == (0, 1)
+    assert good.pen_lifts == 1
+    assert good.in_air_ms == pytest.approx(500.0)
+    assert good.completion_ms == pytest.approx(2500.0)
+    assert good.coverage == 1.0
+    h0 = (h[0], h[1], h[2] - 1.5)
+    v1 = (v[0], v[1], v[2] + 1.5)
+    bad = score_trace(model, strokes_of([h0, v1]), tolerance_px=20.0)
+    assert bad.stroke_match == (1, 0)
+    assert not bad.order_correct and bad.order_errors == 2  # skipped ahead, then went back
+    # lifting mid-stroke and carrying on is not an order error, and not a start error
+    v_a = (v[0][:25], v[1][:25], v[2][:25])
+    v_b = (v[0][25:], v[1][25:], v[2][25:] + 0.3)
+    h2 = (h[0], h[1], h[2] + 0.3)
+    lifted = score_trace(model, strokes_of([v_a, v_b, h2]), tolerance_px=20.0)
+    assert lifted.stroke_match == (0, 0, 1)
+    assert lifted.order_correct and lifted.start_correct
+    assert lifted.pen_lifts == 2
+
+
+def test_hover_samples_are_ignored() -> None:
+    t = np.array([0.0, 0.1, 0.2, 0.3, 0.4, 0.5])
+    x = np.array([0.0, 100.0, 300.0, 500.0, 900.0, 900.0])
+    y = np.array([0.0, 100.0, 100.0, 100.0, 900.0, 900.0])
+    ph = np.array(["move", "down", "move", "up", "move", "move"])
+    strokes = split_strokes((t, x, y, ph))
+    assert len(strokes) == 1
+    assert strokes[0].xy.tolist() == [[100.0, 100.0], [300.0, 100.0], [500.0, 100.0]]
+    s = score_trace(LINE, (t, x, y, ph), tolerance_px=20.0)
+    assert s.n_samples == 3 and s.accuracy == 1.0
+
+
+def test_structured_and_pointer_sample_inputs_agree() -> None:
+    from engine.pointer import PointerSample
+
+    n = 50
+    t = np.linspace(0.0, 1.0, n)
+    x = np.linspace(100.0, 500.0, n)
+    y = 100.0 + 3.0 * np.sin(np.linspace(0, 6, n))
+    ref = score_trace(LINE, one_stroke(x, y, t), 20.0)
+    rec = np.zeros(n, dtype=[("t_ms", float), ("x", float), ("y", float), ("phase", "U4")])
+    rec["t_ms"], rec["x"], rec["y"] = t * 1e3, x, y
+    rec["phase"] = one_stroke(x, y, t)[3].astype(str)
+    assert score_trace(LINE, rec, 20.0) == ref
+    ps = [PointerSample(int(round(a * 1e9)), b, c, 0, p, "mouse")
+          for a, b, c, p in zip(t, x, y, rec["phase"], strict=True)]
+    assert score_trace(LINE, ps, 20.0).mean_deviation_px == pytest.approx(ref.mean_deviation_px)
+
+
+def test_velocity_peaks_with_three_pauses() -> None:
+    xs, ts = [], []
+    t0, p0 = 0.0, 100.0
+    for k in range(4):
+        t, p = min_jerk(61, 0.5, 100.0)
+        xs.append(p0 + p)
+        ts.append(t0 + t)
+        p0 += 100.0
+        t0 += 0.5
+        if k < 3:  # a 0.3 s pause standing still
+            ts.append(t0 + np.linspace(0.01, 0.3, 30))
+            xs.append(np.full(30, p0))
+            t0 += 0.3
+    x = np.concatenate(xs)
+    t = np.concatenate(ts)
+    s = score_trace(LINE, one_stroke(x, np.full(len(x), 100.0), t), 20.0)
+    assert s.velocity_peaks == 4
+    assert s.velocity_peaks_per_stroke == 4.0
+    t1, p1 = min_jerk(121, 1.0, 400.0)
+    single = score_trace(LINE, one_stroke(100.0 + p1, np.full(121, 100.0), t1), 20.0)
+    assert single.velocity_peaks == 1
+    # peak speed of a min-jerk reach is 1.875 * mean speed
+    assert single.peak_speed_px_s == pytest.approx(1.875 * 400.0, rel=0.01)
+
+
+def test_sparc_smooth_reach_versus_tremor() -> None:
+    t, p = min_jerk(121, 1.0, 400.0)
+    smooth_s = score_trace(LINE, one_stroke(100.0 + p, np.full(121, 100.0), t), 20.0)
+    assert -1.6 <= smooth_s.sparc <= -1.4  # the published value for a smooth reach
+    tremor = 8.0 * np.sin(2 * np.pi * 6.0 * t)
+    shaky = score_trace(LINE, one_stroke(100.0 + p + tremor, 100.0 + tremor, t), 20.0)
+    assert shaky.sparc < smooth_s.sparc - 0.3
+    assert shaky.velocity_peaks > smooth_s.velocity_peaks
+
+
+def test_sparc_and_resampling_details() -> None:
+    assert math.isnan(sparc(np.zeros(3)))
+    # uneven event times are resampled onto a 100 Hz grid
+    t = np.array([0.0, 0.004, 0.02, 0.05, 0.1])
+    xy = np.column_stack((t * 1000.0, np.zeros(5)))
+    v = resample_speed(t, xy)
+    assert len(v) == 10 and np.allclose(v, 1000.0)
+    assert velocity_peaks(np.array([0.0, 1.0, 0.0, 1.0, 0.0])) == 2
+    assert velocity_peaks(np.array([1.0, 1.0, 1.0])) == 1
+
+
+def test_calibrated_rows_in_mm() -> None:
+    n = 201
+    t = np.linspace(0.0, 2.0, n)
+    x = np.linspace(100.0, 500.0, n)
+    s = score_trace(LINE, one_stroke(x, np.full(n, 105.0), t), 20.0, px_per_mm=4.0)
+    rows = {(name, unit): value for name, value, unit in s.metric_rows()}
+    assert rows[("mean_deviation", "px")] == 5.0
+    assert rows[("mean_deviation", "mm")] == 1.25
+    assert rows[("coverage", "%")] == 100.0
+    assert rows[("mean_speed", "mm/s")] == pytest.approx(50.0)
+    assert rows[("start_correct", "bool")] == 1.0
+    uncal = score_trace(LINE, one_stroke(x, np.full(n, 105.0), t), 20.0)
+    assert not any(unit == "mm" for _, _, unit in uncal.metric_rows())
+    names = [name for name, _, _ in uncal.metric_rows()]
+    assert len(names) == len(set(names))
+
+
+def test_no_samples_and_bad_arguments() -> None:
+    empty = score_trace(LINE, (np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, str)), 20.0)
+    assert empty.accuracy == 0.0 and empty.coverage == 0.0 and empty.strokes_drawn == 0
+    with pytest.raises(ValueError, match="tolerance_px must be positive, got 0"):
+        score_trace(LINE, (np.zeros(0),) * 3 + (np.zeros(0, str),), 0)
+    with pytest.raises(ValueError, match="unknown pointer phase 'hover'"):
+        score_trace(LINE, (np.zeros(1), np.zeros(1), np.zeros(1), np.array(["hover"])), 5.0)
+    with pytest.raises(ValueError, match=r"model stroke 0 must be an \(M, 2\) array with M >= 2"):
+        score_trace([np.zeros((1, 2))], (np.zeros(0),) * 3 + (np.zeros(0, str),), 5.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    gid=st.sampled_from(glyph_ids()),
+    seed=st.integers(0, 10_000),
+    spread=st.floats(1.0, 200.0),
+)
+def test_fast_distances_equal_the_naive_loop(gid: str, seed: int, spread: float) -> None:
+    model = glyph(gid).scaled(300.0, 100.0, 560.0)
+    rng = np.random.default_rng(seed)
+    pts = np.concatenate(model)
+    xy = pts[rng.integers(0, len(pts), 300)] + rng.normal(0.0, spread, (300, 2))
+    assert np.allclose(deviations(model, xy), deviations_naive(model, xy), atol=1e-9)
+
+
+def test_retraced_letter_is_fully_covered() -> None:
+    # lowercase a goes up its right side and back down the same line
+    model = glyph("lower_a").scaled(300.0, 100.0, 560.0)
+    pts = model[0]
+    seg = np.hypot(*np.diff(pts, axis=0).T)
+    cum = np.concatenate(([0.0], np.cumsum(seg)))
+    s_at = np.linspace(0.0, cum[-1], 800)
+    x = np.interp(s_at, cum, pts[:, 0])
+    y = np.interp(s_at, cum, pts[:, 1])
+    s = score_trace(model, one_stroke(x, y, np.linspace(0, 3, 800)), 18.0)
+    assert s.coverage == 1.0 and s.accuracy == 1.0 and s.direction_correct
+
+
+# --- copy mode ---------------------------------------------------------------------------------
+
+
+def _line(p0: tuple[float, float], p1: tuple[float, float], n: int = 30) -> np.ndarray:
+    return np.column_stack((np.linspace(p0[0], p1[0], n), np.linspace(p0[1], p1[1], n)))
+
+
+def _circle(cx: float, cy: float, rx: float, ry: float) -> np.ndarray:
+    a = np.radians(np.linspace(90, 450, 73))
+    return np.column_stack((cx + rx * np.cos(a), cy - ry * np.sin(a)))
+
+
+def test_copy_rules_lines() -> None:
+    # 20 degrees off vertical passes, 40 degrees fails (rule: within 30 degrees)
+    assert copy_rule_check("vertical", [_line((100, 100), (100 + math.tan(math.radians(20)) * 200,
+                                                           300))])[0]
+    assert not copy_rule_check("vertical", [_line((100, 100), (100 + math.tan(math.radians(40))
+                                                               * 200, 300))])[0]
+    assert copy_rule_check("horizontal", [_line((100, 300), (400, 250))])[0]  # ~9.5 degrees
+    assert copy_rule_check("diag_right", [_line((300, 100), (100, 300))]) == (
+        True, "diagonal at 20-70 degrees")
+    assert copy_rule_check("diag_left", [_line((100, 100), (300, 300))])[0]
+    assert not copy_rule_check("diag_left", [_line((300, 100), (100, 300))])[0]
+
+
+def test_copy_rules_circle() -> None:
+    assert copy_rule_check("circle", [_circle(300, 300, 100, 180)]) == (
+        True, "closed circle, 1.8:1")
+    assert copy_rule_check("circle", [_circle(300, 300, 80, 200)]) == (
+        False, "circle too stretched (2.5:1)")
+    assert copy_rule_check("circle", [_circle(300, 300, 100, 100)[:40]]) == (
+        False, "circle not closed")
+
+
+def test_copy_rules_crosses() -> None:
+    plus = [_line((300, 100), (300, 500)), _line((100, 300), (500, 300))]
+    assert copy_rule_check("cross", plus) == (True, "two crossing lines, vertical and horizontal")
+    apart = [_line((300, 100), (300, 500)), _line((400, 300), (700, 300))]
+    assert copy_rule_check("cross", apart) == (False, "lines do not cross")
+    x = [_line((100, 100), (400, 400)), _line((400, 100), (100, 400))]
+    assert copy_rule_check("x", x) == (True, "two crossing diagonals")
+    lopsided = [_line((100, 100), (500, 500)), _line((330, 270), (270, 330))]
+    assert copy_rule_check("x", lopsided) == (False, "one line more than twice the other")
+    assert copy_rule_check("x", [x[0]]) == (False, "needs two lines")
+
+
+def test_copy_rules_polygons() -> None:
+    sq = np.concatenate([_line((100, 100), (100, 400)), _line((100, 400), (400, 400)),
+                         _line((400, 400), (400, 100)), _line((400, 100), (100, 100))])
+    assert copy_rule_check("square", [sq]) == (True, "four clear sides")
+    assert copy_rule_check("square", [sq[:90]]) == (False, "outline not closed")
+    tri = np.concatenate([_line((250, 100), (100, 400)), _line((100, 400), (400, 400)),
+                          _line((400, 400), (250, 100))])
+    assert copy_rule_check("triangle", [tri]) == (True, "three clear sides, one corner on top")
+    assert copy_rule_check("square", [tri]) == (False, "3 corners instead of 4")
+    dia = np.concatenate([_line((250, 100), (100, 250)), _line((100, 250), (250, 400)),
+                          _line((250, 400), (400, 250)), _line((400, 250), (250, 100))])
+    assert copy_rule_check("diamond", [dia])[0]
+    assert copy_rule_check("square", [dia]) == (False, "sides not straight up and across")
+    assert copy_rule_check("circle", []) == (False, "nothing drawn")
+    with pytest.raises(ValueError, match="unknown copy rule 'hexagon'"):
+        copy_rule_check("hexagon", [sq])
+
+
+def test_score_copy_fits_a_smaller_drawing_onto_the_model() -> None:
+    model = glyph("circle").scaled(100.0, 100.0, 500.0)
+    drawn = _circle(900, 400, 90, 90)  # the same circle, smaller, elsewhere
+    t = np.linspace(0.0, 2.0, len(drawn))
+    cs = score_copy(model, one_stroke(drawn[:, 0], drawn[:, 1], t), 25.0, rule="circle")
+    assert cs.rule_passed is True
+    assert cs.accuracy == 1.0
+    assert cs.trace.coverage == 1.0
+    assert ("copy_rule_passed", 1.0, "bool") in cs.metric_rows()
