@@ -70,6 +70,20 @@ def _int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
+AUTO = 0  # the LEVEL argument 'auto': unpin
+ALL_ITEMS = "*"
+
+
+def _level_arg(text: str) -> int:
+    if text.strip().lower() == "auto":
+        return AUTO
+    try:
+        return _positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a level: give a number (1 or more) or 'auto'") from None
+
+
 def _add_data_dir(parser: argparse.ArgumentParser, dest: str = "data_dir") -> None:
     parser.add_argument(
         "--data-dir", metavar="DIR", type=Path, dest=dest,
@@ -123,6 +137,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="pseudonymous ids instead of nicknames")
     report.add_argument("--out", metavar="DIR", type=Path, required=True,
                         help="folder to write the report into")
+
+    lvl = sub.add_parser(
+        "level", help="show or pin a child's level in an activity (therapist setting)",
+        description="Without LEVEL: show the child's levels. With a number: pin that level "
+        "(the activity stops adapting it). With 'auto': let the activity adapt it again.",
+    )
+    lvl.add_argument("child_id", metavar="ID")
+    lvl.add_argument("level", metavar="LEVEL", nargs="?", type=_level_arg,
+                     help="a level number to pin, or 'auto' to unpin")
+    lvl.add_argument("--activity", metavar="NAME", default="tracing",
+                     help="the activity (default: tracing)")
+    lvl.add_argument("--item", metavar="ITEM", default=ALL_ITEMS,
+                     help="one shape or letter, e.g. circle or upper_B (default: every item)")
+    _add_data_dir(lvl)
 
     demo = sub.add_parser("demo-data", help="write made-up children and sessions to try reports")
     demo.add_argument("--children", metavar="N", type=_positive_int, default=6)
@@ -198,6 +226,50 @@ def cmd_children(args: argparse.Namespace) -> int:
             )
         roster.delete(args.child_id)
         print(f"deleted child {args.child_id} and all of their files")
+    return 0
+
+
+# -- level pinning ------------------------------------------------------------------------
+
+
+def cmd_level(args: argparse.Namespace) -> int:
+    """``finemotor level ID [LEVEL|auto] [--activity NAME] [--item ITEM]``."""
+    from games.registry import find_activity
+    from telemetry.children import ChildrenRegistry
+
+    data_dir = _data_dir(args)
+    child = ChildrenRegistry(data_dir).get(args.child_id)
+    activity = find_activity(args.activity)
+    if activity.pin_level is None or activity.read_levels is None:
+        raise UsageError(f"{activity.id} has no per-child levels to pin")
+    item = args.item
+    if item != ALL_ITEMS and activity.items is not None and item not in activity.items():
+        raise UsageError(f"unknown {activity.id} item {item!r} "
+                         f"(e.g. {', '.join(activity.items()[:4])}; '*' for every item)")
+    if args.level is not None:
+        if args.level > activity.levels:
+            raise UsageError(
+                f"level {args.level} is out of range for {activity.id} (1 to {activity.levels})"
+            )
+        what = "every item" if item == ALL_ITEMS else item
+        if args.level == AUTO:
+            activity.pin_level(data_dir, child.child_id, item, None)
+            print(f"{activity.id}, {what}: level adapts to {child.nickname} again")
+        else:
+            activity.pin_level(data_dir, child.child_id, item, args.level)
+            print(f"{activity.id}, {what}: pinned at level {args.level} for {child.nickname}")
+        return 0
+    levels = activity.read_levels(data_dir, child.child_id)
+    if not levels:
+        print(f"{child.nickname} has not played {activity.id} yet and nothing is pinned "
+              f"(new items start at level 1)")
+        return 0
+    rows = [("every item" if name == ALL_ITEMS else name, number, pinned)
+            for name, (number, pinned) in levels.items()]
+    width = max(len("ITEM"), *(len(shown) for shown, _, _ in rows))
+    print(f"{'ITEM':<{width}}  LEVEL  PINNED")
+    for shown, number, pinned in rows:
+        print(f"{shown:<{width}}  {number:>5}  {'yes' if pinned else 'no'}")
     return 0
 
 
@@ -329,6 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "children": cmd_children,
         "report": cmd_report,
         "demo-data": cmd_demo_data,
+        "level": cmd_level,
     }
     try:
         return handlers[args.command](args)

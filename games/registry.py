@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from telemetry.errors import UsageError
@@ -31,6 +32,13 @@ class Activity:
     ``draw_icon(surface, rect)`` draws its tile picture (pure function of the rect, it is
     cached); ``levels`` is the number of levels (1..levels); ``make_scene(app, child_id, level)``
     builds the scene to push.
+
+    Activities that adapt their level per child also give the grown-up side its levels:
+    ``items()`` lists the item ids a level can be pinned for (shapes, letters...);
+    ``read_levels(data_dir, child_id)`` returns ``{item: (level, pinned)}`` for the items the
+    child has played or that are pinned (``"*"`` stands for every item); ``pin_level(data_dir,
+    child_id, item, level_or_None)`` pins an item (``"*"``: every item) or, with None, hands
+    it back to the activity's own adaptation.
     """
 
     id: str
@@ -38,6 +46,9 @@ class Activity:
     draw_icon: Callable[[pygame.Surface, pygame.Rect], None]
     levels: int
     make_scene: Callable[[Any, str, int], Scene]
+    items: Callable[[], list[str]] | None = None
+    read_levels: Callable[[Path, str], dict[str, tuple[int, bool]]] | None = None
+    pin_level: Callable[[Path, str, str, int | None], Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.id or not self.id.replace("_", "").replace("-", "").isalnum():

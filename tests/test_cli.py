@@ -234,3 +234,78 @@ def test_demo_data_then_report_end_to_end(capsys, tmp_path):
     assert code == 0
     assert out == f"report written: {out_dir / 'index.html'} (open it in a browser)\n"
     assert (out_dir / "index.html").is_file()
+
+
+# -- level pinning --------------------------------------------------------------------------
+
+
+def test_level_pin_show_and_unpin(capsys, tmp_path):
+    from games.tracing.staircase import load_progress, progress_path
+
+    d = str(tmp_path)
+    child = ChildrenRegistry(tmp_path).add("Sam", "cat")
+    cid = child.child_id
+    code, out, err = run(capsys, "level", cid, "--data-dir", d)
+    assert (code, err) == (0, "")
+    assert out == ("Sam has not played tracing yet and nothing is pinned "
+                   "(new items start at level 1)\n")
+
+    assert run(capsys, "level", cid, "3", "--data-dir", d)[1] == (
+        "tracing, every item: pinned at level 3 for Sam\n")
+    assert run(capsys, "level", cid, "2", "--item", "circle", "--data-dir", d)[1] == (
+        "tracing, circle: pinned at level 2 for Sam\n")
+    progress = load_progress(progress_path(tmp_path, cid))
+    assert progress.pinned == {"*": 3, "circle": 2}
+    assert progress.current_level("circle") == 2
+    assert progress.current_level("upper_B") == 3
+    assert oct(progress_path(tmp_path, cid).stat().st_mode & 0o777) == "0o600"
+
+    code, out, _ = run(capsys, "level", cid, "--data-dir", d)
+    assert out == ("ITEM        LEVEL  PINNED\n"
+                   "every item      3  yes\n"
+                   "circle          2  yes\n")
+
+    assert run(capsys, "level", cid, "auto", "--data-dir", d)[1] == (
+        "tracing, every item: level adapts to Sam again\n")
+    assert load_progress(progress_path(tmp_path, cid)).pinned == {"circle": 2}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["9"], "finemotor: error: level 9 is out of range for tracing (1 to 6)\n"),
+        (["x"], "finemotor: error: argument LEVEL: 'x' is not a level: give a number "
+                "(1 or more) or 'auto'\n"),
+        (["2", "--item", "zz"], "finemotor: error: unknown tracing item 'zz' (e.g. vertical, "
+                                "horizontal, circle, cross; '*' for every item)\n"),
+        (["2", "--activity", "nope"], "finemotor: error: unknown activity 'nope' "
+                                      "(known: tracing)\n"),
+    ],
+)
+def test_level_errors_are_one_line_and_exit_2(capsys, tmp_path, argv, message):
+    cid = ChildrenRegistry(tmp_path).add("Sam", "cat").child_id
+    code, out, err = run(capsys, "level", cid, *argv, "--data-dir", str(tmp_path))
+    assert (code, out, err) == (2, "", message)
+    assert not (tmp_path / "children" / cid).exists()  # nothing written on a bad command
+
+
+def test_level_unknown_child_and_activity_without_levels(capsys, tmp_path, dots):
+    code, _, err = run(capsys, "level", "nobody", "2", "--data-dir", str(tmp_path))
+    assert (code, err) == (2, "finemotor: error: unknown child id: nobody\n")
+    cid = ChildrenRegistry(tmp_path).add("Sam", "cat").child_id
+    code, _, err = run(capsys, "level", cid, "2", "--activity", "dots",
+                       "--data-dir", str(tmp_path))
+    assert (code, err) == (2, "finemotor: error: dots has no per-child levels to pin\n")
+
+
+def test_pinned_level_holds_against_the_staircase(tmp_path):
+    from games.tracing import ACTIVITY
+    from games.tracing.staircase import load_progress, progress_path
+
+    cid = ChildrenRegistry(tmp_path).add("Sam", "cat").child_id
+    assert cli.main(["level", cid, "4", "--item", "circle", "--data-dir", str(tmp_path)]) == 0
+    progress = load_progress(progress_path(tmp_path, cid))
+    # Two successes would move an unpinned staircase up; a pinned one stays.
+    progress.record("circle", True)
+    assert progress.record("circle", True) == 4
+    assert ACTIVITY.read_levels(tmp_path, cid) == {"circle": (4, True)}

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from games.registry import Activity
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pygame
 
     from engine.scene import Scene
@@ -51,10 +53,37 @@ def _make_scene(app: Any, child_id: str, level: int) -> Scene:
     return TracingScene(child_id, start_level=level, progress_path=path)
 
 
+def _items() -> list[str]:
+    """Every model a level can be pinned for, in teaching order."""
+    from games.tracing.glyphs import glyph_ids
+
+    return glyph_ids()
+
+
+def _read_levels(data_dir: Path, child_id: str) -> dict[str, tuple[int, bool]]:
+    """``{shape: (level to play next, pinned)}`` for the shapes the child played or that a
+    grown-up pinned (``"*"``: a pin for every shape)."""
+    from games.tracing.staircase import load_progress, progress_path
+
+    progress = load_progress(progress_path(data_dir, child_id))
+    shapes = sorted(set(progress.shapes) | set(progress.pinned))
+    return {s: (progress.current_level(s), progress.is_pinned(s)) for s in shapes}
+
+
+def _pin_level(data_dir: Path, child_id: str, shape: str, number: int | None) -> Path:
+    """Pin (None: unpin) the child's tracing level for ``shape`` or ``"*"``."""
+    from games.tracing.staircase import pin_level
+
+    return pin_level(data_dir, child_id, shape, number)
+
+
 ACTIVITY = Activity(
     id="tracing",
     title="Tracing",
     draw_icon=_draw_icon,
     levels=LEVELS,
     make_scene=_make_scene,
+    items=_items,
+    read_levels=_read_levels,
+    pin_level=_pin_level,
 )
