@@ -30,12 +30,16 @@ def _draw_icon(surface: pygame.Surface, rect: pygame.Rect) -> None:
     from games.tracing.scene import draw_beetle
 
     w, h = rect.w, rect.h
+    # A brush of discs along a dense curve: pygame's thick lines thin out on diagonals and
+    # notch at bends, which looks broken at tile size.
+    n = 160
     pts = [
-        (rect.x + w * (0.1 + 0.8 * i / 20), rect.y + h * (0.6 + 0.2 * math.sin(i * math.pi / 10)))
-        for i in range(21)
+        (rect.x + w * (0.1 + 0.8 * i / n), rect.y + h * (0.6 + 0.2 * math.sin(i * 2 * math.pi / n)))
+        for i in range(n + 1)
     ]
-    pygame.draw.lines(surface, (196, 180, 150), False, pts, max(6, w // 7))
-    pygame.draw.lines(surface, (236, 226, 200), False, pts, max(4, w // 9))
+    for colour, radius in (((196, 180, 150), max(3, w // 14)), ((236, 226, 200), max(2, w // 18))):
+        for p in pts:
+            pygame.draw.circle(surface, colour, p, radius)
     pygame.draw.lines(surface, ui.WHITE, False, pts, 2)
     beetle = pygame.Rect(0, 0, w // 2, h // 2)
     beetle.center = (rect.x + int(w * 0.35), rect.y + int(h * 0.38))
