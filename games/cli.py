@@ -152,6 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="one shape or letter, e.g. circle or upper_B (default: every item)")
     _add_data_dir(lvl)
 
+    cal = sub.add_parser(
+        "calibrate", help="give the screen's physical width, so reports also show millimetres",
+        description="Measure the width of the screen's lit picture area with a ruler, in "
+        "millimetres, and give it here. Without WIDTH_MM: show the calibration; 'off' removes it.",
+    )
+    cal.add_argument("width_mm", metavar="WIDTH_MM", nargs="?",
+                     help="the screen's width in mm (e.g. 256), or 'off'")
+    _add_data_dir(cal)
+
     demo = sub.add_parser("demo-data", help="write made-up children and sessions to try reports")
     demo.add_argument("--children", metavar="N", type=_positive_int, default=6)
     demo.add_argument("--weeks", metavar="W", type=_positive_int, default=12)
@@ -270,6 +279,43 @@ def cmd_level(args: argparse.Namespace) -> int:
     print(f"{'ITEM':<{width}}  LEVEL  PINNED")
     for shown, number, pinned in rows:
         print(f"{shown:<{width}}  {number:>5}  {'yes' if pinned else 'no'}")
+    return 0
+
+
+# -- calibration ----------------------------------------------------------------------------
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """``finemotor calibrate [WIDTH_MM | off]``: the screen width behind mm figures."""
+    from engine.settings import Settings
+    from games.settings_store import load_settings, save_settings
+
+    data_dir = _data_dir(args)
+    settings, mode = load_settings(data_dir)
+    if args.width_mm is None:
+        if settings.screen_width_mm is None:
+            print("not calibrated: figures are in screen pixels only "
+                  f"(set it with `{PROG} calibrate WIDTH_MM`)")
+        else:
+            print(f"screen width: {settings.screen_width_mm:g} mm")
+        return 0
+    if args.width_mm.strip().lower() == "off":
+        settings.screen_width_mm = None
+        save_settings(data_dir, settings, mode)
+        print("calibration removed: figures are in screen pixels only")
+        return 0
+    try:
+        width = float(args.width_mm)
+    except ValueError:
+        raise UsageError(f"{args.width_mm!r} is not a width: give millimetres, e.g. 256, "
+                         "or 'off'") from None
+    checked = Settings.from_dict({"screen_width_mm": width}).screen_width_mm
+    if checked is None:
+        raise UsageError(f"a screen {width:g} mm wide is not plausible: measure the lit "
+                         "picture area with a ruler, in millimetres")
+    settings.screen_width_mm = checked
+    path = save_settings(data_dir, settings, mode)
+    print(f"screen width set to {checked:g} mm (saved in {path})")
     return 0
 
 
@@ -402,6 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "report": cmd_report,
         "demo-data": cmd_demo_data,
         "level": cmd_level,
+        "calibrate": cmd_calibrate,
     }
     try:
         return handlers[args.command](args)

@@ -309,3 +309,45 @@ def test_pinned_level_holds_against_the_staircase(tmp_path):
     progress.record("circle", True)
     assert progress.record("circle", True) == 4
     assert ACTIVITY.read_levels(tmp_path, cid) == {"circle": (4, True)}
+
+
+# -- calibration ----------------------------------------------------------------------------
+
+
+def test_calibrate_set_show_and_remove(capsys, tmp_path):
+    import json
+
+    from engine.settings import Settings
+    from games.settings_store import load_settings, save_settings
+
+    d = str(tmp_path)
+    save_settings(tmp_path, Settings(left_handed=True), "clinic")
+    assert run(capsys, "calibrate", "--data-dir", d) == (
+        0, "not calibrated: figures are in screen pixels only "
+           "(set it with `finemotor calibrate WIDTH_MM`)\n", "")
+    assert run(capsys, "calibrate", "256.5", "--data-dir", d) == (
+        0, f"screen width set to 256.5 mm (saved in {tmp_path / 'settings.json'})\n", "")
+    settings, mode = load_settings(tmp_path)
+    # The other settings and the mode are kept.
+    assert (settings.screen_width_mm, settings.left_handed, mode) == (256.5, True, "clinic")
+    assert json.loads((tmp_path / "settings.json").read_text())["screen_width_mm"] == 256.5
+    assert oct((tmp_path / "settings.json").stat().st_mode & 0o777) == "0o600"
+    assert run(capsys, "calibrate", "--data-dir", d)[1] == "screen width: 256.5 mm\n"
+    assert run(capsys, "calibrate", "off", "--data-dir", d)[1] == (
+        "calibration removed: figures are in screen pixels only\n")
+    assert load_settings(tmp_path)[0].screen_width_mm is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("5", "finemotor: error: a screen 5 mm wide is not plausible: measure the lit picture "
+              "area with a ruler, in millimetres\n"),
+        ("abc", "finemotor: error: 'abc' is not a width: give millimetres, e.g. 256, or 'off'\n"),
+        ("nan", "finemotor: error: a screen nan mm wide is not plausible: measure the lit "
+                "picture area with a ruler, in millimetres\n"),
+    ],
+)
+def test_calibrate_rejects_implausible_widths(capsys, tmp_path, value, message):
+    assert run(capsys, "calibrate", value, "--data-dir", str(tmp_path)) == (2, "", message)
+    assert not (tmp_path / "settings.json").exists()
