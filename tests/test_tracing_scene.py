@@ -221,7 +221,9 @@ def test_left_handed_layout_is_mirrored(setup) -> None:
     lefty = Settings(sound_on=False, left_handed=True)
     app, rec, scene, hand = setup([Step("square", "copy", 0)], settings=lefty)
     assert scene.box.centerx > scene.copy_box.centerx  # model on the right of a left hand
-    assert scene.done_button.rect.centerx < 640
+    # the tick sits between the box and the model, away from the palm beside the box
+    assert scene.copy_box.right < scene.done_button.rect.left
+    assert scene.done_button.rect.right < scene.box.left
     app2, rec2, scene2, hand2 = setup([Step("square", "trace", 0)])
     app3, rec3, scene3, hand3 = setup([Step("square", "trace", 0)], settings=lefty)
     assert scene3.box.centerx == 1280 - scene2.box.centerx
@@ -326,3 +328,242 @@ def test_touch_strokes_from_new_fingers_and_a_resting_palm(setup) -> None:
     # recorded too, up to the end of the trial (the last lift came after it)
     assert [r["phase"] for r in palm_rows] == ["down", "up", "down"]
     assert {r["source"] for r in rows} == {"touch"}
+
+
+# -- what the child sees (issue 3: screenshots of every mode, fixed geometry) -------------------
+
+from engine import ui  # noqa: E402
+from games.tracing.glyphs import glyph, glyph_ids  # noqa: E402
+from games.tracing.scene import (  # noqa: E402
+    BEETLE_PX,
+    END_STAR_R,
+    MAX_STICKERS_SHOWN,
+    START_RING_R,
+    STICKER_STEP,
+    dot_points,
+    draw_beetle,
+)
+
+SCREEN = pygame.Rect(0, 0, 1280, 800)
+ALL_GLYPHS = glyph_ids()
+
+
+def layout_of(gid: str, mode: str, number: int, left: bool) -> TracingScene:
+    """A scene laid out for one glyph/mode/level without playing it (geometry only)."""
+    app = make_test_app(settings=Settings(sound_on=False, left_handed=left))
+    scene = TracingScene(CHILD, plan=[Step(gid, mode, 0)], start_level=number)
+    scene.app = app
+    scene.step, scene.glyph, scene.level = scene.plan[0], glyph(gid), level(number)
+    scene._layout()
+    scene.model = scene.glyph.scaled(scene.box.x, scene.box.y, scene.box.w)
+    return scene
+
+
+def bounds(points: np.ndarray, pad: float) -> pygame.Rect:
+    lo = np.floor(points.min(axis=0) - pad).astype(int)
+    hi = np.ceil(points.max(axis=0) + pad).astype(int)
+    return pygame.Rect(int(lo[0]), int(lo[1]), int(hi[0] - lo[0]), int(hi[1] - lo[1]))
+
+
+@pytest.mark.parametrize("left", [False, True])
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6])
+def test_every_glyph_road_and_beetle_stay_on_screen_and_clear_of_the_chrome(number, left):
+    for gid in ALL_GLYPHS:
+        scene = layout_of(gid, "trace", number, left)
+        tol = scene.level.tolerance_px
+        pts = np.concatenate(scene.model)
+        assert scene.box.collidelist([SCREEN]) == 0 and SCREEN.contains(scene.box), gid
+        assert bounds(pts, 0).w <= scene.box.w and scene.box.contains(bounds(pts, 0)), gid
+        road = bounds(pts, tol + 4)
+        # the beetle rides on any model point (and hops 6 px up when resting); the start ring
+        # pulses 10 % wider than START_RING_R around every stroke's start; the end star
+        beetle = bounds(pts, BEETLE_PX / 2).inflate(0, 12)
+        starts = np.array([m[0] for m in scene.model])
+        ring = bounds(starts, START_RING_R * 1.1 + 3)
+        star = bounds(np.array([m[-1] for m in scene.model]), END_STAR_R + 2)
+        for what, rect in (("road", road), ("beetle", beetle), ("ring", ring), ("star", star)):
+            assert SCREEN.contains(rect), (gid, number, left, what, rect)
+            # nothing the child aims at sits under the chrome
+            assert not rect.colliderect(scene.exit_rect()), (gid, what)
+            assert not rect.colliderect(scene.thumbnail_rect()), (gid, what)
+        full_row = scene._place(pygame.Rect(20, 20, (MAX_STICKERS_SHOWN - 1) * STICKER_STEP + 56,
+                                            56))
+        assert not road.colliderect(full_row) and not ring.colliderect(full_row), gid
+
+
+def test_glyph_box_and_chrome_exact_geometry() -> None:
+    right = layout_of("upper_B", "trace", 1, False)
+    lefty = layout_of("upper_B", "trace", 1, True)
+    assert right.box == pygame.Rect(455, 138, 600, 600)
+    assert lefty.box == pygame.Rect(225, 138, 600, 600)
+    assert right.exit_rect() == pygame.Rect(1188, 20, 72, 72)
+    assert lefty.exit_rect() == pygame.Rect(20, 20, 72, 72)
+    assert right.thumbnail_rect() == pygame.Rect(30, 116, 170, 170)
+    assert lefty.thumbnail_rect() == pygame.Rect(1080, 116, 170, 170)
+    # lowercase descenders reach the bottom line of the box: road and beetle still fit
+    g = layout_of("lower_g", "trace", 1, False)
+    assert max(float(m[:, 1].max()) for m in g.model) + 48 + 4 <= 800
+    assert max(float(m[:, 1].max()) for m in g.model) + BEETLE_PX / 2 <= 800
+
+
+@pytest.mark.parametrize("number", [1, 3, 5, 6])
+def test_copy_layout_fits_and_left_handed_mirrors_it(number) -> None:
+    for gid in [g for g in ALL_GLYPHS if glyph(g).copy_rule]:
+        right = layout_of(gid, "copy", number, False)
+        lefty = layout_of(gid, "copy", number, True)
+        rects = [right.box, right.copy_box, right.done_button.rect, right.exit_rect()]
+        for a in rects:
+            assert SCREEN.contains(a), (gid, a)
+        for i, a in enumerate(rects):
+            for b in rects[i + 1:]:
+                assert not a.colliderect(b), (gid, a, b)
+        # model left, tick between, box right (right hand); the other way round for a left hand
+        assert right.box.right < right.done_button.rect.left
+        assert right.done_button.rect.right < right.copy_box.left
+        assert lefty.box == ui.mirror_rect(right.box)
+        assert lefty.copy_box == ui.mirror_rect(right.copy_box)
+        assert lefty.done_button.rect == ui.mirror_rect(right.done_button.rect)
+        assert lefty.exit_rect() == ui.mirror_rect(right.exit_rect())
+        assert right.done_button.rect.bottom == right.copy_box.bottom
+        assert right.box.contains(bounds(np.concatenate(right.model), 0))
+    sq = layout_of("square", "copy", 1, False)
+    assert (sq.box, sq.copy_box, sq.done_button.rect) == (
+        pygame.Rect(40, 188, 500, 500), pygame.Rect(720, 188, 500, 500),
+        pygame.Rect(565, 558, 130, 130))
+
+
+def test_dot_to_dot_puts_a_dot_on_every_corner() -> None:
+    scene = layout_of("square", "dots", 1, False)
+    left_side, rest = scene.dot_centres()
+    assert left_side == [(515.0, y) for y in (198.0, 318.0, 438.0, 558.0, 678.0)]
+    assert rest == [(515.0, 198.0), (635.0, 198.0), (755.0, 198.0), (875.0, 198.0),
+                    (995.0, 198.0), (995.0, 318.0), (995.0, 438.0), (995.0, 558.0),
+                    (995.0, 678.0), (875.0, 678.0), (755.0, 678.0), (635.0, 678.0),
+                    (515.0, 678.0)]
+    # a triangle's three corners are dots too; a smooth circle gets no extra ones
+    tri = np.array([[0.0, 100.0], [50.0, 0.0], [100.0, 100.0], [0.0, 100.0]])
+    dots = dot_points(tri, 1000.0)
+    assert dots == [(0.0, 100.0), (50.0, 0.0), (100.0, 100.0), (0.0, 100.0)]
+    circle = np.array(glyph("circle").strokes[0]) * 500
+    assert len(dot_points(circle, 100.0)) == int(np.hypot(*np.diff(circle, axis=0).T).sum()
+                                                 // 100) + 1
+
+
+def test_diagonal_road_is_as_wide_as_a_straight_one(setup) -> None:
+    app, rec, scene, hand = setup([Step("diag_right", "trace", 0)])
+    hand.step()
+    a, b = scene.model[0][0], scene.model[0][-1]
+    mid = (a + b) / 2
+    d = (b - a) / np.hypot(*(b - a))
+    normal = np.array([-d[1], d[0]])
+    for side in (1, -1):
+        inside = mid + side * normal * (scene.level.tolerance_px - 3)
+        assert tuple(app.screen.get_at(tuple(int(round(v)) for v in inside)))[:3] == ROAD
+        outside = mid + side * normal * (scene.level.tolerance_px + 8)
+        assert tuple(app.screen.get_at(tuple(int(round(v)) for v in outside)))[:3] != ROAD
+
+
+def test_start_ring_shows_around_the_parked_beetle(setup) -> None:
+    calm = Settings(sound_on=False, reduce_motion=True)
+    app, rec, scene, hand = setup([Step("vertical", "trace", 0)], settings=calm)
+    hand.step()
+    sx, sy = (int(v) for v in scene.model[0][0])
+    assert scene.beetle_pos == (sx, sy)
+    for dx, dy in ((0, -(START_RING_R - 3)), (START_RING_R - 3, 0), (-(START_RING_R - 3), 0)):
+        assert tuple(app.screen.get_at((sx + dx, sy + dy)))[:3] == ui.GREEN
+    # the beetle itself is drawn over the start
+    assert tuple(app.screen.get_at((sx, sy + 30)))[:3] != ui.GREEN
+
+
+def test_copy_mode_shows_no_beetle_on_the_model(setup) -> None:
+    app, rec, scene, hand = setup([Step("circle", "copy", 0)])
+    hand.step()
+    start = tuple(int(v) for v in scene.model[0][0])
+    assert tuple(app.screen.get_at(start))[:3] == ui.GREEN  # the start dot, not a beetle
+    assert tuple(app.screen.get_at((start[0], start[1] + 30)))[:3] == ui.CREAM
+
+
+def test_worried_beetle_has_a_cue_beyond_colour() -> None:
+    calm = pygame.Surface((BEETLE_PX, BEETLE_PX), pygame.SRCALPHA)
+    worried = pygame.Surface((BEETLE_PX, BEETLE_PX), pygame.SRCALPHA)
+    draw_beetle(calm, calm.get_rect())
+    draw_beetle(worried, worried.get_rect(), worried=True)
+
+    def sky(surf: pygame.Surface) -> int:
+        return sum(1 for x in range(BEETLE_PX) for y in range(BEETLE_PX)
+                   if tuple(surf.get_at((x, y)))[:3] == ui.SKY_BLUE)
+
+    assert sky(calm) == 0
+    assert sky(worried) > 40  # the sweat drop
+
+
+def test_grown_up_holds_the_house_to_leave_and_a_tap_does_nothing(setup) -> None:
+    app, rec, scene, hand = setup([Step("cross", "trace", 0)])
+    exit_centre = scene.exit_rect().center
+    hand.tap(exit_centre, hold=0.5)  # a child's tap: nothing happens, nothing is drawn
+    assert len(app.stack) == 1 and scene.samples == [] and not scene.pen_down
+    hand.hold(exit_centre, 3.2)
+    assert len(app.stack) == 0 and scene.left
+    rec.flush()
+    (trial,) = read_table(rec.folder, schema.TRIALS)
+    assert trial["completed"] == "0"
+
+
+def test_the_current_strokes_start_dot_is_on_top(setup) -> None:
+    # the square's two strokes share a start: "1" shows first, then "2" once stroke 1 is done
+    calm = Settings(sound_on=False, reduce_motion=True)
+    app, rec, scene, hand = setup([Step("square", "trace", 0)], settings=calm)
+    assert scene.numbered
+    start = tuple(int(v) for v in scene.model[0][0])
+
+    def dot_matches(k: int) -> bool:
+        ref = pygame.Surface((1280, 800))
+        ref.fill(ui.CREAM)
+        scene._start_dot(ref, k)
+        return all(ref.get_at((start[0] + x, start[1] + y))[:3]
+                   == app.screen.get_at((start[0] + x, start[1] + y))[:3]
+                   for x in range(-12, 13) for y in range(-12, 13) if x * x + y * y <= 14 * 14)
+
+    hand.drag([(start[0] + 300.0, 450.0), (start[0] + 301.0, 450.0)], speed=100)  # park it
+    hand.step()
+    assert dot_matches(0) and not dot_matches(1)
+    hand.drag(pts(scene.model[0]), speed=900)
+    assert scene.current == 1
+    hand.drag([(start[0] + 300.0, 450.0), (start[0] + 301.0, 450.0)], speed=100)
+    hand.step()
+    assert dot_matches(1) and not dot_matches(0)
+
+
+def _arrow_heading(tri: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Where an arrow sits (its base centre) and the unit vector it points along."""
+    tip, left, right = (np.asarray(p, dtype=float) for p in tri)
+    base = (left + right) / 2
+    d = tip - base
+    return base, d / np.hypot(*d)
+
+
+def test_arrows_follow_the_current_stroke_and_never_point_both_ways(setup) -> None:
+    app, _rec, scene, hand = setup([Step("square", "trace", 0)])
+    # The square's first stroke goes straight down: every arrow points down, on x of the stroke.
+    first = scene.model[0]
+    assert len(scene.arrow_tris[0]) == 3
+    for tri in scene.arrow_tris[0]:
+        base, d = _arrow_heading(tri)
+        assert d.round(6).tolist() == [0.0, 1.0]
+        assert abs(base[0] - first[0][0]) < 1e-6
+    # Only the current stroke's arrows are on screen: none on the right side of the square yet.
+    right_x = int(scene.model[1][:, 0].max())
+    mid_y = int((scene.model[1][:, 1].min() + scene.model[1][:, 1].max()) / 2)
+    colour = tuple(app.screen.get_at((right_x, mid_y)))[:3]
+    assert colour != tuple(scene.arrow_colour)
+
+    # B's bump stroke runs along the middle bar and back: no arrows on that bar at all.
+    app, _rec, scene, hand = setup([Step("upper_B", "trace", 0)])
+    bar_y = float(np.median(scene.model[1][:, 1]))
+    stroke = scene.model[1]
+    bar = stroke[np.abs(stroke[:, 1] - bar_y) < 1.0]
+    assert len(bar) >= 2  # the model does run along a bar there
+    for tri in scene.arrow_tris[1]:
+        base, _ = _arrow_heading(tri)
+        assert abs(base[1] - bar_y) > 20 or base[0] > bar[:, 0].max() + 20
+    assert len(scene.arrow_tris[1]) >= 4  # the bumps keep theirs

@@ -21,7 +21,17 @@ freehand copy. Per trial:
   plays (stars, sound, a sticker for the session) and the shape's staircase moves.
 
 Left-handed (``settings.left_handed``): the layout is mirrored, so the model thumbnail / the copy
-model sit to the right, where a left hand does not cover them.
+model sit to the right, where a left hand does not cover them. The copy tick sits between the
+model and the drawing box (never beside the box on the hand's side, where a resting palm would
+press it).
+
+What the child sees was checked on screenshots of every mode (issue 3): roads, models and
+trails are drawn as even-width capsule chains (:func:`thick_polyline`), the pulsing start ring
+is wider than the beetle parked on it, the current stroke's numbered start dot is drawn on top
+of any other stroke starting at the same place, dot-to-dot puts a dot on every corner, copy mode
+shows no beetle, and the worried beetle gets a sweat drop (a cue that is not only a colour).
+Grown-ups leave by holding the house in the top corner for 3 s (the launcher's gear corner), so
+a touch screen without Esc still has a way back and a child's tap does nothing.
 """
 
 from __future__ import annotations
@@ -59,9 +69,21 @@ COPY_IDLE_S = 4.0  # a copy finishes by itself after this long without touching
 COVER_DONE = 0.9  # lenient: a stroke is done at this share covered
 OFFROAD_SOUND_GAP_S = 1.0  # at most one soft sound per second
 ROAD = (236, 226, 200)
+ARROW_SELF_GAP_PX = 60.0  # an arrow is left out within half this of another part of its stroke
 ROAD_EDGE = (196, 180, 150)
 ROAD_OFF = ui.lighter(ui.ORANGE, 0.55)
 GUIDE_LINE = (190, 200, 220)
+BEETLE_PX = 84  # side of the beetle sprite; it is drawn centred on the finger
+START_RING_R = 50  # the pulsing start ring is wider than the beetle, so it shows around it
+START_DOT_R = 18
+END_STAR_R = 26
+STICKER_PX = 56
+STICKER_STEP = 60
+MAX_STICKERS_SHOWN = 18  # the row stops short of the grown-ups' leave button
+EXIT_PX = 72  # the grown-ups' leave button: small, in a top corner, held for EXIT_HOLD_S
+EXIT_HOLD_S = 3.0
+DONE_PX = 130  # the copy mode's tick
+CORNER_DEG = 35.0  # dot-to-dot: a turn this sharp is a corner and always gets a dot
 
 
 @dataclass(frozen=True)
@@ -108,8 +130,59 @@ def _resample(poly: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
     return np.column_stack((np.interp(s, cum, poly[:, 0]), np.interp(s, cum, poly[:, 1]))), s
 
 
+def thick_polyline(surface: pygame.Surface, colour: tuple[int, int, int],
+                   points: Sequence[Sequence[float]], half: float) -> None:
+    """A polyline of even width ``2 * half`` with round joins and ends (a chain of capsules).
+
+    ``pygame.draw.lines`` measures a thick line's width along x or y, so a diagonal comes out
+    ~30 % thinner and curves look scalloped: roads, models and trails use this instead.
+    """
+    pts = np.asarray(points, dtype=float).reshape(-1, 2)
+    r = max(1, int(round(half)))
+    for a, b in zip(pts[:-1], pts[1:], strict=True):
+        d = b - a
+        length = float(np.hypot(d[0], d[1]))
+        if length == 0.0:
+            continue
+        n = np.array([-d[1], d[0]]) * (half / length)
+        quad = [tuple(a + n), tuple(b + n), tuple(b - n), tuple(a - n)]
+        pygame.draw.polygon(surface, colour, quad)
+    for p in pts:
+        pygame.draw.circle(surface, colour, (float(p[0]), float(p[1])), r)
+
+
+def dot_points(stroke: np.ndarray, spacing: float) -> list[tuple[float, float]]:
+    """Dot-to-dot landmarks on a stroke: both ends, every corner (a turn of more than
+    ``CORNER_DEG``), and evenly spaced dots at least ``spacing`` apart in between."""
+    pts = np.asarray(stroke, dtype=float)
+    cut = [0]
+    for i in range(1, len(pts) - 1):
+        u, v = pts[i] - pts[i - 1], pts[i + 1] - pts[i]
+        nu, nv = float(np.hypot(*u)), float(np.hypot(*v))
+        if nu == 0.0 or nv == 0.0:
+            continue
+        cos = float(np.clip(np.dot(u, v) / (nu * nv), -1.0, 1.0))
+        if math.degrees(math.acos(cos)) > CORNER_DEG:
+            cut.append(i)
+    cut.append(len(pts) - 1)
+    out: list[tuple[float, float]] = []
+    for a, b in zip(cut[:-1], cut[1:], strict=True):
+        part = pts[a:b + 1]
+        cum = np.concatenate(([0.0], np.cumsum(np.hypot(*np.diff(part, axis=0).T))))
+        m = max(1, int(cum[-1] // spacing))
+        for i in range(m):
+            at = cum[-1] * i / m
+            out.append((float(np.interp(at, cum, part[:, 0])),
+                        float(np.interp(at, cum, part[:, 1]))))
+    out.append((float(pts[-1][0]), float(pts[-1][1])))
+    return out
+
+
 def draw_beetle(surface: pygame.Surface, rect: pygame.Rect, worried: bool = False) -> None:
-    """The friendly beetle the child drags (also the activity's icon): shell, face, wheels."""
+    """The friendly beetle the child drags (also the activity's icon): shell, face, wheels.
+
+    Worried (off the road) it changes colour, mouth *and* gets a blue sweat drop, so the cue
+    does not rest on telling vermillion from orange (colour-blind children)."""
     cx, cy = rect.center
     r = min(rect.w, rect.h) // 2 - 2
     shell = ui.VERMILLION if not worried else ui.ORANGE
@@ -131,6 +204,14 @@ def draw_beetle(surface: pygame.Surface, rect: pygame.Rect, worried: bool = Fals
         pygame.draw.ellipse(surface, ui.WHITE, mouth.inflate(-mouth.w // 2, 0), 2)
     else:
         pygame.draw.arc(surface, ui.WHITE, mouth, math.pi * 1.1, math.pi * 1.9, 3)
+    if worried:
+        drop = (cx + int(r * 0.7), cy - int(r * 0.45))
+        dr = max(3, int(r * 0.22))
+        tip = (drop[0], drop[1] - 2 * dr)
+        pygame.draw.polygon(surface, ui.SKY_BLUE,
+                            [tip, (drop[0] - dr, drop[1]), (drop[0] + dr, drop[1])])
+        pygame.draw.circle(surface, ui.SKY_BLUE, drop, dr)
+        pygame.draw.circle(surface, ui.BLUE, drop, dr, 2)
 
 
 def _star_points(cx: float, cy: float, r: float, spikes: int = 5) -> list[tuple[float, float]]:
@@ -191,9 +272,15 @@ class TracingScene(Scene):
         self.box = pygame.Rect(0, 0, 1, 1)
         self.copy_box = pygame.Rect(0, 0, 1, 1)
         self.done_button: ui.PictureButton | None = None
+        # the grown-ups' way back on a touch screen (Esc does the same with a keyboard)
+        self.exit_button = ui.HoldButton(pygame.Rect(W - EXIT_PX - 20, 20, EXIT_PX, EXIT_PX),
+                                         self._leave, EXIT_HOLD_S, draw_icon=ui.draw_back,
+                                         color=ui.WHITE)
+        self.numbered = False  # whether start dots carry stroke numbers this trial
         self.background: pygame.Surface | None = None
         self.canvas: pygame.Surface | None = None
         self.finished = False
+        self.left = False  # a grown-up held the leave button
         self._beetles: dict[bool, pygame.Surface] = {}
         self._sticker_cache: dict[int, pygame.Surface] = {}
 
@@ -227,18 +314,41 @@ class TracingScene(Scene):
         """A right-handed layout rect, mirrored for left-handers."""
         return ui.mirror_rect(rect) if self.left_handed else rect
 
+    def exit_rect(self) -> pygame.Rect:
+        """Where the grown-ups' leave button sits: the launcher's gear corner (top right, top
+        left for a left-handed layout), so grown-ups find it in the same place everywhere."""
+        return self._place(pygame.Rect(W - EXIT_PX - 20, 20, EXIT_PX, EXIT_PX))
+
+    def thumbnail_rect(self) -> pygame.Rect:
+        """The small picture of the whole model, on the side the hand does not cover."""
+        return self._place(pygame.Rect(30, TOP_BAR + 20, 170, 170))
+
+    def sticker_rects(self) -> list[pygame.Rect]:
+        """Where the stickers shown now sit: along the top from the thumbnail's side, at most
+        ``MAX_STICKERS_SHOWN`` (the newest), stopping short of the leave button."""
+        n = min(len(self.stickers), MAX_STICKERS_SHOWN)
+        return [self._place(pygame.Rect(20 + i * STICKER_STEP, 20, STICKER_PX, STICKER_PX))
+                for i in range(n)]
+
     def _layout(self) -> None:
         size = int(self.level.size_px)
         avail_h = H - TOP_BAR - 20
         size = min(size, avail_h)
+        self.exit_button.rect = self.exit_rect()
+        self.exit_button.reset()
         if self.step.mode == "copy":
             size = min(size, 500)
+            top = TOP_BAR + (avail_h - size) // 2
             # model on the side the writing hand does not cover (left for right-handers)
-            model = pygame.Rect(40, TOP_BAR + (avail_h - size) // 2, size, size)
-            draw = pygame.Rect(W - 40 - size - 130, TOP_BAR + (avail_h - size) // 2, size, size)
+            model = pygame.Rect(40, top, size, size)
+            draw = pygame.Rect(W - 60 - size, top, size, size)
+            # the tick sits between the model and the box, at the box's bottom: away from the
+            # palm, which rests beside and below the pen (a palm press must not end the copy)
+            btn = pygame.Rect(0, 0, DONE_PX, DONE_PX)
+            btn.centerx = (model.right + draw.left) // 2
+            btn.bottom = draw.bottom
             self.box = self._place(model)
             self.copy_box = self._place(draw)
-            btn = pygame.Rect(W - 150, H - 170, 130, 130)
             self.done_button = ui.PictureButton(self._place(btn), ui.draw_check, self._finish_copy,
                                                 color=ui.lighter(ui.GREEN, 0.5))
         else:
@@ -290,6 +400,8 @@ class TracingScene(Scene):
                 rec.add_targets("copy_box", 0, [(b.left, b.top), (b.right, b.bottom)])
         else:
             self.trial_no = 0  # playing without recording still runs the same logic
+        self.arrow_tris: list[list[list[tuple[float, float]]]] = []
+        self.arrow_colour: tuple[int, int, int] = ui.BLUE
         self.background = self._render_background()
         self.canvas = self.background.copy()
 
@@ -355,6 +467,13 @@ class TracingScene(Scene):
 
     # -- input ----------------------------------------------------------------------------------
 
+    def _leave(self) -> None:
+        """The leave button was held: back to the launcher (the trial is recorded abandoned)."""
+        # the same pop as Esc: when a launcher's host wraps this scene, it pops the host
+        if not self.left and self.app is not None and len(self.app.stack):
+            self.left = True
+            self.app.stack.pop()
+
     def handle_key(self, key: KeyPress) -> None:
         """Esc leaves the activity (grown-ups; the launcher's host also handles it)."""
         if key.key == pygame.K_ESCAPE:
@@ -363,6 +482,8 @@ class TracingScene(Scene):
     def handle_pointer(self, sample: PointerSample) -> None:
         """Record every sample; the first pointer down draws, others are recorded only."""
         rec = self.app.recorder
+        if self.exit_button.handle_pointer(sample):
+            return  # held long enough: the scene has left
         if self.trial_no is None:
             return  # between trials (reward playing): nothing is recorded or drawn
         if rec is not None:
@@ -374,6 +495,8 @@ class TracingScene(Scene):
                 return  # another finger while drawing (a resting palm): recorded only
             if self.done_button is not None and self.done_button.contains(sample.x, sample.y):
                 return
+            if self.exit_button.rect.collidepoint(sample.x, sample.y):
+                return  # a grown-up's hold, not a stroke
             # each stroke may come from a new touch finger: the first one down draws
             self.pointer = sample.pointer_id
             self.pen_down = True
@@ -466,15 +589,15 @@ class TracingScene(Scene):
             colour = ui.GREY
         else:
             colour = ui.PALETTE[int(self.trail_len // 90) % len(ui.PALETTE)]
-        if seg > 0:
-            pygame.draw.line(self.canvas, colour, prev, pos, width)
-        pygame.draw.circle(self.canvas, colour, pos, width // 2)
+        thick_polyline(self.canvas, colour, [prev, pos] if seg > 0 else [pos], width / 2)
 
     # -- logic ----------------------------------------------------------------------------------
 
     def update(self, dt: float) -> None:
-        """Reward timing and the copy mode's idle finish."""
+        """Reward timing, the leave button's hold and the copy mode's idle finish."""
         self.time += dt
+        if self.exit_button.tick(self.app.clock.now_ns()):
+            return
         if self.reward_t is not None:
             self.reward_t += dt
             if self.reward_t >= REWARD_S:
@@ -501,7 +624,8 @@ class TracingScene(Scene):
             pygame.draw.rect(surf, ui.WHITE, self.copy_box, border_radius=24)
             pygame.draw.rect(surf, ui.SKY_BLUE, self.copy_box, 6, border_radius=24)
             self._model_line(surf, width=10, colour=ui.INK)
-            self._start_dots(surf, numbers=self.glyph.n_strokes > 1)
+            self.numbered = self.glyph.n_strokes > 1
+            self._start_dots(surf)
             return surf.convert()
         alpha = 255
         if mode == "fade":
@@ -518,11 +642,15 @@ class TracingScene(Scene):
             self._model_line(layer, width=4 if self.level.road else 8,
                              colour=ui.WHITE if self.level.road else ui.GREY)
             if self.level.arrows:
-                for stroke in self.model:
-                    self._arrows(layer, stroke)
+                # Drawn per frame for the current stroke only: strokes that run back over
+                # another (B's middle bar) would otherwise show arrows both ways.
+                self.arrow_tris = [self._arrows(stroke) for stroke in self.model]
+                self.arrow_colour = _blend(ui.BLUE, ROAD if self.level.road else ui.CREAM,
+                                           alpha / 255)
             layer.set_alpha(alpha)
             surf.blit(layer, (0, 0))
-        self._start_dots(surf, numbers=self.level.stroke_numbers and self.glyph.n_strokes > 1)
+        self.numbered = self.level.stroke_numbers and self.glyph.n_strokes > 1
+        self._start_dots(surf)
         self._thumbnail(surf)
         return surf.convert()
 
@@ -539,18 +667,17 @@ class TracingScene(Scene):
 
     @staticmethod
     def _road(surf: pygame.Surface, stroke: np.ndarray, half: float, colour: tuple) -> None:
-        pts = [tuple(p) for p in stroke.tolist()]
-        r = int(round(half))
-        pygame.draw.lines(surf, colour, False, pts, 2 * r)
-        for p in pts:
-            pygame.draw.circle(surf, colour, p, r)
+        thick_polyline(surf, colour, stroke, half)
 
     def _model_line(self, surf: pygame.Surface, width: int, colour: tuple) -> None:
         for stroke in self.model:
-            pts = [tuple(p) for p in stroke.tolist()]
-            pygame.draw.lines(surf, colour, False, pts, width)
+            thick_polyline(surf, colour, stroke, width / 2)
 
-    def _arrows(self, surf: pygame.Surface, stroke: np.ndarray) -> None:
+    @staticmethod
+    def _arrows(stroke: np.ndarray) -> list[list[tuple[float, float]]]:
+        """Direction arrows along ``stroke``: one triangle about every 140 px, none where the
+        stroke runs back over itself (B's middle bar: two arrows there would point both ways)."""
+        tris: list[list[tuple[float, float]]] = []
         pts, s = _resample(stroke, 2.0)
         total = float(s[-1])
         n = max(1, int(total // 140))
@@ -558,6 +685,10 @@ class TracingScene(Scene):
             at = total * (i + 0.5) / n
             j = int(np.searchsorted(s, at))
             j = min(max(j, 1), len(pts) - 1)
+            elsewhere = np.abs(s - s[j]) > ARROW_SELF_GAP_PX
+            near = np.hypot(*(pts[elsewhere] - pts[j]).T) < ARROW_SELF_GAP_PX / 2
+            if near.any():
+                continue
             d = pts[j] - pts[j - 1]
             ang = math.atan2(d[1], d[0])
             c = pts[j]
@@ -565,41 +696,49 @@ class TracingScene(Scene):
             tip = (c[0] + size * math.cos(ang), c[1] + size * math.sin(ang))
             left = (c[0] + size * math.cos(ang + 2.5), c[1] + size * math.sin(ang + 2.5))
             right = (c[0] + size * math.cos(ang - 2.5), c[1] + size * math.sin(ang - 2.5))
-            pygame.draw.polygon(surf, ui.BLUE, [tip, left, right])
+            tris.append([tip, left, right])
+        return tris
+
+    def dot_centres(self) -> list[list[tuple[float, float]]]:
+        """Dot-to-dot mode's dots, per stroke: ends, corners and even steps between."""
+        spacing = max(50.0, 2.2 * self.level.tolerance_px)
+        return [dot_points(stroke, spacing) for stroke in self.model]
 
     def _dots(self, surf: pygame.Surface, tol: float) -> None:
-        for stroke in self.model:
-            pts, s = _resample(stroke, 2.0)
-            total = float(s[-1])
-            n = max(2, int(total // max(50.0, 2.2 * tol)) + 1)
-            for i in range(n):
-                j = min(len(pts) - 1, int(np.searchsorted(s, total * i / (n - 1))))
-                pygame.draw.circle(surf, ui.BLUE, tuple(pts[j]), 13)
-                pygame.draw.circle(surf, ui.WHITE, tuple(pts[j]), 5)
+        for dots in self.dot_centres():
+            for p in dots:
+                pygame.draw.circle(surf, ui.BLUE, p, 13)
+                pygame.draw.circle(surf, ui.WHITE, p, 5)
 
-    def _start_dots(self, surf: pygame.Surface, numbers: bool) -> None:
-        for k, stroke in enumerate(self.model):
-            p = tuple(stroke[0])
-            pygame.draw.circle(surf, ui.GREEN, p, 16)
-            pygame.draw.circle(surf, ui.WHITE, p, 16, 3)
-            if numbers:
-                ui.draw_text(surf, str(k + 1), 24, ui.WHITE, center=(int(p[0]), int(p[1])))
+    def _start_dot(self, surf: pygame.Surface, k: int) -> None:
+        p = tuple(self.model[k][0])
+        pygame.draw.circle(surf, ui.GREEN, p, START_DOT_R)
+        pygame.draw.circle(surf, ui.WHITE, p, START_DOT_R, 3)
+        if self.numbered:
+            ui.draw_text(surf, str(k + 1), 28, ui.WHITE, center=(round(p[0]), round(p[1])))
+
+    def _start_dots(self, surf: pygame.Surface) -> None:
+        # last stroke first: where strokes share a start (square, B...), "1" ends on top, and
+        # draw() puts the current stroke's dot on top as the child goes
+        for k in reversed(range(len(self.model))):
+            self._start_dot(surf, k)
 
     def _thumbnail(self, surf: pygame.Surface) -> None:
         """The whole model, small, on the side away from the hand: what to aim for."""
-        rect = self._place(pygame.Rect(30, TOP_BAR + 20, 170, 170))
+        rect = self.thumbnail_rect()
         pygame.draw.rect(surf, ui.WHITE, rect, border_radius=20)
         pygame.draw.rect(surf, ui.LIGHT_GREY, rect, 3, border_radius=20)
         inner = rect.inflate(-30, -30)
-        for k, stroke in enumerate(self.glyph.scaled(inner.x, inner.y, inner.w)):
-            pts = [tuple(p) for p in stroke.tolist()]
-            pygame.draw.lines(surf, ui.PALETTE[(k + 4) % len(ui.PALETTE)], False, pts, 6)
-            pygame.draw.circle(surf, ui.GREEN, pts[0], 7)
+        strokes = self.glyph.scaled(inner.x, inner.y, inner.w)
+        for k, stroke in enumerate(strokes):
+            thick_polyline(surf, ui.PALETTE[(k + 4) % len(ui.PALETTE)], stroke, 3)
+        for stroke in reversed(strokes):
+            pygame.draw.circle(surf, ui.GREEN, tuple(stroke[0]), 7)
 
     def _beetle(self, worried: bool) -> pygame.Surface:
         surf = self._beetles.get(worried)
         if surf is None:
-            surf = pygame.Surface((84, 84), pygame.SRCALPHA)
+            surf = pygame.Surface((BEETLE_PX, BEETLE_PX), pygame.SRCALPHA)
             draw_beetle(surf, surf.get_rect(), worried)
             if pygame.display.get_surface() is not None:
                 surf = surf.convert_alpha()
@@ -609,7 +748,7 @@ class TracingScene(Scene):
     def _sticker(self, colour: int) -> pygame.Surface:
         surf = self._sticker_cache.get(colour)
         if surf is None:
-            surf = pygame.Surface((56, 56), pygame.SRCALPHA)
+            surf = pygame.Surface((STICKER_PX, STICKER_PX), pygame.SRCALPHA)
             ui.draw_star(surf, surf.get_rect(), ui.PALETTE[colour])
             if pygame.display.get_surface() is not None:
                 surf = surf.convert_alpha()
@@ -625,23 +764,32 @@ class TracingScene(Scene):
         if self.step.mode != "copy" and self.current < len(self.model) and self.reward_t is None:
             stroke = self.model[self.current]
             start = tuple(stroke[0])
-            r = 20 * ui.pulse(self.time, 0.15, reduce_motion=reduce)
-            pygame.draw.circle(surface, ui.GREEN, start, r, 5)
+            # the ring is wider than the beetle parked on the start, so it is never hidden
+            r = START_RING_R * ui.pulse(self.time, 0.1, reduce_motion=reduce)
+            pygame.draw.circle(surface, ui.GREEN, start, r, 6)
+            if self.arrow_tris:
+                for tri in self.arrow_tris[self.current]:
+                    pygame.draw.polygon(surface, self.arrow_colour, tri)
+            self._start_dot(surface, self.current)
             end = stroke[-1]
-            pygame.draw.polygon(surface, ui.YELLOW, _star_points(end[0], end[1], 22))
-            pygame.draw.polygon(surface, ui.ORANGE, _star_points(end[0], end[1], 22), 3)
+            star = _star_points(end[0], end[1], END_STAR_R)
+            pygame.draw.polygon(surface, ui.YELLOW, star)
+            pygame.draw.polygon(surface, ui.darker(ui.ORANGE, 0.8), star, 3)
         if self.done_button is not None:
             self.done_button.draw(surface)
-        lift = 0.0 if self.last_pos is not None else ui.bounce(self.time, 6.0,
-                                                               reduce_motion=reduce)
-        beetle = self._beetle(self.offroad)
-        bx, by = self.beetle_pos
-        surface.blit(beetle, (bx - 42, by - 42 - lift))
+        if self.step.mode != "copy":
+            # copy is freehand: no beetle sitting on the model (it invites tracing it) nor
+            # under the finger (it would hide the drawing)
+            lift = 0.0 if self.last_pos is not None else ui.bounce(self.time, 6.0,
+                                                                   reduce_motion=reduce)
+            bx, by = self.beetle_pos
+            half = BEETLE_PX // 2
+            surface.blit(self._beetle(self.offroad), (bx - half, by - half - lift))
         # stickers earned this session, newest last, along the top
-        x0 = 20 if not self.left_handed else W - 20 - 56
-        step = 60 if not self.left_handed else -60
-        for i, (colour, _) in enumerate(self.stickers[-20:]):
-            surface.blit(self._sticker(colour), (x0 + i * step, 20))
+        shown = self.stickers[-MAX_STICKERS_SHOWN:]
+        for (colour, _), rect in zip(shown, self.sticker_rects(), strict=True):
+            surface.blit(self._sticker(colour), rect)
+        self.exit_button.draw(surface)
         if self.reward_t is not None:
             self._draw_reward(surface, reduce)
 
@@ -660,6 +808,12 @@ class TracingScene(Scene):
                                 _star_points(cx + d * math.cos(a), cy + d * math.sin(a), 24))
         pygame.draw.polygon(surface, ui.YELLOW, _star_points(cx, cy, 90 * grow + 1))
         pygame.draw.polygon(surface, ui.ORANGE, _star_points(cx, cy, 90 * grow + 1), 5)
+
+
+def _blend(colour: tuple, under: tuple, alpha: float) -> tuple[int, int, int]:
+    """``colour`` seen at ``alpha`` over ``under`` (the fading guide's arrows)."""
+    return tuple(int(round(c * alpha + u * (1.0 - alpha))) for c, u in zip(colour, under,
+                                                                           strict=False))[:3]
 
 
 def data_dir_of(app: Any) -> Path | None:
