@@ -18,6 +18,7 @@ nicknames, and ``--anonymize`` leaves out the nickname and the roster altogether
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 import zlib
@@ -192,6 +193,8 @@ class TrialDrawing:
     strokes: list[np.ndarray]
     road_px: float = 0.0  # full width of the tolerance band (0: unknown)
     copied: bool = False  # drawn freehand in a copy box, shown centred over the model
+    level: int | None = None  # the trial's level and accuracy, printed under the drawing
+    accuracy: float | None = None
 
 
 def _trial_strokes(files: _SessionFiles, folder: str, session_id: str, trial: int):
@@ -271,6 +274,35 @@ def _rules_note() -> str:
     )
 
 
+def _index_trends(trends: pd.DataFrame | None, child_id: str, fallback: str) -> str:
+    """Per activity: accuracy baseline → latest and the recent arrow (``tracing 0.84 → 0.98 ↑``).
+
+    The arrow alone told a therapist the last few sessions went down, but not whether the child
+    is better than at the start; both numbers answer that in one glance.
+    """
+    if trends is None:
+        parts = []
+        for part in fallback.split("; ") if fallback else []:
+            act, _, arr = part.rpartition(" ")
+            word = {v: k for k, v in H.ARROWS.items()}.get(arr, "none")
+            parts.append(f"{H.esc(act)} {H.arrow(word)}")
+        return "<br>".join(parts) or "–"
+    t = trends[trends["child_id"] == child_id]
+    parts = []
+    for act, base, last, trend, lev0, lev1 in _columns(
+        t, "activity", "baseline_accuracy", "latest_accuracy", "trend", "baseline_level",
+        "latest_level"
+    ):
+        level = (
+            f" <span class='muted nowrap'>level {lev0}→{lev1}</span>" if lev1 != lev0 else ""
+        )
+        parts.append(
+            f"<span class='nowrap'>{H.esc(act)} {H.fmt_num(base)} → {H.fmt_num(last)} "
+            f"{H.arrow(str(trend))}</span>{level}"
+        )
+    return "<br>".join(parts) or "–"
+
+
 def render_index(
     case: pd.DataFrame,
     weekly: pd.DataFrame,
@@ -279,13 +311,18 @@ def render_index(
     quality: H.QualityNote,
     period: str,
     anonymize: bool,
+    trends: pd.DataFrame | None = None,
 ) -> str:
-    """The caseload page (``index.html``)."""
+    """The caseload page (``index.html``).
+
+    ``trends`` (``analytics.activity_trends``) adds each activity's baseline and latest
+    accuracy next to its arrow; without it only the arrows of ``case`` are shown.
+    """
     weekly_by_child = {cid: g for cid, g in weekly.groupby("child_id", sort=False)}
     flagged = case["flags"].astype(str) != ""
     order = case.assign(_f=~flagged, _n=case["child_id"].map(names).str.lower())
     order = order.sort_values(["_f", "_n"], kind="stable")
-    rows, classes = [], []
+    rows, classes, attention = [], [], []
     for r in order.itertuples(index=False):
         w = weekly_by_child.get(r.child_id)
         spark = ""
@@ -295,39 +332,44 @@ def render_index(
                 last["sessions"].tolist(),
                 title=f"Sessions per week, last {len(last)} weeks",
             )
-        trend_html = []
-        if r.trends:
-            for part in str(r.trends).split("; "):
-                act, _, arrow = part.rpartition(" ")
-                word = {v: k for k, v in H.ARROWS.items()}.get(arrow, "none")
-                trend_html.append(
-                    f"{H.esc(act)} <span class='{word}' title='{H.ARROW_WORDS[word]}'>"
-                    f"{H.esc(arrow)}</span>"
-                )
         flags = f"<span class='flag'>{H.esc(r.flags)}</span>" if r.flags else "–"
         link = f"<a href='{H.esc(pages[r.child_id])}'>{H.esc(names[r.child_id])}</a>"
+        if r.flags:
+            attention.append(f"<li>{link}: {H.esc(r.flags)}</li>")
         rows.append(
             [
                 link,
-                H.esc(r.last_session),
+                f"<span class='date'>{H.esc(r.last_session)}</span>",
                 H.fmt_num(r.days_since_last, 0),
                 H.fmt_num(r.sessions_4w, 0),
                 H.fmt_num(r.minutes_4w, 0),
                 spark,
-                "<br>".join(trend_html) or "–",
+                _index_trends(trends, r.child_id, str(r.trends) if r.trends else ""),
                 flags,
             ]
         )
         classes.append("flagged" if r.flags else "")
     n_flag = int(flagged.sum())
+    if attention:
+        needs = (
+            f"<div class='attention'><b>Needs attention ({n_flag} of {len(case)}):</b><ul>"
+            + "".join(attention)
+            + "</ul></div>"
+        )
+    else:
+        needs = "<div class='note'><b>No child is flagged</b> in this period.</div>"
     body = [
         _header(
             "finemotor: caseload report",
             f"{len(case)} children, {n_flag} flagged. {period}",
         ),
+        needs,
         "<p class='muted'>"
         + ("Anonymized: children are shown by pseudonym only. " if anonymize else "")
-        + "Flagged children come first. Click a child for the full report.</p>",
+        + "Flagged children come first.<span class='screen-only'> Click a child for the full "
+        "report.</span> Accuracy is 0 to 1: baseline (median of the first 3 sessions) → latest "
+        "(median of the last 3), and the arrow for the last 3 sessions against the 3 before. "
+        "Sessions per week: one bar per week, a red dash is a week without practice.</p>",
         H.table(
             [
                 "Child",
@@ -336,7 +378,7 @@ def render_index(
                 "Sessions (4 wk)",
                 "Minutes (4 wk)",
                 f"Sessions per week ({SPARK_WEEKS} wk)",
-                "Trend per activity",
+                "Accuracy per activity",
                 "Flags",
             ],
             rows,
@@ -408,6 +450,40 @@ def _practice_section(cd: ChildData) -> str:
     )
 
 
+DURATION_CHANGE = 0.10  # a time change under a tenth of the baseline is "about the same"
+
+
+def _recent_text(tr: pd.Series, rule: analytics.TrendRule) -> str:
+    """The recent trend in words: latest 3 sessions against the 3 before, and why no flag.
+
+    A bare "↓ declining" next to no decline flag left the therapist guessing; the sentence says
+    whether the dip is small or comes with a narrower road.
+    """
+    trend = str(tr["trend"])
+    k = int(tr["window"])
+    latest, prev = float(tr["latest_accuracy"]), float(tr["previous_accuracy"])
+    if trend == "none" or not math.isfinite(prev):
+        return (
+            f"{H.arrow('none')} Too few sessions for a recent trend (it needs {2 * rule.window}"
+            "; fewer are compared as they come)."
+            if trend == "none"
+            else f"Latest accuracy {H.fmt_num(latest)}."
+        )
+    text = (
+        f"Recent trend {H.arrow(trend)} <b>{H.ARROW_WORDS[trend]}</b>: accuracy "
+        f"{H.fmt_num(latest)} in the last {k} session(s), {H.fmt_num(prev)} in the {k} before."
+    )
+    if trend == "down" and not bool(tr["decline"]):
+        if latest - prev <= -rule.decline + 1e-9:
+            text += (
+                " The level went up: accuracy usually dips when the road narrows, so this is "
+                "not flagged as a decline."
+            )
+        else:
+            text += f" A dip under {rule.decline:g} is not flagged as a decline."
+    return text
+
+
 def _activity_section(cd: ChildData, activity: str) -> str:
     a = cd.act_sessions[cd.act_sessions["activity"] == activity]
     t = cd.trends[cd.trends["activity"] == activity]
@@ -437,32 +513,44 @@ def _activity_section(cd: ChildData, activity: str) -> str:
         step=True,
         integer=True,
     )
+    rule = analytics.TrendRule()
+    base_dur = float(tr["baseline_duration_s"])
     summary = H.table(
-        ["", "Baseline", "Latest", "Change"],
+        ["", "Baseline", "Latest", "Change", "Since baseline"],
         [
             [
                 "Accuracy",
                 H.fmt_num(tr["baseline_accuracy"]),
                 H.fmt_num(tr["latest_accuracy"]),
                 H.fmt_signed(tr["accuracy_change"]),
+                H.change_word(tr["accuracy_change"], rule.threshold, "better", "lower"),
             ],
             [
                 "Time per trial (s)",
                 H.fmt_num(tr["baseline_duration_s"], 1),
                 H.fmt_num(tr["latest_duration_s"], 1),
                 H.fmt_signed(tr["duration_change_s"], 1),
+                # Lower is faster; a tenth of the baseline time is the smallest change named.
+                H.change_word(
+                    -float(tr["duration_change_s"]),
+                    DURATION_CHANGE * base_dur if math.isfinite(base_dur) else math.inf,
+                    "faster",
+                    "slower",
+                ),
             ],
             [
                 "Level",
                 H.fmt_num(tr["baseline_level"], 0),
                 H.fmt_num(tr["latest_level"], 0),
                 H.fmt_signed(tr["latest_level"] - tr["baseline_level"], 0),
+                H.change_word(tr["latest_level"] - tr["baseline_level"], 1, "harder",
+                              "easier"),
             ],
         ],
-        numeric=[False, True, True, True],
+        numeric=[False, True, True, True, False],
         caption=f"Medians of the first and last {k} session(s) of {int(tr['sessions'])}",
     )
-    trend = str(tr["trend"])
+    recent = _recent_text(tr, rule)
     decline = " <span class='flag'>Decline flagged.</span>" if bool(tr["decline"]) else ""
     session_rows = [
         [
@@ -505,12 +593,13 @@ def _activity_section(cd: ChildData, activity: str) -> str:
     )
     return (
         f"<section id='activity-{H.esc(activity)}'><h2>{H.esc(activity.capitalize())}</h2>"
-        f"<p>Recent trend: {H.trend_cell(trend, float(tr['latest_accuracy']))}.{decline}</p>"
         + summary
+        + f"<p>{recent}{decline}</p>"
+        + H.chart_legend()
         + "<div class='charts'>"
-        + H.figure(acc, "Orange: baseline median; green: latest median.")
-        + H.figure(dur)
-        + H.figure(lev)
+        + H.figure(acc)
+        + H.figure(dur, "Lower is faster.")
+        + H.figure(lev, "A higher level is harder.")
         + "</div>"
         + H.numbers_table(f"Numbers: {len(a)} sessions", sess_tbl)
         + "<h3>Per item</h3>"
@@ -519,14 +608,20 @@ def _activity_section(cd: ChildData, activity: str) -> str:
     )
 
 
+def _item_label(item: str) -> str:
+    """A tracing item id as a heading: ``diag_left`` → ``diag left``, ``upper_R`` → ``upper R``."""
+    return item.replace("_", " ")
+
+
 def _strokes_section(cd: ChildData) -> str:
     if not cd.stroke_pairs:
         return ""
     out = [
-        "<section id='strokes'><h2>Strokes</h2><p class='muted'>The child's own strokes "
-        "(blue) over the model path (dashed) and its road, the tolerance band of the level played "
-        "(grey), first and latest trial of each shape, as on a paper worksheet. Copies drawn "
-        "freehand beside the model are shown centred over it.</p>"
+        "<section id='strokes'><h2>Strokes: first and latest trial of each shape</h2>"
+        "<p class='muted'>The child's own strokes (blue) over the model path (dashed) and its "
+        "road, the tolerance band of the level played (grey), first trial on the left and "
+        "latest on the right, as on a paper worksheet. A narrower road means a higher level. "
+        "Copies drawn freehand beside the model are shown centred over it.</p>"
     ]
     for item, d0, g0, d1, g1 in cd.stroke_pairs:
         figs = []
@@ -535,10 +630,17 @@ def _strokes_section(cd: ChildData) -> str:
                 g.model, g.strokes, title=f"{item}, {which} trial {day}", size=170,
                 road_px=g.road_px,
             )
-            note = " (copy)" if g.copied else ""
-            cap = f"{item}: first ({day}){note}" if which == "first" else f"latest ({day}){note}"
-            figs.append(H.figure(svg, cap))
-        out.append("<div class='pair'>" + "".join(figs) + "</div>")
+            facts = [f"{which} {day}"]
+            if g.level is not None:
+                facts.append(f"level {g.level}")
+            if g.accuracy is not None:
+                facts.append(f"accuracy {g.accuracy:.2f}")
+            if g.copied:
+                facts.append("copy")
+            figs.append(H.figure(svg, ", ".join(facts)))
+        out.append(
+            f"<div class='pair'><h3>{H.esc(_item_label(item))}</h3>" + "".join(figs) + "</div>"
+        )
     out.append("</section>")
     return "".join(out)
 
@@ -548,11 +650,14 @@ def _milestones_section(cd: ChildData, rule: milestones.MasteryRule) -> str:
     rows = [
         [
             H.esc(r.shape),
-            H.esc(r.typical_age),
+            f"<span class='nowrap'>{H.esc(r.typical_age)}</span>",
             H.status_cell(r.status),
             H.fmt_num(r.sessions_practised, 0),
             H.fmt_num(r.latest_accuracy),
-            f"<span class='muted' style='font-size:11px'>{H.esc(r.sources)}</span>",
+            # The run shows how close an "emerging" shape is to "met".
+            H.fmt_num(r.best_run, 0),
+            # Long source URLs may break anywhere, or the table would run off the paper.
+            f"<span class='src'>{H.esc(r.sources)}</span>",
         ]
         for r in m.itertuples(index=False)
     ]
@@ -560,17 +665,89 @@ def _milestones_section(cd: ChildData, rule: milestones.MasteryRule) -> str:
     emerging = int((m["status"] == "emerging").sum())
     return (
         "<section id='milestones'><h2>Pre-writing milestones</h2>"
-        f"<p>{met} met, {emerging} emerging, {len(m) - met - emerging} not yet, in "
-        "developmental order.</p>"
+        # The statement and the rule come before the table so no one reads the status alone.
+        f"<p class='note'>{H.esc(H.DISCLAIMER)} Ages come from the sources listed and vary "
+        "between them; the order is more predictable than the timing.</p>"
+        f"<p><b>{met} met, {emerging} emerging, {len(m) - met - emerging} not yet</b>, in "
+        f"developmental order. Rule: {H.esc(rule.describe())} The best run is the longest "
+        "such run of sessions so far.</p>"
         + H.table(
-            ["Shape", "Typical age", "Status", "Sessions", "Latest accuracy", "Sources"],
+            ["Shape", "Typical age (range)", "Status", "Sessions", "Latest accuracy",
+             f"Best run ({rule.sessions} needed)", "Sources"],
             rows,
-            numeric=[False, False, False, True, True, False],
+            numeric=[False, False, False, True, True, True, False],
         )
-        + f"<p class='muted'>Rule: {H.esc(rule.describe())}</p>"
-        + f"<p class='note'>{H.esc(H.DISCLAIMER)} Ages come from the sources listed and vary "
-        "between them; the order is more predictable than the timing.</p></section>"
+        + "</section>"
     )
+
+
+def _glance(cd: ChildData, flags: str) -> str:
+    """The box at the top of a child's page: flags, change since baseline, milestones.
+
+    Everything a busy therapist needs before the session, in one box: the sections below
+    hold the charts and the detail.
+    """
+    items = []
+    if flags:
+        items.append(f"<p class='flag'>Flags: {H.esc(flags)}</p>")
+    else:
+        items.append("<p>No flags.</p>")
+    t = cd.trends
+    if not t.empty:
+        rule = analytics.TrendRule()
+        rows = []
+        for r in t.itertuples(index=False):
+            acc_word = H.change_word(r.accuracy_change, rule.threshold, "better", "lower")
+            base_dur = float(r.baseline_duration_s)
+            dur_word = H.change_word(
+                -float(r.duration_change_s),
+                DURATION_CHANGE * base_dur if math.isfinite(base_dur) else math.inf,
+                "faster",
+                "slower",
+            )
+            rows.append(
+                [
+                    f"<b>{H.esc(str(r.activity).capitalize())}</b>",
+                    f"{H.fmt_num(r.baseline_accuracy)} → {H.fmt_num(r.latest_accuracy)} "
+                    f"({H.fmt_signed(r.accuracy_change)}, {acc_word})",
+                    f"{H.fmt_num(r.baseline_duration_s, 1)} → {H.fmt_num(r.latest_duration_s, 1)}"
+                    f" ({H.fmt_signed(r.duration_change_s, 1)} s, {dur_word})",
+                    f"{H.fmt_num(r.baseline_level, 0)} → {H.fmt_num(r.latest_level, 0)}",
+                    f"{H.arrow(str(r.trend))} {H.ARROW_WORDS[str(r.trend)]}",
+                    H.fmt_num(r.sessions, 0),
+                ]
+            )
+        items.append(
+            H.table(
+                ["Activity", "Accuracy (0-1)", "Time per trial (s)", "Level", "Recent trend",
+                 "Sessions"],
+                rows,
+                numeric=[False, False, False, False, False, True],
+                caption=(
+                    "Baseline → latest: medians of the first and the last 3 sessions (fewer "
+                    "when an activity has under 6)"
+                ),
+            )
+        )
+    m = cd.milestones
+    if not m.empty:
+        met = m.loc[m["status"] == "met", "shape"].tolist()
+        emerging = m.loc[m["status"] == "emerging", "shape"].tolist()
+        items.append(
+            f"<p>Pre-writing milestones: <b>{len(met)} met</b>"
+            + (f" ({H.esc(', '.join(met))})" if met else "")
+            + f", {len(emerging)} emerging, {len(m) - len(met) - len(emerging)} not yet "
+            "(practice guidance, not a diagnosis or standardised score).</p>"
+        )
+    q = cd.quality
+    skipped = sum(q.skipped_rows.values())
+    if skipped or q.sessions_without_end or q.unreadable_sessions:
+        items.append(
+            "<p class='muted'>Data quality: "
+            f"{skipped} row(s) skipped in the whole data folder; {q.sessions_without_end} "
+            "session(s) of this child without a recorded end (see the note at the end).</p>"
+        )
+    return "<div class='glance'><h2>At a glance</h2>" + "".join(items) + "</div>"
 
 
 def render_child(cd: ChildData, period: str, anonymize: bool, rule: milestones.MasteryRule) -> str:
@@ -597,7 +774,7 @@ def render_child(cd: ChildData, period: str, anonymize: bool, rule: milestones.M
             + (" Anonymized." if anonymize else ""),
         ),
         box,
-        f"<p class='flag'>Flags: {H.esc(flags)}</p>" if flags else "",
+        _glance(cd, flags),
         _practice_section(cd),
     ]
     body.extend(_activity_section(cd, act) for act in cd.trends["activity"])
@@ -830,9 +1007,9 @@ def build_reports(
     index = out / "index.html"
     atomic_write_bytes(
         index,
-        render_index(case, weekly, names, pages, overall_quality, period, anonymize).encode(
-            "utf-8"
-        ),
+        render_index(
+            case, weekly, names, pages, overall_quality, period, anonymize, trends=trends
+        ).encode("utf-8"),
     )
     return ReportResult(
         out_dir=out,
@@ -870,9 +1047,8 @@ def _stroke_pairs(rows: pd.DataFrame | None, files: _SessionFiles):
     if rows is None or rows.empty:
         return []
     by_item: dict[str, dict[str, dict[str, Any]]] = {}
-    for rec in rows[["item", "which", "folder", "session_id", "trial", "started_at"]].to_dict(
-        "records"
-    ):
+    cols = ["item", "which", "folder", "session_id", "trial", "started_at", "level", "accuracy"]
+    for rec in rows[cols].to_dict("records"):
         by_item.setdefault(str(rec["item"]), {})[rec["which"]] = rec
     # Pre-writing shapes first in the catalogue's order, then everything else alphabetically.
     order = _catalogue_order()
@@ -885,6 +1061,8 @@ def _stroke_pairs(rows: pd.DataFrame | None, files: _SessionFiles):
             drawing = _trial_strokes(
                 files, str(rec["folder"]), str(rec["session_id"]), int(rec["trial"])
             )
+            drawing.level = None if pd.isna(rec["level"]) else int(rec["level"])
+            drawing.accuracy = None if pd.isna(rec["accuracy"]) else float(rec["accuracy"])
             drawn.append((pd.Timestamp(rec["started_at"]).date().isoformat(), drawing))
         (d0, g0), (d1, g1) = drawn
         pairs.append((item, d0, g0, d1, g1))

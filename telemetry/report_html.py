@@ -52,15 +52,37 @@ svg.spark { max-width: none; }
 .note { background: #f7f7f7; border-left: 4px solid #bbb; padding: 6px 10px; margin: 8px 0; }
 .box { display: flex; flex-wrap: wrap; gap: 6px 24px; margin: 8px 0; }
 .box div b { display: block; font-size: 18px; }
+.glance { border: 2px solid var(--line); border-radius: 6px; padding: 4px 12px 6px;
+          margin: 10px 0; break-inside: avoid; }
+.glance h2 { border: 0; margin: 4px 0; }
+.glance table { margin: 4px 0; }
+.attention { border-left: 4px solid var(--warn); background: #fff4f4; padding: 6px 10px;
+             margin: 8px 0; }
+.attention ul { margin: 4px 0; padding-left: 20px; }
+.legend { font-size: 12px; color: var(--muted); margin: 2px 0; }
+.swatch { display: inline-block; width: 14px; height: 4px; vertical-align: middle;
+          margin: 0 3px 0 8px; }
+.nowrap, .date { white-space: nowrap; }
+.src { font-size: 11px; color: var(--muted); overflow-wrap: anywhere; }
+.pair figcaption { max-width: 170px; }
 details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
 section { break-inside: auto; }
 @page { margin: 14mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
-  h2 { break-after: avoid; }
+  h2, h2 + p, h3, .legend { break-after: avoid; }
+  /* Paper is narrower than a screen: let trend text wrap, but never a date. */
+  .nowrap { white-space: normal; }
   table { font-size: 9pt; }
   thead { display: table-header-group; }
-  tr, .pair, figure, .note { break-inside: avoid; }
+  tr, .pair, figure, .note, .glance, .attention { break-inside: avoid; }
+  /* Three trend charts to a row on A4 and Letter (a chart is never split or left alone). */
+  .charts { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px 10px; }
+  .charts svg { width: 100%; height: auto; }
+  /* Two shapes (first and latest each) to a row instead of one. */
+  .pair svg.strokes { width: 150px; height: 150px; }
+  .pair figcaption { max-width: 150px; }
+  .pair { margin-right: 10px; }
   a { color: inherit; text-decoration: none; }
   details:not([open]) { display: none; }
   .screen-only { display: none; }
@@ -200,6 +222,40 @@ def trend_cell(trend: str, latest: float) -> str:
         f"<span class='{trend}' title='{ARROW_WORDS[trend]}'>{ARROWS[trend]}</span> "
         f"{fmt_num(latest)}<span class='muted' style='font-size:11px'> "
         f"{ARROW_WORDS[trend]}</span>"
+    )
+
+
+def arrow(trend: str) -> str:
+    """The trend arrow alone, coloured, with its word as a tooltip."""
+    return f"<span class='{trend}' title='{ARROW_WORDS[trend]}'>{ARROWS[trend]}</span>"
+
+
+def change_word(change: object, threshold: float, better: str, worse: str) -> str:
+    """``better``/``worse``/``about the same`` for a change, against ``threshold``.
+
+    A change within the threshold is called "about the same" rather than given a direction:
+    session medians move a little from week to week without anything having changed.
+    """
+    try:
+        v = float(change)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "–"
+    if not math.isfinite(v):
+        return "–"
+    if v >= threshold - 1e-9:
+        return better
+    if v <= -threshold + 1e-9:
+        return worse
+    return "about the same"
+
+
+def chart_legend() -> str:
+    """The legend shared by the per-session trend charts (bands drawn in ``charts``)."""
+    return (
+        "<p class='legend'>One dot per session (the median of its completed trials)."
+        f"<span class='swatch' style='background:{charts.ORANGE}'></span>baseline: median of "
+        f"the first sessions<span class='swatch' style='background:{charts.GREEN}'></span>"
+        "latest: median of the last sessions</p>"
     )
 
 

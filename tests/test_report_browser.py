@@ -176,6 +176,13 @@ JSON.stringify(Array.from(document.querySelectorAll('svg')).map(s => {
 """
 
 
+# In each activity's chart row: how many different heights its charts start at.
+CHART_ROWS_PROBE = """
+Array.from(document.querySelectorAll('.charts')).map(c =>
+  new Set(Array.from(c.children).map(f => Math.round(f.getBoundingClientRect().top))).size)
+"""
+
+
 def _evaluate(dt: DevTools, session: str, expr: str) -> Any:
     res = dt.send("Runtime.evaluate", {"expression": expr, "returnByValue": True}, session)
     return res["result"]["value"]
@@ -237,6 +244,14 @@ def test_pages_render_in_chromium(chromium: str, pages: list[Path], tmp_path: Pa
             )
             scroll = _evaluate(dt, session, "document.documentElement.scrollWidth")
             assert scroll <= PRINT_WIDTH_PX, f"{page.name}: {scroll}px wide in print"
+            if page.name != "index.html":
+                # On paper the three charts of an activity share one row (none left alone on
+                # the next page), and the shapes' drawings go two shapes to a row.
+                rows = _evaluate(dt, session, CHART_ROWS_PROBE)
+                assert rows and all(r == 1 for r in rows), f"{page.name}: chart rows {rows}"
+                strokes = _evaluate(dt, session, "Array.from(document.querySelectorAll("
+                                    "'svg.strokes')).map(s => s.getBoundingClientRect().width)")
+                assert strokes and all(w == 150 for w in strokes), strokes
             dt.send("Emulation.clearDeviceMetricsOverride", session=session)
             dt.send("Emulation.setEmulatedMedia", {"media": ""}, session)
             for paper in ((8.27, 11.69), (8.5, 11.0)):  # A4, Letter (inches)

@@ -324,3 +324,103 @@ def test_child_without_sessions_and_empty_period(known: Known, tmp_path: Path) -
         f"no sessions in {data} for that period: play a session first, or try "
         "`finemotor demo-data`"
     )
+
+
+def _body_text(html: str) -> str:
+    """Visible text of a page without its style sheet."""
+    return _text(re.sub(r"<style>.*?</style>", "", html, flags=re.S))
+
+
+def test_index_says_who_needs_attention_and_change_since_baseline(report, known: Known) -> None:
+    page = (report.out_dir / "index.html").read_text(encoding="utf-8")
+    text = _body_text(page)
+    # The flagged children are named first, with their reason, before the table.
+    assert (
+        f"Needs attention (2 of 2): {NICK_B} : no practice for 44 days {NICK_A} : decline in "
+        "pinch" in text
+    )
+    assert text.index("Needs attention") < text.index("Last session")
+    # Per activity: baseline → latest accuracy, the recent arrow, and a level change.
+    assert "pinch 0.50 → 0.40 ↓" in text
+    assert "tracing 0.60 → 0.90 ↑ level 1→2" in text
+    assert "tracing 0.85 → 0.85 ↑" in text
+    assert "Sessions per week: one bar per week, a red dash is a week without practice." in text
+    # "Click a child" makes no sense on paper.
+    assert "<span class='screen-only'> Click a child for the full report.</span>" in page
+
+
+def test_child_page_at_a_glance(report, known: Known) -> None:
+    text = _body_text((report.out_dir / f"{known.a}.html").read_text(encoding="utf-8"))
+    glance = text[text.index("At a glance") : text.index("Practice 6 sessions")]
+    assert glance == (
+        "At a glance Flags: decline in pinch Baseline → latest: medians of the first and the "
+        "last 3 sessions (fewer when an activity has under 6) Activity Accuracy (0-1) Time per "
+        "trial (s) Level Recent trend Sessions "
+        "Pinch 0.50 → 0.40 (-0.10, lower) 4.0 → 5.0 (+1.0 s, slower) 1 → 1 ↓ declining 2 "
+        "Tracing 0.60 → 0.90 (+0.30, better) 10.0 → 7.0 (-3.0 s, faster) 1 → 2 ↑ improving 6 "
+        "Pre-writing milestones: 0 met , 1 emerging, 8 not yet (practice guidance, not a "
+        "diagnosis or standardised score). Data quality: 2 row(s) skipped in the whole data "
+        "folder; 1 session(s) of this child without a recorded end (see the note at the end). "
+    )
+    b = _body_text((report.out_dir / f"{known.b}.html").read_text(encoding="utf-8"))
+    assert "Tracing 0.85 → 0.85 (+0.00, about the same) 5.0 → 5.0 (+0.0 s, about the same) " \
+           "3 → 3 ↑ improving 3" in b
+    assert "Pre-writing milestones: 1 met (Vertical line), 1 emerging, 7 not yet" in b
+
+
+def test_child_page_activity_words_strokes_and_milestones(report, known: Known) -> None:
+    text = _body_text((report.out_dir / f"{known.a}.html").read_text(encoding="utf-8"))
+    # The summary table says which way each change goes.
+    assert "Accuracy 0.60 0.90 +0.30 better Time per trial (s) 10.0 7.0 -3.0 faster " \
+           "Level 1 2 +1 harder" in text
+    assert ("Recent trend ↓ declining : accuracy 0.40 in the last 1 session(s), 0.50 in the 1 "
+            "before. Decline flagged.") in text
+    assert ("Recent trend ↑ improving : accuracy 0.90 in the last 3 session(s), 0.60 in the 3 "
+            "before.") in text
+    assert "Lower is faster." in text
+    # Strokes: each drawing names its trial's date, level and accuracy (the latest trial of
+    # the circle was abandoned: it has no accuracy).
+    assert "first 2026-03-02, level 1, accuracy 0.50" in text
+    assert "latest 2026-03-20, level 2 " in text
+    # Milestones: the statement and the rule come before the table, which shows the run.
+    m = text[text.index("Pre-writing milestones These") :]
+    assert m.index("not a diagnosis and not a standardised score") < m.index("Shape Typical")
+    assert ("Rule: Met: median accuracy at least 0.8 at the narrow road (level 3 or above) in 3 "
+            "sessions in a row.") in m
+    assert "Shape Typical age (range) Status Sessions Latest accuracy Best run (3 needed) " \
+           "Sources Vertical line 2 y 10 m to 3 y not yet 0 – 0 littlefieldpt.com" in m
+    b = _body_text((report.out_dir / f"{known.b}.html").read_text(encoding="utf-8"))
+    assert "Vertical line 2 y 10 m to 3 y met 3 0.80 3 littlefieldpt.com" in b
+
+
+def test_recent_trend_explains_a_dip_without_a_flag() -> None:
+    import pandas as pd
+
+    from telemetry import analytics
+    from telemetry.report import _recent_text
+
+    rule = analytics.TrendRule()
+    row = pd.Series({"trend": "down", "window": 3, "latest_accuracy": 0.67,
+                     "previous_accuracy": 0.75, "decline": False})
+    assert _recent_text(row, rule) == (
+        "Recent trend <span class='down' title='declining'>↓</span> <b>declining</b>: accuracy "
+        "0.67 in the last 3 session(s), 0.75 in the 3 before. A dip under 0.1 is not flagged "
+        "as a decline."
+    )
+    level_up = row.copy()
+    level_up["latest_accuracy"] = 0.6
+    assert _recent_text(level_up, rule).endswith(
+        "0.60 in the last 3 session(s), 0.75 in the 3 before. The level went up: accuracy "
+        "usually dips when the road narrows, so this is not flagged as a decline."
+    )
+
+
+def test_print_layout_rules(report, known: Known) -> None:
+    page = (report.out_dir / f"{known.a}.html").read_text(encoding="utf-8")
+    print_css = page[page.index("@media print") :]
+    # Three trend charts to a row and two shapes to a row on paper; headings stay with what
+    # follows; long source URLs may wrap.
+    assert ".charts { display: grid; grid-template-columns: repeat(3, 1fr);" in print_css
+    assert ".pair svg.strokes { width: 150px; height: 150px; }" in print_css
+    assert "h2, h2 + p, h3, .legend { break-after: avoid; }" in print_css
+    assert ".src { font-size: 11px; color: var(--muted); overflow-wrap: anywhere; }" in page

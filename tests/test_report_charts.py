@@ -31,7 +31,9 @@ def test_trend_chart_geometry() -> None:
     # Baseline band over the first session at 0, latest over the last at 1.
     assert '<line x1="46.2" y1="146.0" x2="158.8" y2="146.0" stroke="#E69F00"' in svg
     assert '<line x1="171.2" y1="20.0" x2="283.8" y2="20.0" stroke="#009E73"' in svg
-    assert svg.count("<text") == 8  # title, 5 ticks, 2 dates
+    assert svg.count("<text") == 9  # title, 5 ticks, 2 dates, the x axis label
+    assert '<text x="165.0" y="164" font-family="sans-serif" font-size="12" ' \
+           'text-anchor="middle" fill="#888888">session date</text>' in svg
 
 
 def test_trend_chart_gaps_and_empty() -> None:
