@@ -15,8 +15,8 @@ so the road narrows as the child improves and accuracy dips after a level change
 of the first child is crash-torn: its end is missing and its last trial row and last sample row
 are cut short (that trial is lost).
 
-Pinch trials are simulated from the same skill curve (objects placed, drops); they carry no
-samples.
+Pinch trials are simulated from the same skill curve (objects placed, drops) only when asked
+for (``activities``) or when a pinch activity is installed; they carry no samples.
 
 Deterministic for a given ``seed`` and ``now`` (the ids are random uuid4, as in real data).
 """
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
@@ -290,6 +290,9 @@ def _tear(folder: Path) -> None:
             os.truncate(path, path.stat().st_size - (len(lines[-1]) + 1) // 2)
 
 
+SIMULATED = ("tracing", "pinch")  # the activities the simulated hand can play
+
+
 def write_demo_data(
     data_dir: str | os.PathLike[str],
     children: int = 6,
@@ -299,17 +302,29 @@ def write_demo_data(
     now: datetime | None = None,
     trials_per_session: int = 8,
     on_child: Callable[[int, int], None] | None = None,
+    activities: Sequence[str] | None = None,
 ) -> DemoResult:
     """Write ``children`` made-up children with ``weeks`` weeks of sessions into ``data_dir``.
 
     ``now`` is the end of the simulated period (default: the current time). Each session has
-    ``trials_per_session`` trials (about three quarters tracing, the rest pinch).
+    ``trials_per_session`` trials. ``activities`` (default: the installed activities that can
+    be simulated) says which to play: with pinch, about three quarters are tracing and the rest
+    pinch; so demo data never shows an activity the launcher does not offer.
     """
     from telemetry.errors import UsageError
     from telemetry.report import Progress
 
     if children < 1 or weeks < 1 or trials_per_session < 1:
         raise UsageError("--children, --weeks and trials per session must be 1 or more")
+    if activities is None:
+        from games.registry import load_activities
+
+        activities = [a.id for a in load_activities() if a.id in SIMULATED]
+    unknown = sorted(set(activities) - set(SIMULATED))
+    if unknown or "tracing" not in activities:
+        raise UsageError(f"demo data simulates {' and '.join(SIMULATED)} (tracing always), "
+                         f"not {', '.join(unknown) or 'without tracing'}")
+    with_pinch = "pinch" in activities
     rng = np.random.default_rng(seed)
     end = now or datetime.now(timezone.utc)
     data = ensure_private_dir(data_dir)
@@ -334,7 +349,7 @@ def write_demo_data(
                 data, child_id, mode=mode, clock_ns=clock.mono_ns, wall_clock=clock.wall_now,
                 handedness="left" if ci % 5 == 4 else "right",
             )
-            n_trace = max(1, round(trials_per_session * 0.75))
+            n_trace = max(1, round(trials_per_session * 0.75)) if with_pinch else trials_per_session
             for k in range(trials_per_session):
                 clock.advance(float(rng.uniform(5, 20)))  # between trials
                 if k < n_trace:

@@ -36,7 +36,8 @@ def test_children_and_sessions(demo) -> None:
     assert ds.sessions["started_at"].max() < NOW
     assert ds.sessions["started_at"].min() >= NOW - timedelta(weeks=6)
     assert set(ds.sessions["mode"]) <= {"clinic", "home"}
-    assert set(ds.trials["activity"]) == {"tracing", "pinch"}
+    # Only what the launcher offers: pinch joins when its activity is installed.
+    assert set(ds.trials["activity"]) == {"tracing"}
     assert ds.trials["accuracy"].dropna().between(0, 1).all()
 
 
@@ -92,7 +93,7 @@ def test_tracing_trials_rescore_from_their_samples(demo) -> None:
         checked += 1
     assert checked == 6
     names = set(ds.metrics["metric"])
-    assert {"mean_deviation", "coverage", "sparc", "objects_placed"} <= names
+    assert {"mean_deviation", "coverage", "sparc"} <= names
 
 
 def test_deterministic_for_a_seed(tmp_path: Path, demo) -> None:
@@ -112,3 +113,23 @@ def test_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as err:
         write_demo_data(tmp_path, children=0, progress=False)
     assert str(err.value) == "--children, --weeks and trials per session must be 1 or more"
+
+
+def test_pinch_only_when_asked_for_or_installed(tmp_path) -> None:
+    write_demo_data(tmp_path, children=1, weeks=1, seed=1, progress=False, now=NOW,
+                    trials_per_session=4, activities=("tracing", "pinch"))
+    ds = load_dataset(tmp_path, tables=("trials",))
+    sessions = ds.trials["session_id"].nunique()
+    assert sessions >= 2
+    # 4 trials a session: 3 tracing, then 1 pinch; the crash-torn session lost its last
+    # trial row, a pinch one.
+    counts = ds.trials["activity"].value_counts().to_dict()
+    assert counts == {"tracing": 3 * sessions, "pinch": sessions - 1}
+
+
+def test_unknown_demo_activity_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(UsageError) as err:
+        write_demo_data(tmp_path, children=1, weeks=1, progress=False, now=NOW,
+                        activities=("tracing", "juggling"))
+    assert str(err.value) == "demo data simulates tracing and pinch (tracing always), not juggling"
+    assert not (tmp_path / "children.csv").exists()
