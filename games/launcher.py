@@ -269,6 +269,7 @@ class _LauncherScene(Scene):
 
     def enter(self) -> None:
         self._arm()
+        self.refresh()
 
     def pause(self) -> None:
         self._reset_controls()
@@ -276,6 +277,15 @@ class _LauncherScene(Scene):
     def resume(self) -> None:
         self._reset_controls()
         self._arm()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Lay the screen out again: on entering it and on coming back to it (after a game,
+        the settings or "add child", something it shows may have changed)."""
+        self._layout()
+
+    def _layout(self) -> None:
+        """Build this screen's buttons for the current settings (left-handed mirrors them)."""
 
 
 class ChildPickerScene(_LauncherScene):
@@ -290,14 +300,6 @@ class ChildPickerScene(_LauncherScene):
         self.gate: ui.HoldButton | None = None
         self.add_button: ui.HoldButton | None = None
         self.tiles: list[ui.PictureButton] = []
-
-    def enter(self) -> None:
-        super().enter()
-        self.refresh()
-
-    def resume(self) -> None:
-        super().resume()
-        self.refresh()
 
     def refresh(self) -> None:
         """Re-read the roster and lay the screen out again (after settings or add child)."""
@@ -412,13 +414,8 @@ class ActivityPickerScene(_LauncherScene):
         self.back: ui.PictureButton | None = None
         self.gate: ui.HoldButton | None = None
 
-    def enter(self) -> None:
-        super().enter()
-        self._layout()
-
     def resume(self) -> None:
         super().resume()
-        self._layout()
         if self.launcher.time_up():
             self.launcher.finish_with_reward()
 
@@ -536,14 +533,6 @@ class GrownUpScene(_LauncherScene):
     def __init__(self, launcher: Launcher) -> None:
         super().__init__(launcher)
         self.controls: dict[str, ui.PictureButton] = {}
-
-    def enter(self) -> None:
-        super().enter()
-        self._layout()
-
-    def resume(self) -> None:
-        super().resume()
-        self._layout()
 
     def _layout(self) -> None:
         s = self.app.settings
@@ -673,14 +662,13 @@ class AddChildScene(_LauncherScene):
         self.cancel: ui.PictureButton | None = None
 
     def enter(self) -> None:
-        super().enter()
         try:
             used = {c.avatar for c in self.launcher.roster.list()}
         except UsageError:
             used = set()
         free = [a for a in ui.AVATAR_IDS if a not in used]
         self.avatar = free[0] if free else ui.DEFAULT_AVATAR
-        self._layout()
+        super().enter()
 
     def _layout(self) -> None:
         self.keys = {}
