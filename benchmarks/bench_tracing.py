@@ -1,8 +1,10 @@
 """Tracing figures: scoring speed, frame time with a long trail, pointer timestamp error.
 
 1. Scoring a 10,000-sample trace on a letter (``upper_B`` at level 3) with
-   :func:`games.tracing.scoring.score_trace`, against the naive baseline: a plain Python loop
-   over every sample and every model segment for the distances alone.
+   :func:`games.tracing.scoring.score_trace`, medians of 31 runs with the model's geometry
+   already prepared and prepared afresh (the first scoring of a model in a session), against
+   the naive baseline: a plain Python loop over every sample and every model segment for the
+   distances alone. Also the same trace given as the scene gives it (PointerSample objects).
 2. Frame CPU time (poll + update + draw + present, ``App.frame_cpu_ns``) while the scripted
    hand draws a long trail (30 s at 120 Hz), with the scene's incremental canvas, against a
    naive scene that redraws every trail point every frame.
@@ -67,20 +69,30 @@ def bench_scoring() -> None:
 
     def cold() -> None:
         # forget the prepared model geometry: the first scoring of a model in a session
-        scoring._SEG_CACHE.clear()
-        scoring._GRID_CACHE.clear()
+        scoring._clear_caches()
         score_trace(model, samples, tol)
 
-    first = median_seconds(cold, repeats=15, warmup=2)
-    full = median_seconds(lambda: score_trace(model, samples, tol), repeats=15, warmup=2)
-    dist = median_seconds(lambda: deviations(model, xy), repeats=15, warmup=2)
+    first = median_seconds(cold, repeats=31, warmup=3)
+    full = median_seconds(lambda: score_trace(model, samples, tol), repeats=31, warmup=3)
+    dist = median_seconds(lambda: deviations(model, xy), repeats=31, warmup=3)
     naive = median_seconds(lambda: deviations_naive(model, xy), repeats=3, warmup=0)
-    assert np.allclose(deviations(model, xy), deviations_naive(model, xy))
+    assert np.allclose(deviations(model, xy), deviations_naive(model, xy), atol=1e-9)
     report("score_trace, 10,000 samples on 'B', model cached", full * 1e3, "ms", "< 5 ms")
     report("score_trace, same, model geometry prepared afresh", first * 1e3, "ms", "< 5 ms")
     report("distances only, grid + vectorised", dist * 1e3, "ms")
     report("distances only, naive Python loop (baseline)", naive * 1e3, "ms")
     report("naive / vectorised distances", naive / dist, "x")
+    report("naive distances / whole score_trace, prepared afresh", naive / first, "x")
+
+    # What the scene passes: its list of PointerSample objects (model cached).
+    from engine.pointer import PointerSample
+
+    pointer_samples = [
+        PointerSample(int(round(t * 1e9)), float(x), float(y), 0, p, "mouse")
+        for t, x, y, p in zip(*samples, strict=True)
+    ]
+    live = median_seconds(lambda: score_trace(model, pointer_samples, tol), repeats=15, warmup=2)
+    report("score_trace from 10,000 PointerSample objects", live * 1e3, "ms")
 
 
 def _trail_path(box, seconds: float) -> tuple[list[tuple[float, float]], float]:

@@ -348,3 +348,162 @@ def test_score_copy_fits_a_smaller_drawing_onto_the_model() -> None:
     assert cs.accuracy == 1.0
     assert cs.trace.coverage == 1.0
     assert ("copy_rule_passed", 1.0, "bool") in cs.metric_rows()
+
+
+# --- the fast path against straightforward reference computations ----------------------------
+
+
+def _reference_nearest(model: list[np.ndarray], x: float, y: float) -> tuple[float, int, float]:
+    """Distance, model stroke and global arc length of the nearest model point, by a loop
+    over every segment (the first of equally near segments wins)."""
+    best = (math.inf, -1, 0.0)
+    s_start = 0.0
+    for k, stroke in enumerate(model):
+        for (ax, ay), (bx, by) in zip(stroke[:-1].tolist(), stroke[1:].tolist(), strict=True):
+            ux, uy = bx - ax, by - ay
+            l2 = ux * ux + uy * uy
+            t = 0.0 if l2 == 0 else max(0.0, min(1.0, ((x - ax) * ux + (y - ay) * uy) / l2))
+            d = math.hypot(x - ax - t * ux, y - ay - t * uy)
+            if d < best[0]:
+                best = (d, k, s_start + t * math.sqrt(l2))
+            s_start += math.sqrt(l2)
+    return best
+
+
+def _reference_point_at(model: list[np.ndarray], s: float) -> tuple[float, float]:
+    """The model point at global arc length ``s`` (walking the segments)."""
+    for stroke in model:
+        for (ax, ay), (bx, by) in zip(stroke[:-1].tolist(), stroke[1:].tolist(), strict=True):
+            seg_len = math.hypot(bx - ax, by - ay)
+            if s <= seg_len:
+                f = s / seg_len if seg_len > 0 else 0.0
+                return ax + f * (bx - ax), ay + f * (by - ay)
+            s -= seg_len
+    last = model[-1][-1]
+    return float(last[0]), float(last[1])
+
+
+def _reference_score(model: list[np.ndarray], strokes: list, tol: float) -> dict:
+    """Deviations, accuracy and coverage by plain loops, following the module's definitions."""
+    stroke_len = [float(np.hypot(*np.diff(m, axis=0).T).sum()) for m in model]
+    total = sum(stroke_len)
+    stroke_s0 = [sum(stroke_len[:k]) for k in range(len(model))]
+    nbins = math.ceil(total)
+    bin_w = total / nbins
+    covered = [False] * nbins
+    dists: list[float] = []
+    w_in = w_all = 0.0
+    for st_t, st_xy in strokes:
+        inside = []
+        for x, y in st_xy.tolist():
+            d, k, s = _reference_nearest(model, x, y)
+            dists.append(d)
+            inside.append(d <= tol)
+            if d <= tol:
+                half = math.sqrt(max(tol * tol - d * d, 0.0))
+                g0 = max(s - half, stroke_s0[k])
+                g1 = min(s + half, stroke_s0[k] + stroke_len[k])
+                for i in range(nbins):
+                    if g0 <= (i + 0.5) * bin_w <= g1:
+                        covered[i] = True
+        for i in range(1, len(inside)):
+            dt = max(float(st_t[i] - st_t[i - 1]), 0.0)
+            w_all += dt
+            w_in += dt * (inside[i] + inside[i - 1]) / 2
+    # Retraced stretches: a bin is covered when a covered bin lies in a neighbouring 2-px cell.
+    pos = [_reference_point_at(model, (i + 0.5) * bin_w) for i in range(nbins)]
+    min_x = min(p[0] for p in pos)
+    min_y = min(p[1] for p in pos)
+    cells = [(math.floor((px - min_x) / 2.0), math.floor((py - min_y) / 2.0)) for px, py in pos]
+    covered_cells = {c for c, cov in zip(cells, covered, strict=True) if cov}
+    spread = [
+        cov or any((cx + i, cy + j) in covered_cells for i in (-1, 0, 1) for j in (-1, 0, 1))
+        for (cx, cy), cov in zip(cells, covered, strict=True)
+    ]
+    return {
+        "dist": np.array(dists),
+        "accuracy": w_in / w_all,
+        "coverage_plain": sum(covered) / nbins,
+        "coverage": sum(spread) / nbins,
+    }
+
+
+@pytest.mark.parametrize(
+    ("gid", "retraced"),
+    [("upper_B", True), ("lower_a", True), ("upper_E", True), ("circle", False)],
+)
+def test_fast_path_equals_reference_computation(gid: str, retraced: bool) -> None:
+    from games.tracing import scoring
+
+    model = glyph(gid).scaled(380.0, 120.0, 420.0)
+    rng = np.random.default_rng(7)
+    parts = []
+    t0 = 0.0
+    for k, stroke in enumerate(model):
+        seg = np.hypot(*np.diff(stroke, axis=0).T)
+        cum = np.concatenate(([0.0], np.cumsum(seg)))
+        s_at = np.linspace(0.0, 0.7 * cum[-1], 150)  # the last 30 % stays uncovered
+        x = np.interp(s_at, cum, stroke[:, 0]) + rng.normal(0.0, 9.0 + 4 * k, 150)
+        y = np.interp(s_at, cum, stroke[:, 1]) + rng.normal(0.0, 9.0 + 4 * k, 150)
+        x[::37] += 300.0  # wild samples far outside the candidate grid
+        parts.append((x, y, t0 + np.cumsum(rng.uniform(0.002, 0.02, 150))))
+        t0 = float(parts[-1][2][-1]) + 0.2
+    # a cluster in the middle of the glyph's box: near the centre of a circle every one of
+    # its segments is almost equally near (the "too many candidates" path)
+    centre = np.concatenate(model).mean(axis=0)
+    cx = centre[0] + rng.normal(0.0, 3.0, 60)
+    cy = centre[1] + rng.normal(0.0, 3.0, 60)
+    parts.append((cx, cy, t0 + np.arange(60) * 0.01))
+    samples = strokes_of(parts)
+    tol = 24.0
+    ref = _reference_score(model, [(t, np.column_stack((x, y))) for x, y, t in parts], tol)
+
+    scoring._clear_caches()
+    cold = score_trace(model, samples, tol)
+    warm = score_trace(model, samples, tol)  # prepared geometry reused
+    assert cold == warm
+    assert np.abs(deviations(model, np.column_stack(samples[1:3])) - ref["dist"]).max() < 1e-9
+    assert cold.mean_deviation_px == pytest.approx(ref["dist"].mean(), abs=1e-9)
+    assert cold.max_deviation_px == pytest.approx(ref["dist"].max(), abs=1e-9)
+    assert cold.accuracy == pytest.approx(ref["accuracy"], abs=1e-9)
+    # the spreading to bins at the same place applies to models that retrace themselves
+    assert scoring._segments_cached(model).has_overlap == retraced
+    expected = ref["coverage"] if retraced else ref["coverage_plain"]
+    assert cold.coverage == pytest.approx(expected, abs=1e-9)
+    assert 0.0 < ref["accuracy"] < 1.0 and 0.5 < expected < 1.0
+    assert ref["coverage"] > ref["coverage_plain"]  # the two rules differ on this trace
+
+
+def _strokes_by_state_machine(phases: list[str]) -> list[list[int]]:
+    """Sample indices of each stroke: a down opens one, an up closes it (inclusive)."""
+    strokes: list[list[int]] = []
+    open_stroke: list[int] | None = None
+    for i, p in enumerate(phases):
+        if p == "down":
+            open_stroke = [i]
+            strokes.append(open_stroke)
+        elif open_stroke is not None:
+            open_stroke.append(i)
+            if p == "up":
+                open_stroke = None
+    return strokes
+
+
+def test_stroke_splitting_matches_a_state_machine() -> None:
+    """Many strokes (the vectorised split), double downs, stray ups, a final stroke left open."""
+    rng = np.random.default_rng(3)
+    n = 3000
+    ph = rng.choice(np.array(["down", "move", "up"], dtype=object), n, p=[0.03, 0.94, 0.03])
+    t = np.arange(n) * 0.005
+    x = rng.uniform(0, 800, n)
+    y = rng.uniform(0, 600, n)
+    expected = _strokes_by_state_machine(ph.tolist())
+    assert len(expected) > 50 and ph[-1] != "up"
+    got = split_strokes((t, x, y, ph))
+    assert [s.t.tolist() for s in got] == [t[idx].tolist() for idx in expected]
+    assert [s.xy[:, 0].tolist() for s in got] == [x[idx].tolist() for idx in expected]
+    assert [s.xy[:, 1].tolist() for s in got] == [y[idx].tolist() for idx in expected]
+    few_expected = _strokes_by_state_machine(ph[:200].tolist())
+    assert 1 < len(few_expected) <= 16
+    few = split_strokes((t[:200], x[:200], y[:200], ph[:200]))  # the few-strokes path
+    assert [s.t.tolist() for s in few] == [t[idx].tolist() for idx in few_expected]
