@@ -12,8 +12,8 @@ start point. Each child has a profile: practice frequency, clinic or home, misse
 child who stopped practising three weeks ago, one who declines lately. Each shape's level comes
 from the game's own staircase (``games.tracing.staircase``: two successes up, one miss down),
 so the road narrows as the child improves and accuracy dips after a level change. One session
-of the first child is crash-torn: its end is missing and its last trial row and last sample row
-are cut short (that trial is lost).
+(of the first child with two or more) is crash-torn: its end is missing and its last trial row
+and last sample row are cut short (that trial is lost).
 
 Pinch trials are simulated from the same skill curve (objects placed, drops) only when asked
 for (``activities``) or when a pinch activity is installed; they carry no samples.
@@ -337,7 +337,9 @@ def write_demo_data(
         plan = schedule(profile, weeks, end, rng)
         # The game's own per-shape staircase (2 up / 1 down) sets each shape's level.
         progress_state = TracingProgress()
-        torn_at = len(plan) // 2 if ci == 0 and len(plan) > 2 else -1
+        # One crash-torn session per data set, in the first child with enough sessions for one
+        # to sit between others (or at least two), so even a small demo shows the quality note.
+        torn_at = len(plan) // 2 if result.torn_session is None and len(plan) >= 2 else -1
         start0 = plan[0][0] if plan else end
         for si, (start, mode) in enumerate(plan):
             clock = _SimClock(start)

@@ -53,6 +53,20 @@ def test_crash_torn_session_is_counted(demo) -> None:
     assert len(ds.trials) == res.trials - 1
 
 
+def test_small_demo_still_has_one_torn_session(tmp_path: Path) -> None:
+    # Seed 0 gives the first child only 2 sessions in 4 weeks: the tear still happens (it is
+    # what a therapist trying the report should see in the data-quality note).
+    res = write_demo_data(tmp_path, children=3, weeks=4, seed=0, progress=False, now=NOW,
+                          trials_per_session=2)
+    ds = load_dataset(tmp_path, tables=("trials",))
+    per_child = ds.sessions.groupby("child_id").size()
+    assert [int(per_child.get(c, 0)) for c in res.child_ids] == [2, 9, 2]
+    assert res.torn_session is not None
+    assert res.torn_session.parent.name == res.child_ids[0]
+    assert ds.quality.sessions_without_end == 1
+    assert ds.quality.skipped_rows["trials"] == 1
+
+
 def test_child_who_stopped_has_no_recent_session(demo) -> None:
     res, ds = demo
     stopped = res.child_ids[2]
