@@ -397,6 +397,16 @@ def _read_session(folder: str) -> dict[str, Any] | None:
     if version not in schema.READABLE_VERSIONS:
         raise _version_error(path, version)
     screen = meta.get("screen") or {}
+    # A hand-edited or damaged session.json must not stop a whole report: a session without
+    # its ids or with a start/end that is not an ISO time counts as unreadable.
+    if not (
+        _is_id(meta.get("session_id"))
+        and _is_id(meta.get("child_id"))
+        and _is_iso_time(meta.get("started_at"))
+        and (meta.get("ended_at") is None or _is_iso_time(meta.get("ended_at")))
+        and isinstance(screen, dict)
+    ):
+        return None
     return {
         "session_id": meta.get("session_id"),
         "child_id": meta.get("child_id"),
@@ -412,6 +422,21 @@ def _read_session(folder: str) -> dict[str, Any] | None:
         "screen_height_mm": screen.get("height_mm"),
         "handedness": meta.get("handedness"),
     }
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _is_iso_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        # Python 3.10's fromisoformat does not read a trailing "Z".
+        datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+    except ValueError:
+        return False
+    return True
 
 
 def _sessions_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -255,6 +255,29 @@ def test_sessions_without_end_and_unreadable(tmp_path: Path) -> None:
         open_rec.close()
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"started_at": "last tuesday"},
+        {"started_at": None},
+        {"ended_at": "2025-13-40T00:00:00Z"},
+        {"ended_at": 17},
+        {"session_id": ""},
+        {"child_id": None},
+        {"screen": [1280, 800]},
+    ],
+)
+def test_damaged_session_json_counts_as_unreadable(tmp_path: Path, change: dict) -> None:
+    good = _session(tmp_path, A, datetime(2025, 1, 1, tzinfo=timezone.utc))
+    damaged = _session(tmp_path, B, datetime(2025, 1, 2, tzinfo=timezone.utc))
+    path = damaged.folder / "session.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **change}))
+    ds = load_dataset(tmp_path)
+    assert ds.quality.unreadable_sessions == [str(damaged.folder)]
+    assert list(ds.sessions["session_id"]) == [good.session_id]
+    assert len(ds.trials) == 4
+
+
 def test_filters_by_child_and_date(tmp_path: Path) -> None:
     day = datetime(2025, 2, 27, 23, 59, tzinfo=timezone.utc)
     recs = [
