@@ -14,7 +14,10 @@ The rules a therapist needs to know to read the figures (also printed in the rep
 * The **trend arrow** compares the latest three sessions with the three before them: up or
   down when the medians differ by at least ``TREND_THRESHOLD`` accuracy.
 * A **decline** flag is a drop of at least ``DECLINE_THRESHOLD`` (latest three vs the three
-  before) that is not explained by a level increase.
+  before) that is not explained by a level increase, or a **level drop**: the items (shapes,
+  letters) played in the latest three sessions are, as a median, ``LEVEL_DROP_THRESHOLD``
+  levels or more below their own best. The game's staircase widens the road after misses, so a
+  child who is slipping can keep a steady accuracy at easier levels: only the level shows it.
 * Minutes of a session run from its start to its recorded end; a session without an end (the
   app was closed hard) runs to the end of its last trial.
 * Weeks start on Monday; dates are UTC.
@@ -33,6 +36,10 @@ TREND_THRESHOLD = 0.05  # accuracy change that counts as a trend, on the 0..1 sc
 # A drop must be twice that to raise a flag: session medians of a few trials are noisy, and a
 # caseload full of false alarms gets ignored.
 DECLINE_THRESHOLD = 0.10
+# Levels below each item's best (median over items) that flag a decline: the staircase steps
+# one level down per miss, so a drop of one is everyday noise; two, held over three sessions
+# across most items, is not.
+LEVEL_DROP_THRESHOLD = 2.0
 INACTIVE_DAYS = 14  # flag a child with no session for this many days
 RECENT_DAYS = 28  # "the last 4 weeks" of the caseload
 
@@ -59,6 +66,7 @@ class TrendRule:
     window: int = TREND_WINDOW
     threshold: float = TREND_THRESHOLD
     decline: float = DECLINE_THRESHOLD
+    level_drop: float = LEVEL_DROP_THRESHOLD
 
 
 def _week_start(ts: pd.Series) -> pd.Series:
@@ -266,14 +274,63 @@ def _trend_row(values: np.ndarray, durations: np.ndarray, levels: np.ndarray, ru
             trend, decline)
 
 
-def activity_trends(act_sessions: pd.DataFrame, rule: TrendRule | None = None) -> pd.DataFrame:
+def item_level_drops(
+    trials: pd.DataFrame, act_sessions: pd.DataFrame, rule: TrendRule | None = None
+) -> pd.DataFrame:
+    """Per child and activity: how far the items of the latest sessions sit below their best.
+
+    For each item (shape, letter) played both in the latest window (the sessions ``latest``
+    uses) and before it: its best earlier level (highest per-session median) minus its median
+    level in the window. ``level_drop`` is the median of that over the items; NaN when no item
+    was played on both sides. Columns: child_id, activity, level_drop, items_compared.
+    """
+    rule = rule or TrendRule()
+    cols = ["child_id", "activity", "level_drop", "items_compared"]
+    if trials.empty or act_sessions.empty:
+        return pd.DataFrame(columns=cols)
+    keys = ["child_id", "activity"]
+    per_item = (
+        trials.groupby([*keys, "session_id", "item"], sort=False)
+        .agg(level=("level", "median"))
+        .reset_index()
+    )
+    order = act_sessions[[*keys, "session_id", "session_index"]]
+    n = act_sessions.groupby(keys)["session_index"].transform("max")
+    order = order.assign(
+        in_window=act_sessions["session_index"] > n - n.map(lambda v: _window(int(v), rule))
+    )
+    per_item = per_item.merge(order, on=[*keys, "session_id"], how="inner")
+    item_keys = [*keys, "item"]
+    best = per_item[~per_item["in_window"]].groupby(item_keys)["level"].max()
+    latest = per_item[per_item["in_window"]].groupby(item_keys)["level"].median()
+    drop = (best - latest).dropna().rename("drop").reset_index()
+    if drop.empty:
+        return pd.DataFrame(columns=cols)
+    out = drop.groupby(keys).agg(level_drop=("drop", "median"), items_compared=("drop", "size"))
+    return out.reset_index()[cols]
+
+
+def activity_trends(
+    act_sessions: pd.DataFrame,
+    rule: TrendRule | None = None,
+    trials: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Per child and activity: baseline vs latest (medians of three sessions) and the trend.
 
     Columns: sessions, baseline/latest/previous accuracy, accuracy_change (latest - baseline),
     baseline/latest duration_s and duration_change_s, baseline/latest level, trend
-    (``up``/``down``/``flat``/``none``) and ``decline`` (bool).
+    (``up``/``down``/``flat``/``none``), ``level_drop`` (see :func:`item_level_drops`; needs
+    ``trials``, else NaN), ``decline`` (bool) and ``decline_reason`` (``accuracy``, ``level``
+    or empty).
     """
     rule = rule or TrendRule()
+    drops: dict[tuple[str, str], float] = {}
+    if trials is not None:
+        d = item_level_drops(trials, act_sessions, rule)
+        drops = {
+            (c, a): float(v)
+            for c, a, v in zip(d["child_id"], d["activity"], d["level_drop"], strict=True)
+        }
     cols = [
         "child_id",
         "activity",
@@ -291,7 +348,9 @@ def activity_trends(act_sessions: pd.DataFrame, rule: TrendRule | None = None) -
         "baseline_level",
         "latest_level",
         "trend",
+        "level_drop",
         "decline",
+        "decline_reason",
     ]
     rows = []
     for (child_id, activity), grp in act_sessions.groupby(["child_id", "activity"], sort=True):
@@ -301,6 +360,9 @@ def activity_trends(act_sessions: pd.DataFrame, rule: TrendRule | None = None) -
         (b_acc, l_acc, p_acc, b_dur, l_dur, b_lev, l_lev, _p_lev, trend, decline) = _trend_row(
             acc, dur, lev, rule
         )
+        level_drop = drops.get((child_id, activity), np.nan)
+        level_decline = bool(level_drop >= rule.level_drop - 1e-9)  # NaN compares False
+        reason = "accuracy" if decline else ("level" if level_decline else "")
         rows.append(
             {
                 "child_id": child_id,
@@ -319,7 +381,9 @@ def activity_trends(act_sessions: pd.DataFrame, rule: TrendRule | None = None) -
                 "baseline_level": b_lev,
                 "latest_level": l_lev,
                 "trend": trend,
-                "decline": bool(decline),
+                "level_drop": round(level_drop, 2),
+                "decline": bool(decline or level_decline),
+                "decline_reason": reason,
             }
         )
     return pd.DataFrame(rows, columns=cols)
@@ -385,7 +449,8 @@ def caseload(
 
     ``as_of`` is the report date (the ``--until`` date, or now). Flags: ``no practice for N
     days`` when the last session is ``INACTIVE_DAYS`` or more before ``as_of``, and ``decline
-    in <activity>`` for each declining activity. ``nickname`` is left out when anonymizing.
+    in <activity>`` for each declining activity (``(levels down)`` added for a level drop).
+    ``nickname`` is left out when anonymizing.
     """
     as_of_ts = pd.Timestamp(as_of)
     as_of_ts = as_of_ts.tz_convert("UTC") if as_of_ts.tzinfo else as_of_ts.tz_localize("UTC")
@@ -420,7 +485,11 @@ def caseload(
         trend_txt[child_id] = "; ".join(
             f"{a} {arrows[t]}" for a, t in zip(grp["activity"], grp["trend"], strict=True)
         )
-        flags[child_id] = [f"decline in {a}" for a in grp.loc[grp["decline"], "activity"]]
+        declining = grp.loc[grp["decline"]]
+        flags[child_id] = [
+            f"decline in {a}" + (" (levels down)" if why == "level" else "")
+            for a, why in zip(declining["activity"], declining["decline_reason"], strict=True)
+        ]
     out = per.reset_index()
     days = (as_of_ts - out["last_started"]).dt.total_seconds() / 86400.0
     out = out.assign(

@@ -269,7 +269,9 @@ def _rules_note() -> str:
         f"{r.window} sessions with the {r.window} before them: ↑ or ↓ when accuracy changed "
         f"by {r.threshold:g} or more. A <b>decline</b> is flagged when accuracy dropped by "
         f"{r.decline:g} or more, unless the level went up (accuracy dips when the road "
-        f"narrows). A child is flagged after {analytics.INACTIVE_DAYS} days without practice. "
+        f"narrows), or when the items of the last {r.window} sessions sit, as a median, "
+        f"{r.level_drop:g} or more levels below their own best (the game widened the road "
+        f"after misses). A child is flagged after {analytics.INACTIVE_DAYS} days without practice. "
         "Dates are UTC; weeks start on Monday.</p>"
     )
 
@@ -551,7 +553,15 @@ def _activity_section(cd: ChildData, activity: str) -> str:
         caption=f"Medians of the first and last {k} session(s) of {int(tr['sessions'])}",
     )
     recent = _recent_text(tr, rule)
-    decline = " <span class='flag'>Decline flagged.</span>" if bool(tr["decline"]) else ""
+    decline = ""
+    if bool(tr["decline"]):
+        why = ""
+        if tr.get("decline_reason") == "level":
+            why = (
+                f" The shapes of the last {k} session(s) are {H.fmt_num(tr['level_drop'], 1)}"
+                " levels below their best (median): the game widened the road after misses."
+            )
+        decline = f" <span class='flag'>Decline flagged.{why}</span>"
     session_rows = [
         [
             H.esc(d),
@@ -917,7 +927,7 @@ def build_reports(
     sess_tbl = analytics.session_table(sessions, trials)
     weekly = analytics.weekly_practice(sess_tbl, until=as_of - timedelta(microseconds=1))
     act = analytics.activity_sessions(trials)
-    trends = analytics.activity_trends(act)
+    trends = analytics.activity_trends(act, trials=trials)
     items = analytics.item_latest(trials)
     rule = milestones.MasteryRule()
     miles = milestones.milestone_status(trials, ids, rule=rule)

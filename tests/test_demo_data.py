@@ -14,6 +14,7 @@ from games.demo_data import NICKNAMES, model_box, write_demo_data
 from games.tracing.glyphs import glyph
 from games.tracing.scoring import score_trace
 from games.tracing.staircase import level as tracing_level
+from telemetry import analytics
 from telemetry.errors import UsageError
 from telemetry.loader import load_dataset, load_session_table
 
@@ -147,3 +148,13 @@ def test_unknown_demo_activity_is_a_clear_error(tmp_path) -> None:
                         activities=("tracing", "juggling"))
     assert str(err.value) == "demo data simulates tracing and pinch (tracing always), not juggling"
     assert not (tmp_path / "children.csv").exists()
+
+
+def test_only_the_declining_child_is_flagged(demo) -> None:
+    # The fourth profile declines over its last weeks; the report's decline rule (accuracy, or
+    # levels falling below their best) must flag it and no one else.
+    res, ds = demo
+    act = analytics.activity_sessions(ds.trials)
+    trends = analytics.activity_trends(act, trials=ds.trials)
+    flagged = set(trends.loc[trends["decline"], "child_id"])
+    assert flagged == {res.child_ids[3]}

@@ -76,13 +76,17 @@ def test_activity_trends_csv_exact(report, known: Known) -> None:
     assert lines[0] == (
         "child_id,activity,sessions,window,first_date,last_date,baseline_accuracy,"
         "latest_accuracy,accuracy_change,previous_accuracy,baseline_duration_s,"
-        "latest_duration_s,duration_change_s,baseline_level,latest_level,trend,decline"
+        "latest_duration_s,duration_change_s,baseline_level,latest_level,trend,level_drop,"
+        "decline,decline_reason"
     )
     body = sorted(lines[1:])
+    # level_drop: A's circle went from its best 1 to a median 2 (-1); pinch beads 1 -> 1 (0);
+    # B's vertical and horizontal 3 -> 3 in the last session (0; circle is not in it).
     assert body == [
-        "A,pinch,2,1,2026-03-18,2026-03-20,0.5,0.4,-0.1,0.5,4.0,5.0,1.0,1,1,down,True",
-        "A,tracing,6,3,2026-03-02,2026-03-20,0.6,0.9,0.3,0.6,10.0,7.0,-3.0,1,2,up,False",
-        "B,tracing,3,1,2026-02-02,2026-02-06,0.85,0.85,0.0,0.8,5.0,5.0,0.0,3,3,up,False",
+        "A,pinch,2,1,2026-03-18,2026-03-20,0.5,0.4,-0.1,0.5,4.0,5.0,1.0,1,1,down,0.0,True,"
+        "accuracy",
+        "A,tracing,6,3,2026-03-02,2026-03-20,0.6,0.9,0.3,0.6,10.0,7.0,-3.0,1,2,up,-1.0,False,",
+        "B,tracing,3,1,2026-02-02,2026-02-06,0.85,0.85,0.0,0.8,5.0,5.0,0.0,3,3,up,0.0,False,",
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
@@ -136,3 +137,66 @@ def test_trend_windows() -> None:
     level_up = analytics._trend_row(np.array([0.9, 0.9, 0.6, 0.6]), np.array([1.0] * 4),
                                     np.array([1, 1, 2, 2]), rule)
     assert level_up[-2:] == ("down", False)  # the road narrowed: not a decline
+
+
+def _item_trials(rows):
+    """Trials from ``(session number, item, level, accuracy)``; one session a day."""
+    start = pd.Timestamp("2026-03-01T10:00:00Z")
+    return pd.DataFrame(
+        {
+            "session_id": [f"s{s}" for s, *_ in rows],
+            "child_id": "c",
+            "activity": "tracing",
+            "level": [lv for _s, _i, lv, _a in rows],
+            "trial": range(1, len(rows) + 1),
+            "item": [i for _s, i, _lv, _a in rows],
+            "mode": "trace",
+            "started_at": [start + pd.Timedelta(days=s) for s, *_ in rows],
+            "duration_ms": 5000.0,
+            "accuracy": [a for *_r, a in rows],
+            "errors": 0,
+            "completed": True,
+        }
+    )
+
+
+def test_level_drop_flags_a_decline_that_accuracy_hides() -> None:
+    # Six sessions, window 3. Before the window: vertical best 5, circle best 4. In it the
+    # staircase has widened the road: vertical levels 3, 2, 3 (median 3, 2 below its best),
+    # circle 2, 2, 1 (median 2, 2 below). Accuracy stays at 0.8 throughout: no accuracy drop.
+    rows = []
+    for s, (v, c) in enumerate([(4, 3), (5, 4), (5, 4), (3, 2), (2, 2), (3, 1)], start=1):
+        rows += [(s, "vertical", v, 0.8), (s, "circle", c, 0.8)]
+    trials = _item_trials(rows)
+    act = analytics.activity_sessions(trials)
+    drops = analytics.item_level_drops(trials, act)
+    assert drops.to_dict("records") == [
+        {"child_id": "c", "activity": "tracing", "level_drop": 2.0, "items_compared": 2}
+    ]
+    tr = analytics.activity_trends(act, trials=trials).iloc[0]
+    assert (tr["trend"], tr["level_drop"], tr["decline"], tr["decline_reason"]) == (
+        "flat", 2.0, True, "level")
+    starts = pd.Series(sorted(set(trials["started_at"])))
+    sessions = pd.DataFrame({"session_id": [f"s{s}" for s in range(1, 7)], "child_id": "c",
+                             "started_at": starts, "ended_at": starts + pd.Timedelta(minutes=20),
+                             "mode": "home"})
+    case = analytics.caseload(analytics.session_table(sessions, trials),
+                              analytics.activity_trends(act, trials=trials), None,
+                              datetime(2026, 3, 8, tzinfo=timezone.utc), anonymize=True)
+    assert case["flags"].tolist() == ["decline in tracing (levels down)"]
+
+
+def test_level_drop_of_one_or_new_items_is_not_a_decline() -> None:
+    # Vertical one level below its best; a new item (square) starts at level 1 in the window,
+    # which is progress, not a drop: it has no level before the window to compare with.
+    rows = []
+    for s, v in enumerate([3, 4, 4, 3, 3, 3], start=1):
+        rows.append((s, "vertical", v, 0.8))
+    rows += [(4, "square", 1, 0.8), (5, "square", 1, 0.8), (6, "square", 1, 0.8)]
+    trials = _item_trials(rows)
+    act = analytics.activity_sessions(trials)
+    tr = analytics.activity_trends(act, trials=trials).iloc[0]
+    assert (tr["level_drop"], tr["decline"], tr["decline_reason"]) == (1.0, False, "")
+    # Without the trials there is no level figure: the accuracy rule alone decides.
+    plain = analytics.activity_trends(act).iloc[0]
+    assert np.isnan(plain["level_drop"]) and not plain["decline"]
