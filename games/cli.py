@@ -322,6 +322,12 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 # -- report / demo data ---------------------------------------------------------------------
 
 
+def _progress_wanted() -> bool:
+    """Draw the progress bar only on a terminal: redirected to a log, its ``\r`` redraws are
+    noise."""
+    return sys.stderr.isatty()
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """``finemotor report``: the HTML reports and CSV summaries (imports pandas, lazily)."""
     from telemetry.report import build_reports
@@ -334,7 +340,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         since=args.since,
         until=args.until,
         anonymize=args.anonymize,
-        progress=True,
+        progress=_progress_wanted(),
     )
     index = getattr(result, "index", None)
     print(f"report written: {index if index is not None else args.out} (open it in a browser)")
@@ -347,7 +353,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
     data_dir = _data_dir(args)
     result = write_demo_data(data_dir, children=args.children, weeks=args.weeks,
-                             seed=args.seed, progress=True)
+                             seed=args.seed, progress=_progress_wanted())
     sessions = getattr(result, "sessions", None)
     trials = getattr(result, "trials", None)
     counts = f": {sessions} sessions, {trials} trials" if sessions is not None else ""

@@ -680,7 +680,8 @@ def _milestones_section(cd: ChildData, rule: milestones.MasteryRule) -> str:
         "between them; the order is more predictable than the timing.</p>"
         f"<p><b>{met} met, {emerging} emerging, {len(m) - met - emerging} not yet</b>, in "
         f"developmental order. Rule: {H.esc(rule.describe())} The best run is the longest "
-        "such run of sessions so far.</p>"
+        "such run of sessions so far. Status counts every session up to the report date, "
+        "also any before the period of this report.</p>"
         + H.table(
             ["Shape", "Typical age (range)", "Status", "Sessions", "Latest accuracy",
              f"Best run ({rule.sessions} needed)", "Sources"],
@@ -821,8 +822,45 @@ def activity_weekly(act_sessions: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet will not run: ``'`` before a leading ``= + - @`` (OWASP).
+
+    The CSVs are made for Excel and electronic records, and a nickname is free text.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _clear_old_report(out: Path) -> None:
+    """Remove the files an earlier report wrote into ``out`` (and nothing else).
+
+    Without this an ``--anonymize`` run into a folder that held a named report would leave the
+    older child pages, with their nicknames, beside the new ones.
+    """
+    ours = {"index.html", *CSV_FILES.values()}
+    for entry in os.scandir(out):
+        name = entry.name
+        is_child_page = name.endswith(".html") and _is_child_id(name[: -len(".html")])
+        if entry.is_file(follow_symlinks=False) and (name in ours or is_child_page):
+            os.unlink(entry.path)
+
+
+def _is_child_id(text: str) -> bool:
+    return len(text) == 32 and all(c in "0123456789abcdef" for c in text)
+
+
 def _write_csv(path: Path, df: pd.DataFrame) -> Path:
-    """Write ``df`` owner-only, timestamps as ISO 8601 UTC (``2026-03-02T10:00:00Z``)."""
+    """Write ``df`` owner-only, timestamps as ISO 8601 UTC (``2026-03-02T10:00:00Z``), text
+    cells made spreadsheet-safe."""
+    text_cols = [
+        c for c in df.columns if df[c].dtype == object or isinstance(df[c].dtype, pd.StringDtype)
+    ]
+    if text_cols:
+        df = df.assign(**{c: df[c].map(_spreadsheet_safe) for c in text_cols})
     stamps = {
         # numpy formats a column at C speed; NaT becomes an empty cell.
         c: pd.Series(
@@ -849,8 +887,10 @@ def _quality(ds: Any, scope: str, sessions_without_end: int | None = None) -> H.
         unreadable = len(unreadable)
     if sessions_without_end is not None:
         no_end = sessions_without_end
+    torn = dict(getattr(q, "torn_unloaded", {}) or {})
     return H.QualityNote(
-        {str(k): int(v) for k, v in skipped.items()}, int(no_end), int(unreadable), scope
+        {str(k): int(v) for k, v in skipped.items()}, int(no_end), int(unreadable), scope,
+        {str(k): int(v) for k, v in torn.items()},
     )
 
 
@@ -930,7 +970,17 @@ def build_reports(
     trends = analytics.activity_trends(act, trials=trials)
     items = analytics.item_latest(trials)
     rule = milestones.MasteryRule()
-    miles = milestones.milestone_status(trials, ids, rule=rule)
+    # "Met" is a lasting achievement: a milestone counts every session up to the report date,
+    # also those before --since (the rest of the report covers the period only).
+    history = trials
+    if since_dt is not None:
+        history = load_dataset(
+            data,
+            child_ids=wanted,
+            until=(until_dt - timedelta(microseconds=1)).date() if until_dt else None,
+            tables=("trials",),
+        ).trials
+    miles = milestones.milestone_status(history, ids, rule=rule)
     roster = None if anonymize else children
     case = analytics.caseload(sess_tbl, trends, roster, as_of, anonymize=anonymize)
     # Children in the roster without a session in the period still get a row.
@@ -949,6 +999,7 @@ def build_reports(
         )
 
     out = ensure_private_dir(out)
+    _clear_old_report(out)
     csv_paths = [
         _write_csv(out / CSV_FILES["caseload"], case),
         _write_csv(out / CSV_FILES["sessions"], sess_tbl),

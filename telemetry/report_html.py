@@ -181,6 +181,7 @@ class QualityNote:
     sessions_without_end: int = 0
     unreadable_sessions: int = 0
     scope: str = "in the data folder"
+    torn_unloaded: dict[str, int] = field(default_factory=dict)
 
     def html(self) -> str:
         """The note as an HTML paragraph."""
@@ -194,6 +195,13 @@ class QualityNote:
             )
         else:
             parts.append("No rows were skipped as torn or malformed.")
+        torn = {t: n for t, n in sorted(self.torn_unloaded.items()) if n}
+        if torn:
+            per = ", ".join(f"{t} in {n} session(s)" for t, n in torn.items())
+            parts.append(
+                f"The last row of {sum(torn.values())} more file(s) was cut short ({per}): "
+                "stroke drawings skip it; the figures do not use those files."
+            )
         if self.sessions_without_end:
             parts.append(
                 f"{self.sessions_without_end} session(s) have no recorded end (the app was "

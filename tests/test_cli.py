@@ -236,6 +236,35 @@ def test_demo_data_then_report_end_to_end(capsys, tmp_path):
     assert (out_dir / "index.html").is_file()
 
 
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    """Redirected to a file there is no bar (its redraws would fill a log); on a terminal the
+    bar counts the children."""
+    import pty
+
+    data = tmp_path / "data"
+    cmd = [sys.executable, "-m", "games", "demo-data", "--children", "2", "--weeks", "1",
+           "--data-dir", str(data)]
+    piped = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0 and piped.stderr == ""
+    leader, follower = pty.openpty()
+    report = [sys.executable, "-m", "games", "report", "--data-dir", str(data), "--out",
+              str(tmp_path / "r")]
+    proc = subprocess.run(report, stdout=subprocess.DEVNULL, stderr=follower, timeout=120)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the child's end is closed and everything is read
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    assert seen.decode().endswith(f"[{'#' * 30}] 2/2 children\r\n")
+
+
 # -- level pinning --------------------------------------------------------------------------
 
 

@@ -248,6 +248,66 @@ def test_anonymize_leaves_no_nickname_anywhere(known: Known, tmp_path: Path) -> 
     assert f"child {known.a[:8]}: progress report" in page
 
 
+def test_anonymize_into_a_folder_with_a_named_report(known: Known, tmp_path: Path) -> None:
+    out = tmp_path / "mixed"
+    build_reports(known.data, out, until=UNTIL, progress=False)
+    (out / "notes.txt").write_text("the therapist's own file")
+    res = build_reports(known.data, out, child_ids=[known.a], until=UNTIL, anonymize=True,
+                        progress=False)
+    # The named pages of the first run are gone (B's too), the therapist's own file is kept.
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*CSV_FILES.values(), "index.html", f"{known.a}.html", "notes.txt"])
+    for path in res.out_dir.iterdir():
+        if path.name != "notes.txt":
+            data = path.read_bytes().lower()
+            for nick in (NICK_A, NICK_B):
+                assert nick.lower().split()[0].encode() not in data, path.name
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    known = write_known(data)
+    from telemetry.children import ChildrenRegistry
+
+    ChildrenRegistry(data).rename(known.a, "=HYPERLINK(1)")
+    res = build_reports(data, tmp_path / "out", until=UNTIL, progress=False)
+    rows = {r["child_id"]: r for r in _rows(res.out_dir / "caseload.csv")}
+    assert rows[known.a]["nickname"] == "'=HYPERLINK(1)"
+    assert rows[known.b]["nickname"] == NICK_B
+    # Numbers keep their sign: only text cells are escaped.
+    trend = [r for r in _rows(res.out_dir / "activity_trends.csv") if r["activity"] == "pinch"]
+    assert trend[0]["accuracy_change"] == "-0.1"
+
+
+def test_milestones_count_sessions_before_the_period(known: Known, tmp_path: Path) -> None:
+    # Only B's last session (02-06) is in the period, but "met" needs and had 3 sessions in a
+    # row (02-02 to 02-06): met stays met; the session tables cover the period only.
+    res = build_reports(known.data, tmp_path / "p", child_ids=[known.b], since="2026-02-05",
+                        until=UNTIL, progress=False)
+    rows = {r["milestone_id"]: (r["status"], r["best_run"], r["sessions_practised"])
+            for r in _rows(res.out_dir / "milestones.csv")}
+    assert rows["vertical_line"] == ("met", "3", "3")
+    assert rows["circle"] == ("not yet", "0", "1")
+    assert [r["date"] for r in _rows(res.out_dir / "sessions.csv")] == ["2026-02-06"]
+    page = (res.out_dir / f"{known.b}.html").read_text()
+    assert "also any before the period of this report." in page
+
+
+def test_quality_note_counts_torn_samples_files(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    known = write_known(data)
+    samples = known.folders["S4"] / "samples.csv"
+    size = samples.stat().st_size
+    assert samples.read_bytes().endswith(b"\n") and size > 40
+    os.truncate(samples, size - 7)  # the power went mid-row
+    res = build_reports(data, tmp_path / "out", until=UNTIL, progress=False)
+    index = (res.out_dir / "index.html").read_text()
+    assert (
+        "The last row of 1 more file(s) was cut short (samples in 1 session(s)): stroke "
+        "drawings skip it; the figures do not use those files." in index
+    )
+
+
 def test_one_child_and_a_period(known: Known, tmp_path: Path) -> None:
     res = build_reports(known.data, tmp_path / "one", child_ids=[known.a], since="2026-03-16",
                         until="2026-03-18", progress=False)
