@@ -409,6 +409,8 @@ def _read_session(folder: str) -> dict[str, Any] | None:
         and _is_iso_time(meta.get("started_at"))
         and (meta.get("ended_at") is None or _is_iso_time(meta.get("ended_at")))
         and isinstance(screen, dict)
+        and all(_is_number(screen.get(k), whole=True) for k in ("width_px", "height_px"))
+        and all(_is_number(screen.get(k), whole=False) for k in ("width_mm", "height_mm"))
     ):
         return None
     return {
@@ -430,6 +432,15 @@ def _read_session(folder: str) -> dict[str, Any] | None:
 
 def _is_id(value: object) -> bool:
     return isinstance(value, str) and value != ""
+
+
+def _is_number(value: object, whole: bool) -> bool:
+    """None (not recorded) or a JSON number; ``whole``: an integer (pixels)."""
+    if value is None:
+        return True
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, int) or not whole
 
 
 def _is_iso_time(value: object) -> bool:

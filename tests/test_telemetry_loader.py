@@ -265,6 +265,9 @@ def test_sessions_without_end_and_unreadable(tmp_path: Path) -> None:
         {"session_id": ""},
         {"child_id": None},
         {"screen": [1280, 800]},
+        {"screen": {"width_px": "abc", "height_px": 800}},
+        {"screen": {"width_px": 1280.5, "height_px": 800}},
+        {"screen": {"width_px": 1280, "height_px": 800, "width_mm": "wide"}},
     ],
 )
 def test_damaged_session_json_counts_as_unreadable(tmp_path: Path, change: dict) -> None:
