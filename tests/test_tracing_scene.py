@@ -1,7 +1,9 @@
 """The tracing scene, played by the engine's scripted hand through the real input code.
 
-The CSV rows the recorder leaves are read back and compared with scores computed directly
-from those same rows, so the stored trial can always be re-scored.
+The CSV rows the recorder leaves are read back from disk and every completed trial is
+re-scored from its stored samples and model path alone (:func:`rescore_from_disk`): the figures
+must equal the stored ``trials.csv`` / ``metrics.csv`` values, also when the child tapped the
+copy tick, tapped the house mid-trial or rested a palm on the screen while drawing.
 """
 
 from __future__ import annotations
@@ -9,23 +11,28 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pygame
 import pytest
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
+from engine.pointer import PointerSample  # noqa: E402
 from engine.settings import Settings  # noqa: E402
 from engine.testing import ScriptedHand, make_test_app  # noqa: E402
 from games.tracing import ACTIVITY  # noqa: E402
+from games.tracing.glyphs import glyph  # noqa: E402
 from games.tracing.scene import ROAD, Step, TracingScene, lesson_plan  # noqa: E402
-from games.tracing.scoring import score_copy, score_trace  # noqa: E402
+from games.tracing.scoring import CopyScore, TraceScore, score_copy, score_trace  # noqa: E402
 from games.tracing.staircase import level, progress_path  # noqa: E402
 from telemetry import schema  # noqa: E402
+from telemetry.loader import load_session_table  # noqa: E402
 from telemetry.recorder import SessionRecorder  # noqa: E402
 
 CHILD = "0123456789abcdef0123456789abcdef"
@@ -67,6 +74,85 @@ def pts(stroke: np.ndarray) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in stroke.tolist()]
 
 
+def same_rows(a: list[tuple[str, float, str]], b: list[tuple[str, float, str]]) -> bool:
+    """Metric rows equal to the last bit (NaN equal to NaN)."""
+    return len(a) == len(b) and all(
+        (na, ua) == (nb, ub) and (va == vb or (math.isnan(va) and math.isnan(vb)))
+        for (na, va, ua), (nb, vb, ub) in zip(a, b, strict=True))
+
+
+def rescore_from_disk(folder: Path, played: list[TraceScore | CopyScore] | None = None
+                      ) -> dict[int, TraceScore | CopyScore]:
+    """Re-score every completed trial of a session from its files alone and check each against
+    what the scene stored.
+
+    The model is rebuilt from ``targets.csv`` (``model_path`` parts, the ``tolerance`` row), the
+    samples are the trial's ``samples.csv`` rows and the copy rule is the item's; the trial is
+    scored with :func:`score_trace` / :func:`score_copy` as the scene does (times in seconds
+    are ``t_ms / 1000``). The scene scores the samples at the precision they are stored with, so
+    every metric row must equal ``metrics.csv`` exactly (as the CSV rounds it, to 4 decimals)
+    and accuracy, errors and duration must equal ``trials.csv``; given the scores of the trials
+    as played (``scene.results``), the re-scored rows must equal them to the last bit.
+    """
+    tables = {}
+    for name in ("trials", "metrics", "samples", "targets"):
+        tables[name], skipped = load_session_table(folder, name)
+        assert skipped == 0, name
+    trials, metrics, samples, targets = (tables[n] for n in ("trials", "metrics", "samples",
+                                                             "targets"))
+    out: dict[int, TraceScore | CopyScore] = {}
+    for row in trials[trials["completed"]].itertuples(index=False):
+        tg = targets[targets["trial"] == row.trial]
+        paths = tg[tg["kind"] == "model_path"]
+        model = [g.sort_values("seq")[["x", "y"]].to_numpy()
+                 for _, g in paths.groupby("part", sort=True)]
+        (tol,) = tg.loc[tg["kind"] == "tolerance", "x"].tolist()
+        s = samples[samples["trial"] == row.trial]
+        arrays = (s["t_ms"].to_numpy() / 1e3, s["x"].to_numpy(), s["y"].to_numpy(),
+                  s["phase"].astype(str).to_numpy())
+        score: TraceScore | CopyScore
+        if row.mode == "copy":
+            assert (tg["kind"] == "copy_box").any()
+            score = score_copy(model, arrays, tol, rule=glyph(str(row.item)).copy_rule)
+            trace = score.trace
+            errors = (0 if score.rule_passed in (None, True) else 1) + trace.exits
+        else:
+            score = trace = score_trace(model, arrays, tol)
+            errors = score.errors
+        m = metrics[metrics["trial"] == row.trial]
+        stored = {(str(r.metric), "" if pd.isna(r.unit) else str(r.unit)): r.value
+                  for r in m.itertuples(index=False)}
+        rows = score.metric_rows()
+        assert set(stored) - {("success", "bool"), ("strict", "bool")} == {
+            (n, u) for n, _, u in rows}
+        for name, value, unit in rows:
+            want = round(value, 4)
+            got = stored[(name, unit)]
+            assert got == want or (math.isnan(got) and math.isnan(want)), (row.trial, name, unit)
+        assert row.accuracy == round(trace.accuracy, 4)
+        assert row.errors == errors
+        assert row.duration_ms == round(trace.completion_ms, 4)
+        out[int(row.trial)] = score
+    if played is not None:
+        assert len(played) == len(out)
+        for a, b in zip(played, out.values(), strict=True):
+            assert same_rows(a.metric_rows(), b.metric_rows())
+    return out
+
+
+def stored_samples(folder: Path) -> list[tuple[float, float, float, str]]:
+    """The session's ``samples.csv`` rows as (t_ms, x, y, phase), read back from disk."""
+    return [(float(r["t_ms"]), float(r["x"]), float(r["y"]), r["phase"])
+            for r in read_table(folder, schema.SAMPLES)]
+
+
+def as_rows(samples: list[PointerSample], origin_ns: int) -> list[tuple[float, float, float,
+                                                                         str]]:
+    """Pointer samples as they are stored in ``samples.csv`` (t_ms to 0.1 us)."""
+    return [(round((s.t_ns - origin_ns) / 1e6, 4), round(s.x, 4), round(s.y, 4), s.phase)
+            for s in samples]
+
+
 def test_scripted_trial_rows_match_direct_scores(setup, tmp_path) -> None:
     app, rec, scene, hand = setup([Step("cross", "trace", 0)])
     model = [m.copy() for m in scene.model]
@@ -101,24 +187,19 @@ def test_scripted_trial_rows_match_direct_scores(setup, tmp_path) -> None:
     samples = read_table(folder, schema.SAMPLES)
     assert [s["phase"] for s in samples].count("down") == 2
     t = np.array([float(s["t_ms"]) for s in samples]) / 1e3
-    x = np.array([float(s["x"]) for s in samples])
-    y = np.array([float(s["y"]) for s in samples])
-    ph = np.array([s["phase"] for s in samples])
     # every sample the hand posted is recorded, at its exact (manual clock) time
     hand_t = np.array([s.t_ns for s in hand.samples]) / 1e9
     assert len(samples) == len(hand.samples)
     assert np.allclose(np.diff(t), np.diff(hand_t), atol=1e-6)
+    assert stored_samples(folder) == as_rows(hand.samples, rec.origin_ns)
 
-    rescored = score_trace(stored, (t, x, y, ph), 48.0)
-    assert rescored.accuracy == pytest.approx(direct.accuracy)
-    assert rescored.mean_deviation_px == pytest.approx(direct.mean_deviation_px, abs=1e-3)
+    # the files alone give the stored figures, the very ones scored in play
+    (rescored,) = rescore_from_disk(folder, scene.results).values()
+    assert rescored.accuracy == direct.accuracy == 1.0
     metrics = {(r["metric"], r["unit"]): float(r["value"]) for r in read_table(folder,
                                                                                 schema.METRICS)}
     for name, value, unit in direct.metric_rows():  # stored exactly as scored in play
         assert metrics[(name, unit)] == round(value, 4), name
-    for name, value, unit in rescored.metric_rows():  # and re-scored from the CSV rows (times
-        # are stored to 0.1 us, so speeds agree to about 1e-6)
-        assert metrics[(name, unit)] == pytest.approx(value, rel=1e-5, abs=2e-4), name
     assert metrics[("mean_deviation", "px")] == pytest.approx(5.0, abs=0.6)
     assert metrics[("success", "bool")] == 1.0
     assert metrics[("pen_lifts", "count")] == 1.0
@@ -189,21 +270,26 @@ def test_copy_mode_with_the_tick_button(setup) -> None:
     cx, cy = scene.copy_box.center
     a = np.radians(np.linspace(90, 450, 60))
     circle = [(cx + 150 * np.cos(t), cy - 140 * np.sin(t)) for t in a]
-    hand.drag(circle, speed=700)
+    drawn = hand.drag(circle, speed=700)
     assert scene.trial_no is not None  # a copy waits for the tick (or 4 s idle)
-    hand.tap(scene.done_button.rect.center)
-    assert scene.trial_no is None and scene.reward_t is not None
+    tick = hand.tap(scene.done_button.rect.center)
+    assert tick and scene.trial_no is None and scene.reward_t is not None
     score = scene.results[0]
     assert score.rule_passed is True and score.reason == "closed circle, 1.1:1"
+    assert score.trace.strokes_drawn == 1
     rec.flush()
     (trial,) = read_table(rec.folder, schema.TRIALS)
     assert (trial["mode"], trial["item"], trial["completed"]) == ("copy", "circle", "1")
     metrics = {r["metric"]: float(r["value"]) for r in read_table(rec.folder, schema.METRICS)}
     assert metrics["copy_rule_passed"] == 1.0
-    # the tap on the tick is recorded but is not part of the drawing
-    drawn = [s for s in hand.samples if scene.copy_box.collidepoint(s.x, s.y)]
-    again = score_copy(scene.model, drawn, scene.level.tolerance_px, rule="circle")
-    assert again.rule_passed is True
+    # the tap on the tick is not part of the drawing: samples.csv holds the circle only, and
+    # re-scoring the stored trial gives the stored figures (before the fix, the tap made a
+    # second stroke: strokes 1 -> 2, accuracy 1.0 -> 0.463, "circle not closed")
+    assert stored_samples(rec.folder) == as_rows(drawn, rec.origin_ns)
+    (again,) = rescore_from_disk(rec.folder, scene.results).values()
+    assert isinstance(again, CopyScore)
+    assert again.rule_passed is True and again.trace.strokes_drawn == 1
+    assert again.accuracy == score.accuracy
 
 
 def test_copy_finishes_by_itself_after_idle(setup) -> None:
@@ -325,15 +411,21 @@ def test_touch_strokes_from_new_fingers_and_a_resting_palm(setup) -> None:
     rec.flush()
     rows = read_table(rec.folder, schema.SAMPLES)
     palm_rows = [r for r in rows if (float(r["x"]), float(r["y"])) == (1200.0, 700.0)]
-    # recorded too, up to the end of the trial (the last lift came after it)
-    assert [r["phase"] for r in palm_rows] == ["down", "up", "down"]
+    # the lone tap is a stroke and recorded; the resting palm is neither drawn nor recorded
+    assert [r["phase"] for r in palm_rows] == ["down", "up"]
+    assert len({r["pointer"] for r in palm_rows}) == 1  # one finger: the lone tap
+    assert stored_samples(rec.folder) == as_rows(scene.samples, rec.origin_ns)
+    # so the stored trial re-scores to the stored figures (before the fix the palm's down
+    # split the horizontal stroke: one stroke more than scored)
+    (again,) = rescore_from_disk(rec.folder, scene.results).values()
+    assert again.strokes_drawn == 3 and again.stroke_match == (-1, 0, 1) and again.order_correct
     assert {r["source"] for r in rows} == {"touch"}
 
 
 # -- what the child sees (issue 3: screenshots of every mode, fixed geometry) -------------------
 
 from engine import ui  # noqa: E402
-from games.tracing.glyphs import glyph, glyph_ids  # noqa: E402
+from games.tracing.glyphs import glyph_ids  # noqa: E402
 from games.tracing.scene import (  # noqa: E402
     BEETLE_PX,
     END_STAR_R,
@@ -507,6 +599,26 @@ def test_grown_up_holds_the_house_to_leave_and_a_tap_does_nothing(setup) -> None
     rec.flush()
     (trial,) = read_table(rec.folder, schema.TRIALS)
     assert trial["completed"] == "0"
+
+
+def test_a_tap_on_the_house_mid_trial_is_not_recorded(setup) -> None:
+    app, rec, scene, hand = setup([Step("cross", "trace", 0)])
+    vertical, horizontal = (pts(m) for m in scene.model)
+    first = hand.drag(vertical, speed=600)
+    assert scene.current == 1
+    tap = hand.tap(scene.exit_rect().center, hold=0.3)  # a child's tap, not the 3 s hold
+    assert len(tap) == 2 and len(app.stack) == 1 and scene.trial_no is not None
+    second = hand.drag(horizontal, speed=600)
+    assert scene.current == 2
+    direct = scene.results[0]
+    assert (direct.strokes_drawn, direct.pen_lifts, direct.accuracy) == (2, 1, 1.0)
+    rec.flush()
+    # samples.csv holds the two strokes only, and the stored trial re-scores to the stored
+    # figures (before the fix the tap was a stroke on disk: accuracy 1.0 -> 0.858)
+    assert stored_samples(rec.folder) == as_rows(first + second, rec.origin_ns)
+    (again,) = rescore_from_disk(rec.folder, scene.results).values()
+    assert (again.strokes_drawn, again.pen_lifts, again.accuracy) == (2, 1, 1.0)
+    assert again.in_air_ms == direct.in_air_ms
 
 
 def test_the_current_strokes_start_dot_is_on_top(setup) -> None:

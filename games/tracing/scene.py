@@ -6,7 +6,10 @@ freehand copy. Per trial:
 
 * the model is laid out for the level (road width = tolerance band, size, guide) and stored
   with the trial (``recorder.add_targets("model_path", stroke, points)``, logical coordinates);
-* every pointer sample goes to the recorder; the pointer that touched first draws;
+* the pointer that touched first draws; only its samples (every motion event, from its down
+  to its up) go to the recorder, the very samples the trial is scored from, so the stored
+  trial re-scores to the stored figures. Presses on the copy tick or the leave button and a
+  second finger while one draws (a resting palm) are neither drawn nor recorded;
 * **trace / dots / fade**: the child drags the beetle; the trail is painted incrementally onto a
   cached canvas (never redrawn point by point). Leaving the road turns the beetle worried and
   the trail grey, with a soft sound: a cue, never a stop. Strokes must be done in order (the
@@ -366,7 +369,10 @@ class TracingScene(Scene):
         self.glyph = glyph(self.step.glyph_id)
         self.level = level(self.progress.current_level(self.glyph.id))
         self._layout()
-        self.model = self.glyph.scaled(self.box.x, self.box.y, self.box.w)
+        # the model as targets.csv stores it (4 decimals): what is drawn, played and scored is
+        # exactly what a re-scoring of the stored trial reads back
+        self.model = [_as_stored(np.asarray(stroke, dtype=float))
+                      for stroke in self.glyph.scaled(self.box.x, self.box.y, self.box.w)]
         tol = self.level.tolerance_px
         self.dense, self.dense_s = [], []
         for stroke in self.model:
@@ -410,14 +416,33 @@ class TracingScene(Scene):
         return 1.0 / mpp if mpp else None
 
     def _drawn_samples(self) -> list[PointerSample]:
-        """The samples of the drawing pointer(s): one stroke per down..up."""
+        """The samples of the drawing pointer(s), one stroke per down..up: exactly the trial's
+        rows in ``samples.csv`` (see :meth:`handle_pointer`)."""
         return self.samples
+
+    def _scored_samples(self) -> Any:
+        """The drawn samples as ``samples.csv`` stores them, for scoring.
+
+        ``(t_ms / 1000, x, y, phase)`` with ``t_ms`` counted from the recorder's origin and
+        ``t_ms``, ``x`` and ``y`` rounded to 4 decimals as the CSV writer rounds them: scoring
+        has thresholds (the band's edge, the 100 Hz resampling's sample count) where a 0.1 us
+        difference can tip a figure, so the trial is scored from the very numbers a re-scoring
+        of the stored trial reads back. Without a recorder, the samples as they came.
+        """
+        samples = self._drawn_samples()
+        origin = getattr(self.app.recorder, "origin_ns", None)
+        if origin is None or not samples:
+            return samples
+        t_ms = _as_stored(np.array([s.t_ns - origin for s in samples], dtype=float) / 1e6)
+        x = _as_stored(np.array([s.x for s in samples], dtype=float))
+        y = _as_stored(np.array([s.y for s in samples], dtype=float))
+        return t_ms / 1e3, x, y, np.array([s.phase for s in samples], dtype=object)
 
     def _finish_trial(self) -> None:
         if self.trial_no is None or self.reward_t is not None:
             return
         tol = self.level.tolerance_px
-        samples = self._drawn_samples()
+        samples = self._scored_samples()
         score: TraceScore | CopyScore
         if self.step.mode == "copy":
             score = score_copy(self.model, samples, tol, rule=self.glyph.copy_rule,
@@ -480,28 +505,35 @@ class TracingScene(Scene):
             self.app.stack.pop()
 
     def handle_pointer(self, sample: PointerSample) -> None:
-        """Record every sample; the first pointer down draws, others are recorded only."""
-        rec = self.app.recorder
+        """Draw and record the drawing pointer's samples; ignore every other pointer.
+
+        A sample is recorded only once it is known to belong to the drawing, so the trial's
+        rows in ``samples.csv`` are exactly the samples it is scored from (``self.samples``)
+        and the stored trial re-scores to the stored figures. Not recorded: a press on the
+        copy tick or the leave button (its down, moves and up), a second finger while one
+        draws (a resting palm), and anything between trials.
+        """
         if self.exit_button.handle_pointer(sample):
             return  # held long enough: the scene has left
         if self.trial_no is None:
             return  # between trials (reward playing): nothing is recorded or drawn
-        if rec is not None:
-            rec.add_pointer(sample)
         if self.done_button is not None and self.done_button.handle_pointer(sample):
-            return
+            return  # the lift that completes a press on the tick (the press began on it)
         if sample.phase == "down":
             if self.pen_down:
-                return  # another finger while drawing (a resting palm): recorded only
+                return  # another finger while drawing (a resting palm)
             if self.done_button is not None and self.done_button.contains(sample.x, sample.y):
-                return
+                return  # a press on the tick, not a stroke
             if self.exit_button.rect.collidepoint(sample.x, sample.y):
-                return  # a grown-up's hold, not a stroke
+                return  # a grown-up's hold (or a child's tap on the house), not a stroke
             # each stroke may come from a new touch finger: the first one down draws
             self.pointer = sample.pointer_id
             self.pen_down = True
         elif not self.pen_down or sample.pointer_id != self.pointer:
-            return
+            return  # a pointer that is not drawing (tick, house, palm) moves or lifts
+        rec = self.app.recorder
+        if rec is not None:
+            rec.add_pointer(sample)  # before the sample is used: its up may end the trial
         self.samples.append(sample)
         self.idle_t = 0.0
         pos = (sample.x, sample.y)
@@ -814,6 +846,20 @@ def _blend(colour: tuple, under: tuple, alpha: float) -> tuple[int, int, int]:
     """``colour`` seen at ``alpha`` over ``under`` (the fading guide's arrows)."""
     return tuple(int(round(c * alpha + u * (1.0 - alpha))) for c, u in zip(colour, under,
                                                                            strict=False))[:3]
+
+
+def _as_stored(values: np.ndarray) -> np.ndarray:
+    """``values`` rounded to 4 decimals exactly as the CSV writer does (Python's ``round``).
+
+    ``np.round`` gives the same float except near a half (xxx.xxxx5), where its scaled rounding
+    may go the other way: those few values are rounded again with ``round``.
+    """
+    out = np.round(values, 4)
+    scaled = values * 1e4
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3
+    for i in np.flatnonzero(near_half):
+        out[i] = round(float(values[i]), 4)
+    return out
 
 
 def data_dir_of(app: Any) -> Path | None:
