@@ -185,13 +185,23 @@ def _add_play_arguments(play: argparse.ArgumentParser) -> None:
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
+    """The data folder from ``--data-dir``, ``$FINEMOTOR_DATA`` or the platform default; a path
+    that is a file is a usage error (one line), not an OSError deep in the recorder."""
+    source = "--data-dir"
+    path = None
     for name in ("data_dir", "parent_data_dir"):
         given = getattr(args, name, None)
         if given is not None:
-            return Path(given).expanduser()
-    from telemetry.storage import default_data_dir
+            path = Path(given).expanduser()
+            break
+    if path is None:
+        from telemetry.storage import DATA_ENV, default_data_dir
 
-    return default_data_dir()
+        path = default_data_dir()
+        source = DATA_ENV if os.environ.get(DATA_ENV, "").strip() else "the default data folder"
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{source} is a file, not a folder: {path}")
+    return path
 
 
 # -- children -------------------------------------------------------------------------------
@@ -380,6 +390,20 @@ def _process_start_age_s() -> float | None:
 _IMPORTED_AT = time.perf_counter()
 
 
+def _no_display_reason() -> str | None:
+    """Why there is surely no screen (Linux without X11 or Wayland), else None.
+
+    Said before SDL starts: SDL would otherwise add lines of its own (``XDG_RUNTIME_DIR is
+    invalid``) to the one-line message. An explicit ``SDL_VIDEODRIVER`` is left to SDL.
+    """
+    env = os.environ
+    if not sys.platform.startswith("linux") or env.get("SDL_VIDEODRIVER"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return "no display: neither DISPLAY nor WAYLAND_DISPLAY is set"
+
+
 def cmd_play(args: argparse.Namespace) -> int:
     """``finemotor play``: check the arguments, open the window and run the launcher."""
     from games.registry import find_activity, load_activities
@@ -403,6 +427,12 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     from engine.app import App, AppConfig, DisplayUnavailable
     from games.launcher import Launcher
+
+    no_screen = _no_display_reason()
+    if no_screen:
+        print(f"{PROG}: error: cannot open a window ({no_screen}); playing needs a screen "
+              f"(reports work without one: `{PROG} report`)", file=sys.stderr)
+        return EXIT_FAILURE
 
     windowed = args.windowed or args.size is not None
     config = AppConfig(size=args.size or (1280, 800), fullscreen=not windowed)

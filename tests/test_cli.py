@@ -212,6 +212,31 @@ def test_no_display_gives_a_clear_message(tmp_path):
                              "`finemotor report`)")
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11/Wayland variables")
+def test_no_display_on_linux_is_one_line_before_sdl_starts(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    proc = subprocess.run([sys.executable, "-m", "games", "play", "--data-dir", str(tmp_path)],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        "finemotor: error: cannot open a window (no display: neither DISPLAY nor "
+        "WAYLAND_DISPLAY is set); playing needs a screen (reports work without one: "
+        "`finemotor report`)\n"
+    )
+
+
+def test_data_dir_that_is_a_file_is_a_usage_error(tmp_path):
+    afile = tmp_path / "notes.txt"
+    afile.write_text("x")
+    proc = _subprocess(["children", "list", "--data-dir", str(afile)])
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"finemotor: error: --data-dir is a file, not a folder: {afile}\n"
+    proc = _subprocess(["report", "--out", str(tmp_path / "r")], {"FINEMOTOR_DATA": str(afile)})
+    assert proc.returncode == 2
+    assert proc.stderr == f"finemotor: error: FINEMOTOR_DATA is a file, not a folder: {afile}\n"
+
+
 def test_play_shows_the_first_frame_and_records_a_session(tmp_path):
     child = ChildrenRegistry(tmp_path).add("Anna", "cat")
     proc = _subprocess(["play", "--windowed", "--data-dir", str(tmp_path), "--child",
