@@ -108,6 +108,7 @@ class App:
         self.screen: pygame.Surface = pygame.Surface(LOGICAL_SIZE).convert()
         self._scaled: pygame.Surface | None = None
         self.input = PointerInput(self.clock, self.viewport)
+        self._apply_pointer_source()
         self.stack = SceneStack(self)
         self._observers: list[Callable[[PointerSample], None]] = []
 
@@ -162,9 +163,14 @@ class App:
             desktop_w = None
         self.viewport.calibrate(self.settings.screen_width_mm, desktop_w)
 
+    def _apply_pointer_source(self) -> None:
+        # pygame-ce has no pen events: a stylus arrives as the mouse, labelled by the setting.
+        self.input.mouse_source = "pen" if self.settings.stylus else "mouse"
+
     def apply_settings(self) -> None:
         """Re-read settings that affect the engine (call after a grown-up changed them)."""
         self._apply_calibration()
+        self._apply_pointer_source()
 
     def set_fullscreen(self, on: bool) -> None:
         """Switch between full screen and a window of the configured size."""

@@ -22,7 +22,9 @@ class Settings:
     """What a grown-up can change: sound, handedness, motion, strictness, session length.
 
     ``strict`` asks activities to score more exactly (e.g. narrower tracing band);
-    ``screen_width_mm`` is the calibration of the screen's physical width, or None.
+    ``screen_width_mm`` is the calibration of the screen's physical width, or None;
+    ``stylus`` says the mouse pointer is a pen (a graphics tablet, or a stylus the system
+    reports as a mouse), so samples are labelled ``pen`` rather than ``mouse``.
     """
 
     sound_on: bool = True
@@ -31,6 +33,7 @@ class Settings:
     strict: bool = False
     session_minutes: int = 10
     screen_width_mm: float | None = None
+    stylus: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary of every setting."""
@@ -57,7 +60,7 @@ _BAD = object()
 
 def _check(key: str, value: Any) -> Any:
     """The value to store for ``key``, or ``_BAD`` when it is not acceptable."""
-    if key in ("sound_on", "left_handed", "reduce_motion", "strict"):
+    if key in ("sound_on", "left_handed", "reduce_motion", "strict", "stylus"):
         # bool only: "false" as a string would otherwise be truthy.
         return value if isinstance(value, bool) else _BAD
     if key == "session_minutes":

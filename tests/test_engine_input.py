@@ -265,3 +265,21 @@ def test_keys_go_to_the_top_scene() -> None:
     assert [k.key for k in top.keys] == [pygame.K_F11]
     assert len(top.got) == 1
     assert below.keys == [] and below.got == []
+
+
+def test_stylus_setting_labels_the_mouse_stream_pen() -> None:
+    from engine.settings import Settings
+
+    settings = Settings(stylus=True)
+    app = make_test_app(settings=settings)
+    scene = Collect()
+    app.stack.push(scene)
+    pygame.event.post(_down((100, 100)))
+    pygame.event.post(_up((110, 100)))
+    app.frame()
+    assert [(s.phase, s.source) for s in scene.got] == [("down", "pen"), ("up", "pen")]
+    settings.stylus = False  # a grown-up turned it off: applied without a restart
+    app.apply_settings()
+    pygame.event.post(_down((100, 100)))
+    app.frame()
+    assert scene.got[-1].source == "mouse"

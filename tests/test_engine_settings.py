@@ -16,12 +16,13 @@ def test_defaults() -> None:
         "strict": False,
         "session_minutes": 10,
         "screen_width_mm": None,
+        "stylus": False,
     }
 
 
 def test_round_trip_through_json() -> None:
     s = Settings(sound_on=False, left_handed=True, reduce_motion=True, strict=True,
-                 session_minutes=15, screen_width_mm=217.5)
+                 session_minutes=15, screen_width_mm=217.5, stylus=True)
     assert Settings.from_dict(json.loads(json.dumps(s.to_dict()))) == s
 
 
@@ -38,6 +39,7 @@ def test_bad_values_fall_back_to_defaults() -> None:
         "strict": True,
         "session_minutes": 0,
         "screen_width_mm": "wide",
+        "stylus": "yes",
     })
     assert s == Settings(strict=True)
     assert Settings.from_dict({"session_minutes": 121}).session_minutes == 10
