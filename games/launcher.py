@@ -11,12 +11,17 @@ Screens (scenes on the app's stack, bottom to top)::
 
 A session (:class:`telemetry.recorder.SessionRecorder`, set as ``app.recorder``) starts when a
 child is picked and ends when the activity picker closes: the child goes back, the home session
-timer runs out, or the app closes. Nothing a child can reach quits the app or changes settings:
-those sit behind the press-and-hold gear (3 s) or the keyboard's Esc.
+timer runs out, or the app closes. While the frame loop runs, starting and ending a session
+never waits for the disk (the recorder's fsyncs take 20 ms each on a slow SD card): errors the
+writer thread meets later are checked every frame and shown or logged as before.
+
+Nothing a child can reach quits the app or changes settings: those sit behind the
+press-and-hold gear (3 s) or the keyboard's Esc.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +85,9 @@ class Launcher:
         self.deadline_ns: int | None = None
         self.message: str | None = None  # a problem to show the grown-up (e.g. disk full)
         self._version: str | None = None
+        # Sessions closed without waiting whose writer may still be busy: checked every frame
+        # (and waited for when the loop stops) so their errors are still reported.
+        self._closing: list[SessionRecorder] = []
 
     # -- scenes -----------------------------------------------------------------------------
 
@@ -126,13 +134,23 @@ class Launcher:
 
     def quit(self) -> None:
         """Close the app (grown-up only): the session ends as the scenes exit."""
-        self.end_session()
+        self.end_session(wait=True)  # the app is closing: no frame left to stall
         self.app.quit()
 
     # -- session ----------------------------------------------------------------------------
 
+    def _loop_running(self) -> bool:
+        # Waiting for the disk only stalls something while the frame loop runs. Before
+        # App.run (``play --child``), when it has stopped (closing) and in tests driving frames
+        # by hand, waiting is harmless and makes errors and files appear at once.
+        return bool(getattr(self.app, "running", False))
+
     def start_session(self, child: Child) -> None:
-        """Open a recording session for ``child`` and set it as ``app.recorder``."""
+        """Open a recording session for ``child`` and set it as ``app.recorder``.
+
+        While the frame loop runs the recorder's folder set-up (its fsyncs) is not waited
+        for; if it fails, :meth:`check_sessions` reports it on a following frame.
+        """
         self.end_session()
         self.child = child
         settings = self.app.settings
@@ -153,28 +171,69 @@ class Launcher:
                 app_version=self._version,
                 handedness="left" if settings.left_handed else "right",
                 clock_ns=self.app.clock.now_ns,
+                wait=not self._loop_running(),
             )
         except (OSError, UsageError) as exc:
-            # Play goes on (the child is waiting); the grown-up sees why nothing is saved.
             self.app.recorder = None
-            self.message = f"Not saving this session: {exc}"
-            print(f"finemotor: warning: {self.message}", file=sys.stderr)
+            self._not_saving(exc)
         minutes = settings.session_minutes
         if self.mode == "home" and minutes > 0:
             self.deadline_ns = self.app.clock.now_ns() + int(minutes * 60e9)
         else:
             self.deadline_ns = None
 
-    def end_session(self) -> None:
-        """Close the session in progress, if any (``ended_at`` is written)."""
+    def _not_saving(self, exc: BaseException) -> None:
+        # Play goes on (the child is waiting); the grown-up sees why nothing is saved.
+        self.message = f"Not saving this session: {exc}"
+        print(f"finemotor: warning: {self.message}", file=sys.stderr)
+
+    def end_session(self, wait: bool | None = None) -> None:
+        """Close the session in progress, if any (``ended_at`` is written).
+
+        ``wait``: whether to wait until the session is durable on disk and report its
+        errors now (also for sessions closed earlier without waiting); by default only when
+        the frame loop is not running. Otherwise :meth:`check_sessions` reports them on a
+        following frame, and the recorder's exit hook waits for them if the process ends.
+        """
         recorder, self.app.recorder = self.app.recorder, None
         self.child = None
         self.deadline_ns = None
         if recorder is not None:
             try:
-                recorder.close()
+                recorder.close(wait=False)
+                self._closing.append(recorder)
             except (OSError, UsageError) as exc:
                 print(f"finemotor: warning: session not closed cleanly: {exc}", file=sys.stderr)
+        self._reap(not self._loop_running() if wait is None else wait)
+
+    def check_sessions(self) -> None:
+        """Once a frame: report a session whose folder set-up failed on the recorder's writer
+        thread (and stop recording to it), and the errors of sessions that finished closing."""
+        recorder = self.app.recorder
+        if recorder is not None and recorder.error is not None and not recorder.ready:
+            self.app.recorder = None  # games check app.recorder, so they stop recording
+            self._not_saving(recorder.error)
+            with contextlib.suppress(OSError, UsageError):  # reported just now
+                recorder.close(wait=False)
+        if self._closing:
+            self._reap(wait=False)
+
+    def _reap(self, wait: bool) -> None:
+        """Report closed sessions that finished (all of them, waiting, if ``wait``)."""
+        busy = []
+        for recorder in self._closing:
+            if not wait and not recorder.done:
+                busy.append(recorder)
+                continue
+            try:
+                recorder.join()
+            except (OSError, UsageError) as exc:
+                if recorder.ready:
+                    print(f"finemotor: warning: session not closed cleanly: {exc}",
+                          file=sys.stderr)
+                else:  # its set-up failed before a frame could report it
+                    self._not_saving(recorder.error or exc)
+        self._closing = busy
 
     def time_up(self) -> bool:
         """Whether a timed home session has run its minutes."""
@@ -255,6 +314,7 @@ class _LauncherScene(Scene):
         """A key other than F11 (Esc, typing)."""
 
     def update(self, dt: float) -> None:
+        self.launcher.check_sessions()
         self.t += dt
         now = self.app.clock.now_ns()
         for hold in list(self.holds):
@@ -520,6 +580,7 @@ class ActivityHost(Scene):
 
     def update(self, dt: float) -> None:
         self.scene.update(dt)
+        self.launcher.check_sessions()
         if self.launcher.time_up() and self.app.stack.top is self:
             self.launcher.finish_with_reward()
 

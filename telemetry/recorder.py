@@ -12,6 +12,15 @@ waits), describes the geometry with :meth:`SessionRecorder.add_targets` and ends
 * raw samples of the trial in progress: written and fsynced every ``sample_flush_s`` seconds
   (0.5 s by default, the design asks for at least every second).
 
+No fsync has to stall a frame: :meth:`SessionRecorder.start` with ``wait=False`` returns once
+the folders exist and the session lock is held (``mkdir`` and ``open``, no fsync); the files and
+their fsyncs follow on the writer thread. :meth:`SessionRecorder.close` with ``wait=False``
+queues the end of the session and returns; :meth:`SessionRecorder.join` waits for it. Both
+default to waiting (``wait=True``), so library users and tests see a complete folder after
+``start`` and a durable one after ``close``; the launcher passes ``wait=False`` while its frame
+loop runs. Whatever is still being written when the process exits normally is waited for by an
+``atexit`` hook, so ``ended_at`` is always written and fsynced.
+
 Pure Python (no pygame, no pandas): this module is on the play path.
 """
 
@@ -40,6 +49,7 @@ from telemetry.storage import (
     atomic_write_json,
     ensure_private_dir,
     fsync_dir,
+    fsync_parents,
     open_private_append,
     write_all,
 )
@@ -100,13 +110,20 @@ class _WriterTrial:
     samples: list[tuple[Any, ...]]
 
 
+# Recorders whose writer thread has not finished yet: open ones, and closed ones still writing
+# (close(wait=False)). The writer removes its recorder when it ends. A lock, because the writer
+# threads discard while the atexit hook takes its snapshot.
 _OPEN_RECORDERS: weakref.WeakSet[SessionRecorder] = weakref.WeakSet()
+_OPEN_LOCK = threading.Lock()
 
 
 @atexit.register
 def _close_open_recorders() -> None:
-    # A game that exits without close() still gets its queued rows on disk.
-    for recorder in list(_OPEN_RECORDERS):
+    # A game that exits without close(), or with close(wait=False), still gets its queued rows
+    # and ended_at on disk: the writers are daemon threads, so nobody else would wait for them.
+    with _OPEN_LOCK:
+        recorders = list(_OPEN_RECORDERS)
+    for recorder in recorders:
         with contextlib.suppress(Exception):
             recorder.close()
 
@@ -116,6 +133,13 @@ class SessionRecorder:
 
     Create it with :meth:`start`. Methods are meant for one caller thread (the game loop);
     the writer thread is internal. Use as a context manager, or call :meth:`close`.
+
+    A writer error (disk full, read-only folder, also during the set-up after
+    ``start(wait=False)``) never raises from the calls a game makes every frame or trial
+    (:meth:`begin_trial`, :meth:`add_sample`, :meth:`finish_trial`...): a game is not expected
+    to handle it, and the child keeps playing. It shows in :attr:`error` (with :attr:`ready`
+    False when the set-up itself failed, so nothing is recorded) and is raised by
+    :meth:`flush`, :meth:`close` and :meth:`join`.
     """
 
     def __init__(
@@ -144,8 +168,14 @@ class SessionRecorder:
         self._closed = False
         self._lock = acquire_lock(folder)
         self._error: BaseException | None = None
+        self._error_raised = False  # close()/join() raise the writer's error once
+        self._ready = False  # writer-set: the set-up is complete and durable
+        self._setup_failed = False  # writer-set: nothing can be recorded
+        self._setup_done = threading.Event()  # the set-up ran, with or without success
+        self._finished = threading.Event()  # the writer ended: all durable, lock released
         self.durable_trials = 0  # highest trial number whose rows are fsynced (writer-set)
         self._fds: dict[str, int] = {}
+        self._new_outer: list[Path] = []  # folders start() made above the data folder
         self._dirty: set[str] = set()
         self._thread = threading.Thread(
             target=self._run, name=f"finemotor-recorder-{session_id[:8]}", daemon=True
@@ -167,12 +197,18 @@ class SessionRecorder:
         clock_ns: Callable[[], int] = time.perf_counter_ns,
         wall_clock: Callable[[], datetime] = utc_now,
         sample_flush_s: float = 0.5,
+        wait: bool = True,
     ) -> SessionRecorder:
         """Create ``<data>/sessions/<child_id>/<YYYY-MM-DD>_<session_id>/`` and start recording.
 
-        Writes ``session.json`` (atomically) and the header line of every table before it
-        returns. ``clock_ns`` is the monotonic clock the samples' ``t_ns`` come from;
-        ``wall_clock`` gives aware UTC datetimes (both injectable for tests).
+        The folders are made and the session lock is taken here (bad arguments, an unwritable
+        data folder or a taken lock raise at once). ``session.json`` (atomically) and the
+        header line of every table are written and fsynced on the writer thread: with ``wait``
+        (the default) this call waits for that and raises its error; with ``wait=False`` it
+        returns at once (for a frame loop) and a set-up error shows in :attr:`error` (with
+        :attr:`ready` False) and is raised by :meth:`flush`, :meth:`close` or :meth:`join`.
+        ``clock_ns`` is the monotonic clock the samples' ``t_ns`` come from; ``wall_clock``
+        gives aware UTC datetimes (both injectable for tests).
         """
         child_id = str(child_id)
         if not _ID_RE.fullmatch(child_id):
@@ -185,10 +221,14 @@ class SessionRecorder:
         width_mm, height_mm = (None, None) if screen_mm is None else (float(v) for v in screen_mm)
         started = wall_clock()
         session_id = uuid.uuid4().hex
-        data = ensure_private_dir(data_dir)
-        child_dir = ensure_private_dir(data / "sessions" / child_id)
+        # mkdir and chmod only (no fsync): cheap enough for the caller's thread, and an
+        # unwritable data folder is reported right here. The fsyncs are the writer's.
+        created: list[Path] = []
+        data = ensure_private_dir(data_dir, created=created)
+        child_dir = ensure_private_dir(data / "sessions" / child_id, created=created)
         folder = ensure_private_dir(
-            child_dir / f"{started.astimezone(timezone.utc):%Y-%m-%d}_{session_id}"
+            child_dir / f"{started.astimezone(timezone.utc):%Y-%m-%d}_{session_id}",
+            created=created,
         )
         meta: dict[str, Any] = {
             "schema_version": schema.SCHEMA_VERSION,
@@ -207,18 +247,27 @@ class SessionRecorder:
             "handedness": handedness,
         }
         rec = cls(folder, session_id, child_id, meta, clock_ns, wall_clock, sample_flush_s)
-        rec._thread.start()
-        # The set-up runs on the writer thread (it fsyncs); wait for it so the folder is
-        # complete, and any error (disk full, read-only folder) reaches the caller here.
-        done = threading.Event()
-        rec._queue.put(("setup", done))
-        if not done.wait(_START_TIMEOUT_S) or rec._error is not None:
+        # A brand-new data folder (and parents made with it): the set-up also fsyncs the
+        # folders holding their entries. Below the data folder it fsyncs every level anyway.
+        rec._new_outer = [p for p in created if p == data or p in data.parents]
+        # The set-up runs on the writer thread (about ten fsyncs: 20 ms each on a slow SD
+        # card would freeze the screen for a fifth of a second if the game loop waited).
+        rec._queue.put(("setup",))
+        with _OPEN_LOCK:
+            _OPEN_RECORDERS.add(rec)
+        try:
+            rec._thread.start()
+        except BaseException:
+            with _OPEN_LOCK:
+                _OPEN_RECORDERS.discard(rec)
+            rec._lock.release()
+            raise
+        if wait and (not rec._setup_done.wait(_START_TIMEOUT_S) or rec._error is not None):
             err = rec._error
             rec._shutdown_quietly()
             if err is not None:
                 raise err
             raise OSError(f"timed out creating the session folder {folder}")
-        _OPEN_RECORDERS.add(rec)
         return rec
 
     # ------------------------------------------------------------------ caller API
@@ -235,8 +284,23 @@ class SessionRecorder:
 
     @property
     def error(self) -> BaseException | None:
-        """The first error the writer thread met (e.g. disk full), or None."""
+        """The first error the writer thread met (set-up, disk full...), or None."""
         return self._error
+
+    @property
+    def ready(self) -> bool:
+        """True once the session folder is complete and durable (set-up done without error).
+
+        False while a ``start(wait=False)`` set-up is still running, and for good when it
+        failed (then :attr:`error` says why and nothing of this session is recorded).
+        """
+        return self._ready
+
+    @property
+    def done(self) -> bool:
+        """True once the writer thread has ended after :meth:`close`: everything is durable
+        (or failed, see :attr:`error`) and the session lock is released."""
+        return self._finished.is_set()
 
     def begin_trial(self, activity: str, level: int, item: str, mode: str = "") -> int:
         """Open the next trial and return its number (1, 2, ...).
@@ -371,20 +435,41 @@ class SessionRecorder:
         self._raise_error()
         return ok
 
-    def close(self, timeout: float | None = 30.0) -> None:
+    def close(self, timeout: float | None = 30.0, *, wait: bool = True) -> None:
         """Abandon any open trial, make everything durable, write ``ended_at``, stop, unlock.
 
-        Calling it again does nothing.
+        ``ended_at`` is the time of this call. With ``wait`` (the default) it returns when all
+        of that is done, like :meth:`join`; with ``wait=False`` it only queues it and returns
+        at once (for a frame loop): call :meth:`join` later, or poll :attr:`done`. The writer
+        releases the session lock itself once it has finished, so no other process can take
+        the folder while rows are still being written. Calling it again only waits (if
+        ``wait``); the writer's error is raised once.
         """
-        if self._closed:
-            return
-        self.abandon_trial()
-        self._closed = True
-        _OPEN_RECORDERS.discard(self)
-        self._queue.put(("close", iso_utc(self._wall_clock())))
-        self._thread.join(timeout)
-        self._lock.release()
-        self._raise_error()
+        if not self._closed:
+            self.abandon_trial()
+            self._closed = True
+            self._queue.put(("close", iso_utc(self._wall_clock())))
+        if wait:
+            self.join(timeout)
+
+    def join(self, timeout: float | None = 30.0) -> bool:
+        """Wait until the writer has finished after :meth:`close`; True if it has.
+
+        Raises the writer's error (the first waiting call after the end only), or
+        :class:`TimeoutError` if ``timeout`` passes first; ``join(0)`` on a :attr:`done`
+        recorder returns at once.
+        """
+        if not self._closed:
+            raise UsageError(f"session {self.session_id} is still open: close it before join")
+        if not self._finished.wait(timeout):
+            raise TimeoutError(
+                f"session {self.session_id} is still being written to {self.folder} "
+                f"after {timeout} s"
+            )
+        if not self._error_raised:
+            self._error_raised = True
+            self._raise_error()
+        return True
 
     def __enter__(self) -> SessionRecorder:
         return self
@@ -403,14 +488,27 @@ class SessionRecorder:
             raise OSError(f"recording to {self.folder} failed: {self._error}") from self._error
 
     def _shutdown_quietly(self) -> None:
+        # start() failed: the caller gets the error, so close()/join() must not raise it again.
         self._closed = True
+        self._error_raised = True
         self._queue.put(("stop",))
-        self._thread.join(5.0)
-        self._lock.release()
+        self._finished.wait(5.0)
 
     # The writer thread: everything below runs there and only there.
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            # Only now may another process take the folder: every row is written (or failed).
+            self._close_fds()
+            with contextlib.suppress(OSError):
+                self._lock.release()
+            with _OPEN_LOCK:
+                _OPEN_RECORDERS.discard(self)
+            self._finished.set()
+
+    def _loop(self) -> None:
         current: _WriterTrial | None = None
         next_flush = math.inf
         while True:
@@ -421,7 +519,10 @@ class SessionRecorder:
                 msg = ("tick",)
             kind = msg[0]
             try:
-                if kind == "tick":
+                if self._setup_failed and kind not in ("flush", "close", "stop"):
+                    # No folder to write to: drop the rows (the error is already reported).
+                    current = None
+                elif kind == "tick":
                     pass
                 elif kind == "begin":
                     current = _WriterTrial(msg[1], msg[2])
@@ -451,26 +552,32 @@ class SessionRecorder:
                     self.durable_trials = number
                     current = None
                 elif kind == "flush":
-                    if current is not None:
+                    if current is not None and not self._setup_failed:
                         self._write_samples(current)
                     self._sync(tuple(self._dirty))
                 elif kind == "setup":
-                    self._setup()
+                    try:
+                        self._setup()
+                    except BaseException:
+                        self._setup_failed = True
+                        raise
+                    self._ready = True
                 elif kind == "close":
-                    self._finish_session(msg[1])
+                    if not self._setup_failed:  # a half-made folder gets no ended_at
+                        self._finish_session(msg[1])
                     return
                 elif kind == "stop":
-                    self._close_fds()
                     return
             except BaseException as exc:  # keep recording what still can be; report later
                 if self._error is None:
                     self._error = exc
                 if kind in ("close", "stop"):
-                    self._close_fds()
                     return
             finally:
-                if kind in ("flush", "setup"):
+                if kind == "flush":
                     msg[1].set()
+                elif kind == "setup":
+                    self._setup_done.set()
             if current is not None and time.monotonic() >= next_flush:
                 # Raw samples of the trial in progress: durable at least every second.
                 try:
@@ -489,10 +596,15 @@ class SessionRecorder:
             if os.fstat(fd).st_size == 0:
                 write_all(fd, table.header_line())
             os.fsync(fd)
-        # The new folders' own entries too, up to the data folder, so a power cut right
-        # after start cannot lose the session folder itself.
-        for folder in (self.folder, self.folder.parent, self.folder.parent.parent):
+        # The new folders' own entries too, up to and including the data folder (which holds
+        # the entry of a brand-new sessions/), so a power cut right after start cannot lose
+        # the session folder itself; and the parents of any folder made above the data one.
+        child_dir = self.folder.parent
+        sessions = child_dir.parent
+        data = sessions.parent
+        for folder in (self.folder, child_dir, sessions, data):
             fsync_dir(folder)
+        fsync_parents(self._new_outer)
 
     def _write_samples(self, trial: _WriterTrial) -> None:
         samples = trial.samples

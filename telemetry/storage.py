@@ -38,11 +38,15 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("finemotor"))
 
 
-def ensure_private_dir(path: str | os.PathLike[str]) -> Path:
+def ensure_private_dir(
+    path: str | os.PathLike[str], *, created: list[Path] | None = None
+) -> Path:
     """Create ``path`` (and missing parents) readable by the owner only; tighten it if it exists.
 
     Only the folders this call creates get 0700, plus ``path`` itself: an existing parent such
-    as the user's home is none of our business.
+    as the user's home is none of our business. No fsync (it runs on the game loop); the
+    folders it made are appended to ``created`` (outermost first) so the caller can make
+    their entries durable with :func:`fsync_parents` where waiting is fine.
     """
     path = Path(path)
     missing = []
@@ -53,8 +57,13 @@ def ensure_private_dir(path: str | os.PathLike[str]) -> Path:
             break
         probe = probe.parent
     for folder in reversed(missing):
-        with contextlib.suppress(FileExistsError):  # another process made it first
+        try:
             os.mkdir(folder, DIR_MODE)
+        except FileExistsError:  # another process made it first: theirs to fsync
+            pass
+        else:
+            if created is not None:
+                created.append(folder)
         os.chmod(folder, DIR_MODE)  # mkdir's mode is masked by the umask
     if not path.is_dir():
         raise UsageError(f"not a folder: {path}")
@@ -88,6 +97,19 @@ def fsync_dir(path: str | os.PathLike[str]) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def fsync_parents(folders: list[Path]) -> None:
+    """fsync the folder holding each of ``folders`` (once each), so their entries are durable.
+
+    A new folder's own fsync does not persist its name: that lives in its parent.
+    """
+    done: set[Path] = set()
+    for folder in folders:
+        parent = folder.parent
+        if parent not in done:
+            done.add(parent)
+            fsync_dir(parent)
 
 
 def write_all(fd: int, data: bytes) -> None:

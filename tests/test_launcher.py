@@ -12,6 +12,7 @@ import json
 import socket
 import stat
 import sys
+import time
 from pathlib import Path
 
 import pygame
@@ -608,3 +609,127 @@ def test_f11_switches_between_window_and_full_screen(app, tmp_path):
     assert app.config.fullscreen is False
     assert app.window.get_size() == (1280, 800)
     assert isinstance(app.stack.top, ChildPickerScene)
+
+
+# -- sessions never wait for the disk while the frame loop runs -----------------------------
+
+SLOW_FSYNC_S = 0.05  # a slow SD card is ~20 ms per fsync; 50 ms makes any wait plain to see
+NO_WAIT_S = 0.025  # "does not wait" check, measured once: half of one fsync, a wide margin
+
+
+def _slow_fsync(monkeypatch) -> list[int]:
+    """Every ``os.fsync`` really sleeps 50 ms first (then really fsyncs)."""
+    real = os.fsync
+    calls: list[int] = []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        time.sleep(SLOW_FSYNC_S)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return calls
+
+
+def test_picking_a_child_and_going_back_do_not_wait_for_the_disk(app, tmp_path, monkeypatch,
+                                                                  capsys):
+    child = ChildrenRegistry(tmp_path).add("Anna", "cat")
+    launcher = make_launcher(app, tmp_path)
+    launcher.pick_child(child)  # once before timing: the first pick looks up the app version
+    launcher.back_to_picker()
+    calls = _slow_fsync(monkeypatch)
+    app.running = True  # as inside App.run: the frame loop is what must not stall
+    t0 = time.perf_counter()
+    launcher.pick_child(child)
+    pick_s = time.perf_counter() - t0
+    recorder = app.recorder
+    recorder.begin_trial("dots", 1, "dot")
+    recorder.finish_trial(accuracy=1.0, errors=0, completed=True)
+    t0 = time.perf_counter()
+    launcher.back_to_picker()
+    back_s = time.perf_counter() - t0
+    assert pick_s < NO_WAIT_S, f"picking a child took {pick_s * 1000:.1f} ms"
+    assert back_s < NO_WAIT_S, f"going back took {back_s * 1000:.1f} ms"
+    assert app.recorder is None and not recorder.done  # still being written
+    # Frames go on and notice the end without waiting; stopping the loop waits for the rest.
+    ScriptedHand(app).step(2)
+    app.running = False
+    launcher.end_session()
+    assert recorder.done and recorder.error is None
+    assert len(calls) >= 13  # set-up (10), the trial row (1), ended_at (2): all slow, elsewhere
+    meta = read_session(recorder.folder)
+    assert meta["ended_at"] is not None
+    trials = rows(recorder.folder / "trials.csv")
+    assert len(trials) == 2 and trials[1][trials[0].index("item")] == "dot"
+    assert not (recorder.folder / ".lock").exists()
+    assert capsys.readouterr().err == ""
+
+
+def _fail_setup(monkeypatch):
+    import errno
+
+    from telemetry import recorder
+
+    def full(path, obj):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(recorder, "atomic_write_json", full)
+
+
+@pytest.mark.parametrize("running", [True, False])
+def test_a_session_folder_that_cannot_be_set_up_is_shown_and_play_goes_on(
+        app, tmp_path, monkeypatch, capsys, running):
+    child = ChildrenRegistry(tmp_path).add("Anna", "cat")
+    launcher = make_launcher(app, tmp_path)
+    _fail_setup(monkeypatch)
+    app.running = running
+    launcher.pick_child(child)
+    assert isinstance(app.stack.top, ActivityPickerScene)  # the child plays anyway
+    if running:  # the set-up fails on the writer thread: a following frame reports it
+        hand = ScriptedHand(app)
+        deadline = time.monotonic() + 10
+        while app.recorder is not None and time.monotonic() < deadline:
+            time.sleep(0.005)
+            hand.step(1)
+    assert app.recorder is None
+    message = "Not saving this session: [Errno 28] No space left on device"
+    assert launcher.message == message
+    assert capsys.readouterr().err == f"finemotor: warning: {message}\n"
+    launcher.back_to_picker()
+    app.running = False
+    launcher.end_session()
+    assert capsys.readouterr().err == ""  # reported once
+    (folder,) = session_folders(tmp_path, child.child_id)
+    assert not (folder / "session.json").exists()
+
+
+def test_an_error_while_closing_without_waiting_is_logged_on_a_later_frame(
+        app, tmp_path, monkeypatch, capsys):
+    import errno
+
+    from telemetry import recorder as recorder_module
+
+    child = ChildrenRegistry(tmp_path).add("Anna", "cat")
+    launcher = make_launcher(app, tmp_path)
+    launcher.pick_child(child)  # not running: the set-up is complete when this returns
+    recorder = app.recorder
+    assert recorder.ready
+
+    def full(path, obj):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(recorder_module, "atomic_write_json", full)  # ended_at cannot be saved
+    app.running = True
+    launcher.back_to_picker()
+    hand = ScriptedHand(app)
+    deadline = time.monotonic() + 10
+    while not recorder.done and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert capsys.readouterr().err == ""  # not reported before a frame looks
+    hand.step(1)
+    assert capsys.readouterr().err == (
+        "finemotor: warning: session not closed cleanly: recording to "
+        f"{recorder.folder} failed: [Errno 28] No space left on device\n"
+    )
+    hand.step(1)
+    assert capsys.readouterr().err == ""

@@ -320,3 +320,198 @@ def test_iso_utc_rejects_naive_datetimes() -> None:
     )
     with pytest.raises(ValueError, match="naive datetime"):
         iso_utc(datetime(2025, 1, 2))
+
+
+# -- no fsync on the caller's thread (start/close with wait=False) ---------------------------
+
+SLOW_FSYNC_S = 0.05  # a slow SD card is ~20 ms; 50 ms makes any wait plain to see
+NO_WAIT_S = 0.025  # "does not wait" check, measured once: half of one fsync, a wide margin
+
+
+@pytest.fixture
+def slow_fsync(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every ``os.fsync`` really sleeps 50 ms first (then really fsyncs); returns the fds."""
+    real = os.fsync
+    calls: list[int] = []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        time.sleep(SLOW_FSYNC_S)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return calls
+
+
+def test_start_and_close_without_wait_return_before_any_fsync(
+    tmp_path: Path, slow_fsync: list[int]
+) -> None:
+    clock, wall = StepClock(), WallClock()
+    t0 = time.perf_counter()
+    rec = SessionRecorder.start(tmp_path, CHILD, clock_ns=clock, wall_clock=wall, wait=False)
+    start_s = time.perf_counter() - t0
+    rec.begin_trial("tracing", 1, "line")
+    rec.add_sample(clock.now, 1, 2, 0, "down", "mouse")
+    rec.finish_trial(accuracy=0.5, errors=1, completed=True, metrics=[("m", 1, "px")])
+    wall.offset = timedelta(minutes=3)
+    t0 = time.perf_counter()
+    rec.close(wait=False)
+    close_s = time.perf_counter() - t0
+    assert start_s < NO_WAIT_S, f"start took {start_s * 1000:.1f} ms"
+    assert close_s < NO_WAIT_S, f"close took {close_s * 1000:.1f} ms"
+    assert not rec.done  # still writing: the fsyncs happen on the writer thread
+    # The folder is locked until the writer has finished, not merely until close returned.
+    with pytest.raises(UsageError, match="^session folder is in use by another finemotor"):
+        acquire_lock(rec.folder)
+
+    assert rec.join() is True
+    assert rec.done and rec.ready and rec.error is None
+    meta = json.loads((rec.folder / "session.json").read_text())
+    assert meta["ended_at"] == "2025-03-01T09:33:00.250000Z"
+    sid = rec.session_id
+    assert _lines(rec.folder / "trials.csv")[1:] == [
+        _row((sid, CHILD, "tracing", 1, 1, "line", "", "2025-03-01T09:30:00.250000Z", 0.0,
+              0.5, 1, 1)),
+        "",
+    ]
+    assert _lines(rec.folder / "samples.csv")[1:] == [
+        _row((sid, 1, 0.0, 1, 2, 0, "down", "mouse")),
+        "",
+    ]
+    assert _lines(rec.folder / "metrics.csv")[1:] == [_row((sid, 1, "tracing", "m", 1.0, "px")), ""]
+    assert not (rec.folder / ".lock").exists()
+    # Set-up (4 tables, session.json, 4 folders), the trial (4 tables) and close (session.json
+    # and its folder) all went through the slow fsync, none of them on this thread's clock.
+    assert len(slow_fsync) >= 14
+    rec.close()  # already finished: returns at once, raises nothing
+    acquire_lock(rec.folder).release()
+
+
+def test_close_waits_by_default(tmp_path: Path, slow_fsync: list[int]) -> None:
+    rec, _, _ = _start(tmp_path)  # wait=True: the folder is complete when start returns
+    assert rec.ready
+    assert len(slow_fsync) >= 9
+    rec.close()
+    assert rec.done
+    assert json.loads((rec.folder / "session.json").read_text())["ended_at"] is not None
+
+
+def _fail_setup(monkeypatch: pytest.MonkeyPatch) -> OSError:
+    import errno
+
+    from telemetry import recorder
+
+    error = OSError(errno.ENOSPC, "No space left on device")
+
+    def full(path: object, obj: object) -> None:
+        raise error
+
+    monkeypatch.setattr(recorder, "atomic_write_json", full)
+    return error
+
+
+def test_setup_error_without_wait_is_kept_and_raised_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    error = _fail_setup(monkeypatch)
+    rec = SessionRecorder.start(tmp_path, CHILD, wait=False)  # returns before the set-up ran
+    message = f"recording to {rec.folder} failed: [Errno 28] No space left on device"
+    with pytest.raises(OSError) as err:
+        rec.flush()  # waits for the set-up (queued first)
+    assert str(err.value) == message and err.value.__cause__ is error
+    assert rec.error is error and not rec.ready
+    # The game's calls go on without raising: nothing is recorded, the child keeps playing.
+    rec.begin_trial("tracing", 1, "line")
+    rec.add_sample(1, 2, 3, 0, "down", "mouse")
+    rec.finish_trial(accuracy=1, errors=0, completed=True)
+    with pytest.raises(OSError) as err:
+        rec.close()
+    assert str(err.value) == message
+    assert rec.done
+    rec.close()  # raised once already
+    # A half-made folder gets no ended_at and no rows; its lock is released.
+    assert sorted(p.name for p in rec.folder.iterdir()) == []
+    acquire_lock(rec.folder).release()
+
+
+def test_setup_error_with_wait_raises_from_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    error = _fail_setup(monkeypatch)
+    with pytest.raises(OSError) as err:
+        SessionRecorder.start(tmp_path, CHILD)
+    assert err.value is error
+    (folder,) = (tmp_path / "sessions" / CHILD).iterdir()
+    assert not (folder / ".lock").exists()
+
+
+def test_join_needs_close(tmp_path: Path) -> None:
+    rec, _, _ = _start(tmp_path)
+    with pytest.raises(UsageError) as err:
+        rec.join()
+    assert str(err.value) == f"session {rec.session_id} is still open: close it before join"
+    rec.close()
+
+
+def test_process_exit_waits_for_sessions_closed_without_wait(tmp_path: Path) -> None:
+    # The writer is a daemon thread: the atexit hook must finish its work (ended_at, rows,
+    # fsyncs) before the interpreter goes, even with a slow disk and no join() anywhere.
+    code = (
+        "import os, sys, time\n"
+        "real = os.fsync\n"
+        "def slow(fd):\n"
+        "    time.sleep(0.05)\n"
+        "    real(fd)\n"
+        "os.fsync = slow\n"
+        "from telemetry.recorder import SessionRecorder\n"
+        "rec = SessionRecorder.start(sys.argv[1], sys.argv[2], wait=False)\n"
+        "rec.begin_trial('tracing', 1, 'line')\n"
+        "rec.finish_trial(accuracy=1, errors=0, completed=True)\n"
+        "open_rec = SessionRecorder.start(sys.argv[1], sys.argv[2], wait=False)\n"
+        "open_rec.begin_trial('tracing', 1, 'never finished')\n"
+        "rec.close(wait=False)\n"
+        "print(rec.done, open_rec.done)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path), CHILD],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "False False\n"
+    folders = sorted((tmp_path / "sessions" / CHILD).iterdir())
+    assert len(folders) == 2
+    items = []
+    for folder in folders:
+        assert json.loads((folder / "session.json").read_text())["ended_at"] is not None
+        assert not (folder / ".lock").exists()
+        (row,) = _lines(folder / "trials.csv")[1:-1]
+        items.append(row.split(",")[6])
+    assert sorted(items) == ["line", "never finished"]
+
+
+def test_setup_fsyncs_every_new_folder_entry_up_to_the_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from telemetry import recorder, storage
+
+    synced: list[Path] = []
+    real = storage.fsync_dir
+
+    def fsync_dir(path: os.PathLike[str]) -> None:
+        synced.append(Path(path))
+        real(path)
+
+    monkeypatch.setattr(storage, "fsync_dir", fsync_dir)
+    monkeypatch.setattr(recorder, "fsync_dir", fsync_dir)
+    data = tmp_path / "new" / "data"  # neither exists yet
+    with SessionRecorder.start(data, CHILD) as rec:
+        setup = set(synced)
+    child_dir = data / "sessions" / CHILD
+    # Each folder holds the entry of the one below: the session folder in the child's, the
+    # child's in sessions/, sessions/ in the data folder, the data folder in new/, new/ in
+    # tmp_path. Plus the session folder itself (its files' entries).
+    assert setup == {rec.folder, child_dir, data / "sessions", data, tmp_path / "new", tmp_path}
+    # An existing data folder: its parent is none of our business.
+    synced.clear()
+    with SessionRecorder.start(data, CHILD) as rec2:
+        assert set(synced) == {rec2.folder, child_dir, data / "sessions", data}

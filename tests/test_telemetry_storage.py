@@ -16,6 +16,7 @@ from telemetry.storage import (
     atomic_write_json,
     default_data_dir,
     ensure_private_dir,
+    fsync_parents,
     open_private_append,
 )
 
@@ -48,6 +49,27 @@ def test_ensure_private_dir_creates_and_tightens(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(UsageError, match="^not a folder: "):
         ensure_private_dir(tmp_path / "file")
+
+
+def test_ensure_private_dir_lists_the_folders_it_made(tmp_path: Path) -> None:
+    created: list[Path] = []
+    ensure_private_dir(tmp_path / "a" / "b", created=created)
+    assert created == [tmp_path / "a", tmp_path / "a" / "b"]  # outermost first
+    ensure_private_dir(tmp_path / "a" / "b" / "c", created=created)
+    assert created == [tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"]
+    ensure_private_dir(tmp_path / "a", created=created)  # exists: nothing added
+    assert len(created) == 3
+
+
+def test_fsync_parents_syncs_each_holding_folder_once(monkeypatch, tmp_path: Path) -> None:
+    from telemetry import storage
+
+    synced: list[Path] = []
+    monkeypatch.setattr(storage, "fsync_dir", lambda path: synced.append(Path(path)))
+    fsync_parents([tmp_path / "a", tmp_path / "a" / "b", tmp_path / "c"])
+    assert synced == [tmp_path, tmp_path / "a"]
+    fsync_parents([])
+    assert synced == [tmp_path, tmp_path / "a"]
 
 
 def test_open_private_append(tmp_path: Path) -> None:
