@@ -38,7 +38,7 @@ from typing import Any
 import pygame
 
 from engine.clock import Clock, SystemClock
-from engine.input import PointerInput, QuitRequest, WindowResized
+from engine.input import FocusLost, PointerInput, QuitRequest, WindowResized
 from engine.pointer import KeyPress, PointerSample
 from engine.scene import Scene, SceneStack
 from engine.settings import Settings
@@ -220,13 +220,35 @@ class App:
                     top.handle_pointer(ev)
             elif isinstance(ev, KeyPress):
                 top = self.stack.top
+                if ev.key in (pygame.K_p, pygame.K_PAUSE) and self.pause_game(ev.t_ns):
+                    continue
                 if top is not None:
                     top.handle_key(ev)
             elif isinstance(ev, QuitRequest):
                 self.quit()
             elif isinstance(ev, WindowResized):
                 self._on_resize()
+            elif isinstance(ev, FocusLost):
+                self.pause_game(ev.t_ns)
         return len(events)
+
+    def pause_game(self, t_ns: int | None = None) -> bool:
+        """Push the pause overlay over a ``pausable`` top scene (see ``engine.overlays``).
+
+        Held pointers are released first, so the game sees its stroke end where it was rather
+        than a finger that never lifts. Returns whether it paused.
+        """
+        from engine.overlays import PauseOverlay, should_pause
+
+        top = self.stack.top
+        if not should_pause(top):
+            return False
+        for sample in self.input.release_all(self.clock.now_ns() if t_ns is None else t_ns):
+            for fn in self._observers:
+                fn(sample)
+            top.handle_pointer(sample)
+        self.stack.push(PauseOverlay())
+        return True
 
     # -- loop -----------------------------------------------------------------------------------
 

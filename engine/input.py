@@ -68,7 +68,15 @@ class WindowResized:
     height: int
 
 
-InputEvent = PointerSample | KeyPress | QuitRequest | WindowResized
+@dataclass(frozen=True, slots=True)
+class FocusLost:
+    """The window lost the input focus, was minimised, or the app went to the background."""
+
+    t_ns: int
+
+
+InputEvent = PointerSample | KeyPress | QuitRequest | WindowResized | FocusLost
+_FOCUS_LOST = (pygame.WINDOWFOCUSLOST, pygame.WINDOWMINIMIZED, pygame.APP_WILLENTERBACKGROUND)
 
 
 class PointerInput:
@@ -81,6 +89,8 @@ class PointerInput:
         self._mouse_buttons: set[int] = set()
         # (touch_id, finger_id) -> small pointer id
         self._fingers: dict[tuple[int, int], int] = {}
+        # Last logical position of each pointer seen, so release_all can end a stroke in place.
+        self._last_pos: dict[int, tuple[float, float]] = {}
         self.dropped_synthetic = 0  # touch-synthesised mouse events dropped (for tests/diagnostics)
 
     @property
@@ -134,6 +144,8 @@ class PointerInput:
                 )
             elif kind == pygame.QUIT:
                 out.append(QuitRequest(t_ns))
+            elif kind in _FOCUS_LOST:
+                out.append(FocusLost(t_ns))
             elif kind in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                 size = _event_size(ev)
                 if size is not None and size != self.viewport.window_size:
@@ -144,16 +156,17 @@ class PointerInput:
     def release_all(self, t_ns: int) -> list[PointerSample]:
         """End every held pointer with an ``up`` at its last known place (e.g. scene change).
 
-        Positions are not tracked here, so the ``up`` carries NaN coordinates; callers that
-        need a place keep the last ``move``.
+        Each ``up`` is at the pointer's last known logical position, so a stroke ends where
+        the finger was.
         """
         out: list[PointerSample] = []
-        nan = float("nan")
         if self._mouse_buttons:
             self._mouse_buttons.clear()
-            out.append(PointerSample(t_ns, nan, nan, MOUSE_POINTER_ID, "up", self.mouse_source))
+            x, y = self._last_pos.get(MOUSE_POINTER_ID, (float("nan"), float("nan")))
+            out.append(PointerSample(t_ns, x, y, MOUSE_POINTER_ID, "up", self.mouse_source))
         for pid in sorted(self._fingers.values()):
-            out.append(PointerSample(t_ns, nan, nan, pid, "up", "touch"))
+            x, y = self._last_pos.get(pid, (float("nan"), float("nan")))
+            out.append(PointerSample(t_ns, x, y, pid, "up", "touch"))
         self._fingers.clear()
         return out
 
@@ -166,6 +179,7 @@ class PointerInput:
 
     def _mouse_sample(self, ev: Any, phase: str, t_ns: int) -> PointerSample:
         x, y = self.viewport.window_to_logical(ev.pos[0], ev.pos[1])
+        self._last_pos[MOUSE_POINTER_ID] = (x, y)
         return PointerSample(t_ns, x, y, MOUSE_POINTER_ID, phase, self.mouse_source)  # type: ignore[arg-type]
 
     def _finger(self, ev: Any, phase: str, t_ns: int) -> list[PointerSample]:
@@ -177,6 +191,8 @@ class PointerInput:
         x, y = self.viewport.normalized_to_logical(float(ev.x), float(ev.y))
         out: list[PointerSample] = []
         pid = self._fingers.get(key)
+        if pid is not None:
+            self._last_pos[pid] = (x, y)
         if phase == "down" or pid is None:
             if phase == "up" and pid is None:
                 return out  # an up for a finger we never saw go down: nothing to end
@@ -186,6 +202,7 @@ class PointerInput:
             else:
                 pid = self._free_finger_id()
                 self._fingers[key] = pid
+                self._last_pos[pid] = (x, y)
             out.append(PointerSample(t_ns, x, y, pid, "down", "touch"))
             return out
         if phase == "up":

@@ -555,6 +555,7 @@ class ActivityHost(Scene):
         self.scene = scene
         self.opaque = scene.opaque
         self.updates_below = scene.updates_below
+        self.pausable = bool(getattr(scene, "pausable", False))
 
     def enter(self) -> None:
         self.scene.app = self.app

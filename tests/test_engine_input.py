@@ -203,6 +203,8 @@ def test_release_all() -> None:
         (0, "up", "mouse"), (1, "up", "touch")
     ]
     assert inp.pointers_down == ()
+    # Each ends where it was last seen: the mouse at (1, 1), the finger at the middle.
+    assert [(s.x, s.y) for s in ups] == [(1.0, 1.0), (640.0, 400.0)]
 
 
 class Collect(Scene):

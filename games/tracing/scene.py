@@ -229,6 +229,8 @@ def _star_points(cx: float, cy: float, r: float, spikes: int = 5) -> list[tuple[
 class TracingScene(Scene):
     """Plays a lesson plan of tracing trials for one child (see the module docstring)."""
 
+    pausable = True  # the engine's pause overlay comes up over it when the window loses focus
+
     def __init__(
         self,
         child_id: str,
