@@ -369,16 +369,21 @@ def test_activity_entry_point(tmp_path) -> None:
     app = make_test_app(settings=Settings(sound_on=False))
     with SessionRecorder.start(tmp_path, CHILD, clock_ns=app.clock.now_ns) as rec:
         app.recorder = rec
-        scene = ACTIVITY.make_scene(app, CHILD, 3)
-        assert isinstance(scene, TracingScene)
+        # the activity opens the set picker (tests/test_tracing_sets.py); its shapes tile
+        # starts this scene
+        picker = ACTIVITY.make_scene(app, CHILD, 3)
+        app.stack.push(picker)
+        scene = picker.start("prewriting")
+        assert isinstance(scene, TracingScene) and app.stack.top is scene
         assert scene.progress_path == tmp_path / "children" / CHILD / "tracing.json"
-        app.stack.push(scene)
         assert scene.level.number == 3
         assert scene.plan == lesson_plan(
             ["vertical", "horizontal", "circle", "cross", "square", "diag_right", "diag_left",
              "x", "triangle", "diamond"])
         icon = pygame.Surface((160, 160), pygame.SRCALPHA)
         ACTIVITY.draw_icon(icon, icon.get_rect())
+        app.stack.pop()
+        assert app.stack.top is picker
         app.stack.pop()
     with pytest.raises(ValueError, match="unknown tracing mode 'paint'"):
         lesson_plan(["circle"], ["paint"])

@@ -1,7 +1,8 @@
 """Tracing activity: strokes, shapes, digits and letters along a path.
 
-``ACTIVITY`` is what the registry lists. Importing this package stays light (no scene, no
-numpy scoring): the scene module is imported only when a scene is made.
+``ACTIVITY`` is what the registry lists; its scene is the set picker (``sets.py``), which starts
+the tracing scene (``scene.py``) for the set the child taps. Importing this package stays light
+(no scene, no numpy scoring): those modules are imported only when a scene is made.
 """
 
 from __future__ import annotations
@@ -47,14 +48,17 @@ def _draw_icon(surface: pygame.Surface, rect: pygame.Rect) -> None:
 
 
 def _make_scene(app: Any, child_id: str, level: int) -> Scene:
-    """The tracing scene for ``child_id``, starting new shapes at ``level``; progress is kept in
-    ``<data>/children/<child_id>/tracing.json`` when the data folder is known."""
-    from games.tracing.scene import TracingScene, data_dir_of
+    """The tracing set picker for ``child_id`` (shapes, digits, capitals, small letters); the
+    set tapped plays from the child's first model not mastered yet, new models starting at
+    ``level``. Progress is kept in ``<data>/children/<child_id>/tracing.json`` when the data
+    folder is known (see ``games/tracing/sets.py``)."""
+    from games.tracing.scene import data_dir_of
+    from games.tracing.sets import SetPickerScene
     from games.tracing.staircase import progress_path
 
     data = data_dir_of(app)
     path = progress_path(data, child_id) if data is not None else None
-    return TracingScene(child_id, start_level=level, progress_path=path)
+    return SetPickerScene(child_id, start_level=level, progress_path=path)
 
 
 def _items() -> list[str]:

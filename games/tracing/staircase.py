@@ -10,6 +10,12 @@ success, so the child keeps succeeding most of the time while still being stretc
 has its own staircase. A therapist can pin a level per shape (or for every shape with ``"*"``):
 the pinned level is played and the staircase keeps counting but does not move the level.
 
+A shape is *mastered* (:meth:`TracingProgress.is_mastered`) once the child made it twice in a
+row at the top level (``MAX_LEVEL``: the narrowest road, thin line only), i.e. where the
+staircase would move the child up if there were a level above. A miss at the top level takes
+it away again (the staircase also drops the shape a level then). Mastery only chooses where a
+set of shapes starts (``games/tracing/sets.py``): every shape stays playable.
+
 State is a small JSON document per child: ``<data>/children/<child_id>/tracing.json``, written
 atomically with owner-only permissions (``telemetry.storage.atomic_write_json``).
 """
@@ -65,6 +71,7 @@ class ShapeState:
     streak: int = 0  # successes in a row at the current level
     trials: int = 0
     successes: int = 0
+    mastered: bool = False  # two successes in a row at MAX_LEVEL (see the module docstring)
 
 
 @dataclass
@@ -93,6 +100,12 @@ class TracingProgress:
         """True if a therapist pinned this shape's level (or every shape's)."""
         return shape in self.pinned or ALL_SHAPES in self.pinned
 
+    def is_mastered(self, shape: str) -> bool:
+        """True once the child made ``shape`` twice in a row at the top level (and has not
+        missed it at the top level since)."""
+        st = self.shapes.get(shape)
+        return st is not None and st.mastered
+
     def pin(self, shape: str, number: int | None) -> None:
         """Pin ``shape`` (or ``"*"``) to a level; ``None`` unpins it."""
         if number is None:
@@ -106,16 +119,22 @@ class TracingProgress:
         """Count one trial of ``shape`` and move its staircase (2 up / 1 down); returns the
         level to play next."""
         st = self.state(shape)
+        # the level this trial was played at (a pin's, or the staircase's): mastery is about
+        # what the child actually did, whoever chose the level
+        top = self.current_level(shape) >= MAX_LEVEL
         st.trials += 1
         if success:
             st.successes += 1
             st.streak += 1
             if st.streak >= 2:
                 st.streak = 0
+                st.mastered = st.mastered or top
                 if not self.is_pinned(shape):
                     st.level = min(MAX_LEVEL, st.level + 1)
         else:
             st.streak = 0
+            if top:
+                st.mastered = False
             if not self.is_pinned(shape):
                 st.level = max(MIN_LEVEL, st.level - 1)
         return self.current_level(shape)
@@ -126,11 +145,7 @@ class TracingProgress:
             "format": FORMAT_VERSION,
             "start_level": self.start_level,
             "pinned": dict(sorted(self.pinned.items())),
-            "shapes": {
-                k: {"level": v.level, "streak": v.streak, "trials": v.trials,
-                    "successes": v.successes}
-                for k, v in sorted(self.shapes.items())
-            },
+            "shapes": {k: _shape_dict(v) for k, v in sorted(self.shapes.items())},
         }
 
     @classmethod
@@ -156,8 +171,19 @@ class TracingProgress:
                     streak=_nonneg(v.get("streak", 0)) % 2,
                     trials=_nonneg(v.get("trials", 0)),
                     successes=_nonneg(v.get("successes", 0)),
+                    mastered=v.get("mastered", False) is True,
                 )
         return prog
+
+
+def _shape_dict(st: ShapeState) -> dict[str, Any]:
+    """One shape's JSON entry; ``mastered`` is written only once earned, so files of children
+    who have mastered nothing keep the layout older versions wrote (and read)."""
+    out: dict[str, Any] = {"level": st.level, "streak": st.streak, "trials": st.trials,
+                           "successes": st.successes}
+    if st.mastered:
+        out["mastered"] = True
+    return out
 
 
 def _clamp_level(value: Any) -> int:
