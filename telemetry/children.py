@@ -26,7 +26,7 @@ from pathlib import Path
 from telemetry import schema
 from telemetry.errors import UsageError
 from telemetry.recorder import iso_utc, utc_now
-from telemetry.storage import atomic_write_bytes, ensure_private_dir
+from telemetry.storage import atomic_write_bytes, ensure_private_dir, fsync_parents
 
 CHILDREN_FILE = schema.CHILDREN.filename
 MAX_NICKNAME = 40
@@ -47,8 +47,28 @@ def child_files_dir(data_dir: str | os.PathLike[str], child_id: str) -> Path:
     return Path(data_dir) / "children" / child_id
 
 
+def _check_utf8(what: str, text: str) -> None:
+    """Reject text that cannot be stored as UTF-8 (lone surrogates) with a one-line message.
+
+    A command-line argument that is not valid UTF-8 (``$'Zo\\xeb'``, a Latin-1 terminal)
+    reaches Python as surrogate escapes; it would fail later, deep in the CSV encoder.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return
+    try:  # show the bytes as typed (Zo\xeb), not Python's surrogate escapes (Zo\udceb)
+        shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from bytes
+        shown = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    raise UsageError(f'{what} "{shown}" is not valid UTF-8: type it again in a UTF-8 terminal')
+
+
 def _clean_nickname(nickname: str) -> str:
     name = " ".join(str(nickname).split())  # strip, and no tabs or line breaks inside
+    _check_utf8("nickname", name)
     if not name:
         raise UsageError("nickname is empty: give the child a nickname of 1 to 40 characters")
     if len(name) > MAX_NICKNAME:
@@ -68,9 +88,16 @@ class ChildrenRegistry:
 
     def _read(self) -> list[Child]:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            # utf-8-sig: Excel's "CSV UTF-8" starts the file with a byte-order mark.
+            text = self.path.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
             return []
+        except UnicodeDecodeError:
+            # E.g. saved as Latin-1 by a spreadsheet. Every change reads first, so nothing is
+            # written while this stands and the roster is not touched; the grown-up re-saves it.
+            raise UsageError(
+                f"{self.path} is not UTF-8 text: save it again as UTF-8 (in Excel: CSV UTF-8)"
+            ) from None
         reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, None)
         if header is None:
@@ -83,13 +110,17 @@ class ChildrenRegistry:
         return [Child(*row) for row in reader if len(row) == len(schema.CHILDREN.header)]
 
     def _write(self, children: list[Child]) -> None:
-        ensure_private_dir(self.data_dir)
+        created: list[Path] = []
+        ensure_private_dir(self.data_dir, created=created)
         parts = [schema.CHILDREN.header_line()]
         parts += [
             schema.encode_plain_row((c.child_id, c.nickname, c.avatar, c.created_at))
             for c in children
         ]
-        atomic_write_bytes(self.path, b"".join(parts))
+        atomic_write_bytes(self.path, b"".join(parts))  # fsyncs the data folder too
+        # A data folder made just now: its own entry (and those of parents made with it)
+        # lives in the folder above, so a power cut could lose the whole roster without this.
+        fsync_parents(created)
 
     def list(self) -> list[Child]:
         """Every child, sorted by nickname (case-insensitive), then by id."""
@@ -106,6 +137,7 @@ class ChildrenRegistry:
         """Add a child with a fresh random id; the nickname is stripped and 1..40 characters."""
         name = _clean_nickname(nickname)
         avatar = " ".join(str(avatar).split())
+        _check_utf8("avatar", avatar)
         children = self._read()
         known = {c.child_id for c in children}
         child_id = uuid.uuid4().hex

@@ -725,7 +725,8 @@ def test_an_error_while_closing_without_waiting_is_logged_on_a_later_frame(
     deadline = time.monotonic() + 10
     while not recorder.done and time.monotonic() < deadline:
         time.sleep(0.005)
-    assert capsys.readouterr().err == ""  # not reported before a frame looks
+    # Reported by whichever launcher call first sees the writer done (back_to_picker itself
+    # if the writer was that quick, else the next frame), and only once.
     hand.step(1)
     assert capsys.readouterr().err == (
         "finemotor: warning: session not closed cleanly: recording to "

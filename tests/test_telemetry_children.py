@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,120 @@ def test_unexpected_header_is_reported(tmp_path: Path) -> None:
     assert str(err.value) == (
         f"{tmp_path / 'children.csv'}: unexpected header 'id,name', expected '{expected_header}'"
     )
+
+
+# -- text that is not UTF-8 ------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+NOT_UTF8 = 'nickname "Zo\\xeb" is not valid UTF-8: type it again in a UTF-8 terminal'
+LATIN1_ROW = "child_id,nickname,avatar,created_at\nabc,Zoë,fox,2025-01-01T00:00:00.000000Z\n"
+
+
+def test_nickname_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    reg = ChildrenRegistry(tmp_path / "data")
+    zoe = "Zo\udceb"  # what Python makes of the argv bytes b"Zo\xeb" (surrogate escapes)
+    with pytest.raises(UsageError) as err:
+        reg.add(zoe)
+    assert str(err.value) == NOT_UTF8
+    assert not (tmp_path / "data").exists()  # nothing written
+    with pytest.raises(UsageError) as err:
+        reg.add("Zoe", avatar="f\udcf6x")
+    assert str(err.value) == (
+        'avatar "f\\xf6x" is not valid UTF-8: type it again in a UTF-8 terminal'
+    )
+    child = reg.add("Zoe")
+    before = reg.path.read_bytes()
+    with pytest.raises(UsageError) as err:
+        reg.rename(child.child_id, zoe)
+    assert str(err.value) == NOT_UTF8
+    with pytest.raises(UsageError) as err:  # a lone surrogate not made from a byte
+        reg.rename(child.child_id, "a\ud800")
+    assert str(err.value) == (
+        'nickname "a\\ud800" is not valid UTF-8: type it again in a UTF-8 terminal'
+    )
+    assert reg.path.read_bytes() == before
+
+
+def test_children_csv_that_is_not_utf8_is_a_clear_error_and_stays_as_it_is(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "children.csv"
+    path.write_bytes(LATIN1_ROW.encode("latin-1"))  # as a spreadsheet may save it
+    reg = ChildrenRegistry(tmp_path)
+    message = f"{path} is not UTF-8 text: save it again as UTF-8 (in Excel: CSV UTF-8)"
+    calls = [
+        reg.list,
+        lambda: reg.get("abc"),
+        lambda: reg.add("Ben"),
+        lambda: reg.rename("abc", "Zoe"),
+        lambda: reg.delete("abc"),
+    ]
+    for call in calls:
+        with pytest.raises(UsageError) as err:
+            call()
+        assert str(err.value) == message
+    assert path.read_bytes() == LATIN1_ROW.encode("latin-1")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["children.csv"]
+
+
+def test_children_csv_saved_as_excel_csv_utf8_reads(tmp_path: Path) -> None:
+    (tmp_path / "children.csv").write_bytes(b"\xef\xbb\xbf" + LATIN1_ROW.encode("utf-8"))
+    (child,) = ChildrenRegistry(tmp_path).list()
+    assert (child.child_id, child.nickname) == ("abc", "Zoë")
+
+
+def _finemotor(args: list[bytes], tmp_path: Path) -> subprocess.CompletedProcess[bytes]:
+    script = Path(sys.executable).with_name("finemotor")  # the installed console script
+    if not script.exists():
+        pytest.skip("finemotor console script not installed next to this Python")
+    # A UTF-8 locale: Python then turns the bad byte into a surrogate escape, as on most
+    # systems (under a Latin-1 locale the same byte would simply be an ë).
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "FINEMOTOR_DATA": str(tmp_path)}
+    return subprocess.run([str(script), *args], capture_output=True, cwd=ROOT, env=env,
+                          timeout=60)
+
+
+def test_cli_children_add_with_a_nickname_that_is_not_utf8(tmp_path: Path) -> None:
+    proc = _finemotor([b"children", b"add", b"Zo\xeb"], tmp_path)
+    assert proc.returncode == 2
+    assert proc.stdout == b""
+    assert proc.stderr == f"finemotor: error: {NOT_UTF8}\n".encode()
+    assert not (tmp_path / "children.csv").exists()
+
+
+def test_cli_with_a_children_csv_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "children.csv"
+    path.write_bytes(LATIN1_ROW.encode("latin-1"))
+    line = (
+        f"finemotor: error: {path} is not UTF-8 text: save it again as UTF-8 "
+        "(in Excel: CSV UTF-8)\n"
+    ).encode()
+    for args in ([b"children", b"list"], [b"children", b"add", b"Ben"],
+                 [b"play", b"--windowed", b"--child", b"abc"]):
+        proc = _finemotor(args, tmp_path)
+        assert proc.returncode == 2, args
+        assert proc.stdout == b""
+        assert proc.stderr == line, args  # one line, no traceback
+    assert path.read_bytes() == LATIN1_ROW.encode("latin-1")
+
+
+def test_a_new_data_folder_entry_is_fsynced(tmp_path: Path, monkeypatch) -> None:
+    from telemetry import storage
+
+    synced: list[Path] = []
+    real = storage.fsync_dir
+
+    def fsync_dir(path: os.PathLike[str]) -> None:
+        synced.append(Path(path))
+        real(path)
+
+    monkeypatch.setattr(storage, "fsync_dir", fsync_dir)
+    data = tmp_path / "new" / "data"  # neither folder exists yet
+    reg = ChildrenRegistry(data)
+    reg.add("Ana")
+    # children.csv's entry (in the data folder), then new/'s (in tmp_path), the data folder's
+    # (in new/).
+    assert synced == [data, tmp_path, tmp_path / "new"]
+    synced.clear()
+    reg.add("Ben")
+    assert synced == [data]
