@@ -684,3 +684,29 @@ def test_arrows_follow_the_current_stroke_and_never_point_both_ways(setup) -> No
         base, _ = _arrow_heading(tri)
         assert abs(base[1] - bar_y) > 20 or base[0] > bar[:, 0].max() + 20
     assert len(scene.arrow_tris[1]) >= 4  # the bumps keep theirs
+
+
+def test_window_losing_focus_mid_stroke_pauses_and_the_trial_goes_on(setup) -> None:
+    from engine.overlays import PauseOverlay
+
+    app, rec, scene, hand = setup([Step("vertical", "trace", 0)])
+    line = pts(scene.model[0])
+    top, bottom = line[0], line[-1]
+    mid = (top[0], (top[1] + bottom[1]) / 2)
+    hand.press(top)
+    for k in range(1, 21):  # down the first half of the line, the finger still on the glass
+        wx, wy = app.viewport.logical_to_window(top[0], top[1] + (mid[1] - top[1]) * k / 20)
+        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(round(wx), round(wy)),
+                                             rel=(0, 1), buttons=(1, 0, 0), touch=False,
+                                             which=0))
+    pygame.event.post(pygame.event.Event(pygame.WINDOWFOCUSLOST))
+    hand.step(1)
+    assert isinstance(app.stack.top, PauseOverlay)
+    # The stroke ended at the finger's last place, as if it had lifted there.
+    assert [(s.phase, s.y) for s in hand.samples[-2:]] == [("move", mid[1]), ("up", mid[1])]
+    hand.wait(5.0)
+    assert scene.current == 0 and scene.reward_t is None  # frozen, nothing scored meanwhile
+    hand.tap((640, 400))  # the play button
+    assert app.stack.top is scene
+    hand.drag([mid, bottom], speed=500)
+    assert scene.current == 1  # the second half finished the line
