@@ -316,9 +316,131 @@ def test_copy_rules_crosses() -> None:
     assert copy_rule_check("cross", apart) == (False, "lines do not cross")
     x = [_line((100, 100), (400, 400)), _line((400, 100), (100, 400))]
     assert copy_rule_check("x", x) == (True, "two crossing diagonals")
-    lopsided = [_line((100, 100), (500, 500)), _line((330, 270), (270, 330))]
-    assert copy_rule_check("x", lopsided) == (False, "one line more than twice the other")
     assert copy_rule_check("x", [x[0]]) == (False, "needs two lines")
+
+
+def test_x_rule_compares_the_arms_of_each_line() -> None:
+    # Beery: "long part no more than twice short part", the parts being the two arms of a line
+    # on either side of the crossing. A lambda (one line crossed 5 % from its end) used to
+    # pass as "two crossing diagonals" because only the two whole lines were compared.
+    long_line = _line((100, 100), (400, 400))
+    lam = [long_line, _line((260, 240), (60, 440))]
+    assert copy_rule_check("x", lam) == (
+        False, "a line's long part more than twice its short part (19.0:1)")
+    quarter = [long_line, _line((300, 200), (100, 400))]  # crossed at a quarter: 3:1
+    assert copy_rule_check("x", quarter) == (
+        False, "a line's long part more than twice its short part (3.0:1)")
+    # the long line crossed off-centre (at a fifth of it), the short one in its middle
+    off_centre = [long_line, _line((220, 100), (100, 220))]
+    assert copy_rule_check("x", off_centre) == (
+        False, "a line's long part more than twice its short part (4.0:1)")
+    touching = [long_line, _line((250, 250), (100, 400))]  # meets it, does not cross
+    assert copy_rule_check("x", touching) == (False, "lines do not cross")
+    # crossed at 40 % of one line (1.5:1) and in the middle of the other: an X
+    assert copy_rule_check("x", [long_line, _line((370, 130), (130, 370))]) == (
+        True, "two crossing diagonals")
+    # Lines of different lengths are fine as long as each is crossed near its middle (the
+    # whole lines are no longer compared).
+    small_across_big = [_line((100, 100), (500, 500)), _line((330, 270), (270, 330))]
+    assert copy_rule_check("x", small_across_big) == (True, "two crossing diagonals")
+
+
+def test_cross_rule_wants_every_arm_a_quarter_of_its_line() -> None:
+    # Beery: "all parts at least 1/4 inch", read relative to the line (screen drawings have no
+    # fixed size): a level line crossing the upright one 20 % from its top fails (it passed
+    # with the old 15 % floor), 30 % from the top passes.
+    upright = _line((300, 100), (300, 500))
+    assert copy_rule_check("cross", [upright, _line((100, 180), (500, 180))]) == (
+        False, "an arm of the cross is shorter than a quarter of its line")
+    assert copy_rule_check("cross", [upright, _line((100, 300), (170, 300))]) == (
+        False, "lines do not cross")
+    assert copy_rule_check("cross", [upright, _line((220, 300), (900, 300))]) == (
+        False, "an arm of the cross is shorter than a quarter of its line")
+    assert copy_rule_check("cross", [upright, _line((100, 220), (500, 220))]) == (
+        True, "two crossing lines, vertical and horizontal")
+
+
+def _polyline(*pts: tuple[float, float], n: int = 30) -> np.ndarray:
+    parts = [_line(a, b, n) for a, b in zip(pts, pts[1:], strict=False)]
+    return np.concatenate([parts[0]] + [p[1:] for p in parts[1:]])
+
+
+def test_diagonal_with_a_sudden_change_of_direction_fails() -> None:
+    # Beery: "no abrupt change of direction". This zig-zag is 84 % at 45 degrees, so the
+    # angle rule alone passed it; its heading turns by 135 degrees at each corner.
+    zigzag = _polyline((400, 100), (250, 250), (330, 250), (180, 400))
+    assert copy_rule_check("diag_right", [zigzag]) == (
+        False, "diagonal changes direction sharply (135 degrees)")
+    # lifting the finger at a corner does not hide it: a stroke that starts where the last
+    # one ended carries the line on
+    lifted = [_polyline((400, 100), (250, 250)), _polyline((250, 250), (330, 250), (180, 400))]
+    assert copy_rule_check("diag_right", lifted) == (
+        False, "diagonal changes direction sharply (135 degrees)")
+    mirrored = _polyline((100, 100), (250, 250), (170, 250), (320, 400))
+    assert copy_rule_check("diag_left", [mirrored]) == (
+        False, "diagonal changes direction sharply (135 degrees)")
+    # A corner with both halves inside the 20-70 band: at 22 then 68 degrees (a 46-degree
+    # turn) it fails, at 25 then 65 degrees (40) it is a bend and passes.
+    assert copy_rule_check("diag_right", [_bent(22.0, 68.0)]) == (
+        False, "diagonal changes direction sharply (46 degrees)")
+    assert copy_rule_check("diag_right", [_bent(25.0, 65.0)]) == (
+        True, "diagonal at 20-70 degrees")
+
+
+def _bent(first_deg: float, second_deg: float) -> np.ndarray:
+    """A / drawn down to the left in two 150 px halves at these angles (from the horizontal,
+    counter-clockwise, y up), meeting in a corner."""
+    a, b = math.radians(first_deg), math.radians(second_deg)
+    p0 = (400.0, 100.0)
+    p1 = (p0[0] - 150 * math.cos(a), p0[1] + 150 * math.sin(a))
+    p2 = (p1[0] - 150 * math.cos(b), p1[1] + 150 * math.sin(b))
+    return _polyline(p0, p1, p2)
+
+
+def test_natural_diagonals_still_pass() -> None:
+    rng = np.random.default_rng(0)
+    t = np.linspace(0.0, 1.0, 120)
+    # bowed by 25 px over a 420 px line, with 1.5 px of touch jitter
+    bowed = np.column_stack((400 - 300 * t + 25 * np.sin(np.pi * t) + rng.normal(0, 1.5, 120),
+                             100 + 300 * t + rng.normal(0, 1.5, 120)))
+    assert copy_rule_check("diag_right", [bowed]) == (True, "diagonal at 20-70 degrees")
+    # a small hook where the finger landed (3 % of the line)
+    hooked = np.vstack((_line((390, 90), (400, 100), 5), _line((400, 100), (100, 400))))
+    assert copy_rule_check("diag_right", [hooked]) == (True, "diagonal at 20-70 degrees")
+    # a line carried on in a second stroke (Beery: "extensions OK")
+    extended = [_line((400, 100), (250, 250)), _line((252, 248), (100, 400))]
+    assert copy_rule_check("diag_right", extended) == (True, "diagonal at 20-70 degrees")
+    assert copy_rule_check("diag_left", [_line((100, 100), (300, 300))]) == (
+        True, "diagonal at 110-160 degrees")
+
+
+def test_vertical_and_horizontal_lines_have_no_direction_change_rule() -> None:
+    # Beery's first lines (about 3 years) only ask for more than half within 30 degrees; the
+    # "no abrupt change of direction" criterion belongs to the diagonals. A zig-zag whose
+    # pieces all lie within 30 degrees therefore still passes, deliberately.
+    zigzag = _polyline((300, 100), (330, 200), (300, 300), (330, 400))
+    assert copy_rule_check("vertical", [zigzag]) == (True, "line within 30 degrees of vertical")
+    level = _polyline((100, 300), (200, 330), (300, 300), (400, 330))
+    assert copy_rule_check("horizontal", [level]) == (
+        True, "line within 30 degrees of horizontal")
+    # ...but one that goes mostly sideways does not
+    steps = _polyline((300, 100), (400, 130), (300, 160), (400, 190))
+    assert copy_rule_check("vertical", [steps]) == (False, "line not vertical enough")
+
+
+@pytest.mark.parametrize("gid", glyph_ids("prewriting"))
+def test_every_model_passes_its_own_copy_rule(gid: str) -> None:
+    """The model drawn exactly (points every 2 px, as a finger's samples) passes its rule."""
+    g = glyph(gid)
+    drawn = []
+    for stroke in g.scaled(100.0, 100.0, 400.0):
+        seg = np.hypot(*np.diff(stroke, axis=0).T)
+        cum = np.concatenate(([0.0], np.cumsum(seg)))
+        s_at = np.linspace(0.0, cum[-1], int(cum[-1] // 2) + 2)
+        drawn.append(np.column_stack((np.interp(s_at, cum, stroke[:, 0]),
+                                      np.interp(s_at, cum, stroke[:, 1]))))
+    ok, reason = copy_rule_check(g.copy_rule, drawn)
+    assert ok, (gid, reason)
 
 
 def test_copy_rules_polygons() -> None:

@@ -10,7 +10,18 @@ the box to the level's size.
 Formation follows school manuscript programs (Zaner-Bloser style, Handwriting Without Tears
 agrees on the points used here): start at the top, vertical lines top to bottom, horizontal
 lines left to right, circles counter-clockwise from the top ("circle back"), and round letters
-such as ``c``, ``a`` and ``d`` start at about one o'clock.
+such as ``c``, ``a`` and ``d`` start at about one o'clock (``e`` in its middle, ``s`` at its
+upper right), where the programs start them.
+
+A stroke goes back up a line only where the programs teach one continuous movement that does
+(``V``, ``W``, ``N``, ``M``, ``U``, ``u``, ``v``, ``w``) and runs right to left only to close
+back onto a stem (``B``, ``D``, ``P``, ``R``, ``G``'s bar, and the square's bottom, drawn like
+``D``: down the left side, then across, down and back along the bottom in one stroke). Straight
+one-line strokes always run top to bottom, or left to right when level: ``1`` is one line down
+from the top, the triangle is taught like ``A`` (slide down left from the top corner, slide
+down right from it, then the base left to right) and the diamond is two halves, each from the
+top corner down to the bottom one. ``tests/test_tracing_glyphs.py`` checks these rules over
+every glyph.
 
 Letters sit on a four-line system so lowercase letters keep their relative sizes:
 ``y = 0`` top line, ``0.4`` midline, ``0.7`` baseline, ``1.0`` descender line. Uppercase
@@ -129,17 +140,26 @@ def _prewriting() -> list[tuple[str, str, str, list[np.ndarray]]]:
         ("diag_right", "diagonal /", "diag_right", [S((0.9, 0.1), (0.1, 0.9))]),
         ("diag_left", "diagonal \\", "diag_left", [S((0.1, 0.1), (0.9, 0.9))]),
         ("x", "X", "x", [S((0.1, 0.1), (0.9, 0.9)), S((0.9, 0.1), (0.1, 0.9))]),
+        # Triangle as school programs teach it (and like capital A): from the top corner slide
+        # down to the left, back to the top and slide down to the right, then the base left to
+        # right; no side is drawn upwards.
         (
             "triangle",
             "triangle",
             "triangle",
-            [S((0.5, 0.08), (0.08, 0.92), (0.92, 0.92), (0.5, 0.08))],
+            [
+                S((0.5, 0.08), (0.08, 0.92)),
+                S((0.5, 0.08), (0.92, 0.92)),
+                S((0.08, 0.92), (0.92, 0.92)),
+            ],
         ),
+        # Diamond in two halves, both from the top corner down to the bottom one: the left
+        # half, then the right half.
         (
             "diamond",
             "diamond",
             "diamond",
-            [S((0.5, 0.05), (0.15, 0.5), (0.5, 0.95), (0.85, 0.5), (0.5, 0.05))],
+            [S((0.5, 0.05), (0.15, 0.5), (0.5, 0.95)), S((0.5, 0.05), (0.85, 0.5), (0.5, 0.95))],
         ),
     ]
 
@@ -148,7 +168,7 @@ def _digits() -> dict[str, list[np.ndarray]]:
     """Digits 0-9 (whole box: top 0, baseline 1)."""
     return {
         "0": [_circle(0.5, 0.5, 0.32, 0.47)],
-        "1": [S((0.3, 0.2), (0.5, 0.03), (0.5, 0.97))],
+        "1": [S((0.5, 0.03), (0.5, 0.97))],  # one straight line down from the top, no flag
         "2": [S(_arc(0.5, 0.28, 0.3, 0.25, 160, -30), (0.2, 0.97), (0.8, 0.97))],
         "3": [S(_arc(0.48, 0.26, 0.28, 0.23, 150, -90), _arc(0.48, 0.74, 0.3, 0.25, 90, -150))],
         "4": [S((0.25, 0.03), (0.2, 0.62), (0.85, 0.62)), S((0.65, 0.03), (0.65, 0.97))],
@@ -252,7 +272,7 @@ def _lower() -> dict[str, list[np.ndarray]]:
         "n": [S((0.3, m), (0.3, b)), S((0.3, 0.52), _arc(0.5, 0.52, 0.2, 0.12, 180, 0), (0.7, b))],
         "o": [_circle(0.5, cy, 0.2, r)],
         "p": [S((0.3, m), (0.3, d)), S((0.3, cy), _arc(0.5, cy, 0.2, r, 180, -180))],
-        "q": [S(_arc(0.5, cy, 0.2, r, 45, 375), (0.7, m), (0.7, d), (0.8, 0.9))],
+        "q": [S(_arc(0.5, cy, 0.2, r, 45, 375), (0.7, m), (0.7, d))],  # no flick (Zaner-Bloser)
         "r": [S((0.35, m), (0.35, b)), S((0.35, 0.52), _arc(0.52, 0.52, 0.17, 0.12, 180, 30))],
         "s": [S(_arc(0.5, 0.475, 0.17, 0.075, 30, 270), _arc(0.5, 0.625, 0.17, 0.075, 90, -150))],
         "t": [S((0.5, 0.12), (0.5, b)), S((0.32, m), (0.68, m))],

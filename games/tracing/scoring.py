@@ -1059,6 +1059,27 @@ def score_trace(
 
 # --- copy mode ---------------------------------------------------------------------------------
 
+# Beery VMI, oblique cross (X): "long part no more than twice short part". The parts are the two
+# arms of each line on either side of the crossing: for each line, longer arm <= 2 x shorter
+# arm, i.e. the lines cross within the middle third of each other.
+X_MAX_ARM_RATIO = 2.0
+# Beery VMI, cross (+): "all parts at least 1/4 inch". A screen drawing has no fixed size, so
+# the rule is read relative to the line: every arm at least a quarter of its line (what 1/4 inch
+# is on a copy about an inch across; our reading, not the manual's), i.e. longer arm <= 3 x
+# shorter arm.
+CROSS_MIN_ARM_SHARE = 0.25
+# Beery VMI, diagonals: "no abrupt change of direction". The heading of the line over the
+# stretch before a point (DIAGONAL_TURN_WINDOW of its length) is compared with the heading
+# over the same stretch after it; a change of more than DIAGONAL_MAX_TURN_DEG (half a right
+# angle: a corner, not a bow) is abrupt. Over a window of 15 % a gently bowed or shaky line
+# stays far below it, and a hook shorter than about half the window at an end (a finger
+# landing or lifting) is ignored. Strokes that start where the previous one ended (within
+# DIAGONAL_JOIN_SHARE of the drawing's size) are joined first, so lifting the finger at the
+# corner of a zig-zag does not hide it, while extending a line stays allowed.
+DIAGONAL_MAX_TURN_DEG = 45.0
+DIAGONAL_TURN_WINDOW = 0.15
+DIAGONAL_JOIN_SHARE = 0.1
+
 
 def _orientations(strokes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Line orientation (degrees in [0, 180), y up) and length of every drawn segment."""
@@ -1103,6 +1124,51 @@ def _cross_params(p: tuple[np.ndarray, np.ndarray], q: tuple[np.ndarray, np.ndar
     if 0.0 <= tp <= 1.0 and 0.0 <= tq <= 1.0:
         return float(tp), float(tq)
     return None
+
+
+def _arm_ratio(t: float) -> float:
+    """Longer arm over shorter arm of a line crossed at parameter ``0 < t < 1``."""
+    return max(t, 1.0 - t) / min(t, 1.0 - t)
+
+
+def _joined(strokes: Sequence[np.ndarray], gap: float) -> list[np.ndarray]:
+    """Strokes in drawing order, each joined to the previous one when it starts within ``gap``
+    of where that one ended (a line carried on after lifting the finger)."""
+    out = [strokes[0]]
+    for s in strokes[1:]:
+        if float(np.hypot(*(s[0] - out[-1][-1]))) <= gap:
+            out[-1] = np.vstack((out[-1], s))
+        else:
+            out.append(s)
+    return out
+
+
+def _max_turn(xy: np.ndarray, window: float = DIAGONAL_TURN_WINDOW) -> float:
+    """Largest change of heading (degrees, 0 = straight on, 180 = back) along a polyline.
+
+    At each point the heading over the ``window`` share of the length before it is compared
+    with the heading over the same length after it (points closer than that to an end are not
+    centres). Evaluated on an even grid and at every vertex, so a sharp corner counts in full.
+    """
+    d = np.diff(xy, axis=0)
+    seg = np.hypot(d[:, 0], d[:, 1])
+    keep = np.concatenate(([True], seg > 0))
+    pts = xy[keep]
+    s = np.concatenate(([0.0], np.cumsum(seg[seg > 0])))
+    total = float(s[-1]) if len(s) else 0.0
+    if len(pts) < 3 or total <= 0:
+        return 0.0
+    w = window * total
+    u = np.union1d(np.linspace(w, total - w, 65), s[(s >= w) & (s <= total - w)])
+
+    def at(v: np.ndarray) -> np.ndarray:
+        return np.column_stack((np.interp(v, s, pts[:, 0]), np.interp(v, s, pts[:, 1])))
+
+    c = at(u)
+    back, fwd = c - at(u - w), at(u + w) - c
+    cross = back[:, 0] * fwd[:, 1] - back[:, 1] * fwd[:, 0]
+    dot = back[:, 0] * fwd[:, 0] + back[:, 1] * fwd[:, 1]
+    return float(np.degrees(np.arctan2(np.abs(cross), dot)).max())
 
 
 def _chord_angle(xy: np.ndarray) -> float:
@@ -1166,13 +1232,18 @@ def copy_rule_check(rule: str, strokes: Sequence[np.ndarray]) -> tuple[bool, str
     ``strokes`` are drawn point arrays in screen coordinates (y down). Rules (angles of lines
     measured from the horizontal, counter-clockwise, as on the test's protractor):
 
-    * ``vertical`` / ``horizontal``: more than half the drawn length within 30 degrees;
-    * ``diag_right`` (/) / ``diag_left`` (\\): more than half within 20-70 / 110-160 degrees;
+    * ``vertical`` / ``horizontal``: more than half the drawn length within 30 degrees (the
+      test asks nothing more of these first lines: a wobbly line passes);
+    * ``diag_right`` (/) / ``diag_left`` (\\): more than half within 20-70 / 110-160 degrees,
+      and no abrupt change of direction: the heading never turns by more than
+      ``DIAGONAL_MAX_TURN_DEG`` (45) between the 15 % of the line before a point and the 15 %
+      after it;
     * ``circle``: a closed curve, height:width no more than 2:1 either way;
     * ``cross``: two lines that cross, each more than half within 20 degrees of vertical /
-      horizontal, no arm shorter than 15 % of its line;
-    * ``x``: two lines that cross, one at 20-70 and the other at 110-160 degrees, the longer
-      no more than twice the shorter;
+      horizontal, every arm at least ``CROSS_MIN_ARM_SHARE`` (a quarter) of its line;
+    * ``x``: two lines that cross, one at 20-70 and the other at 110-160 degrees, and on each
+      line the longer arm (crossing to an end) no more than ``X_MAX_ARM_RATIO`` (twice) the
+      shorter one;
     * ``square`` / ``diamond`` / ``triangle``: a closed outline whose convex hull has 4 / 4 / 3
       clear corners; square sides near horizontal/vertical, diamond corners at top, bottom,
       left and right, triangle with one corner higher than the others.
@@ -1189,12 +1260,15 @@ def copy_rule_check(rule: str, strokes: Sequence[np.ndarray]) -> tuple[bool, str
     if rule == "horizontal":
         ok = _share_within(strokes, 150, 30) > 0.5
         return ok, "line within 30 degrees of horizontal" if ok else "line not horizontal enough"
-    if rule == "diag_right":
-        ok = _share_within(strokes, 20, 70) > 0.5
-        return ok, "diagonal at 20-70 degrees" if ok else "diagonal not at 20-70 degrees"
-    if rule == "diag_left":
-        ok = _share_within(strokes, 110, 160) > 0.5
-        return ok, "diagonal at 110-160 degrees" if ok else "diagonal not at 110-160 degrees"
+    if rule in ("diag_right", "diag_left"):
+        lo, hi = (20, 70) if rule == "diag_right" else (110, 160)
+        band = f"{lo}-{hi}"
+        if _share_within(strokes, lo, hi) <= 0.5:
+            return False, f"diagonal not at {band} degrees"
+        turn = max(_max_turn(xy) for xy in _joined(strokes, DIAGONAL_JOIN_SHARE * size))
+        if turn > DIAGONAL_MAX_TURN_DEG:
+            return False, f"diagonal changes direction sharply ({turn:.0f} degrees)"
+        return True, f"diagonal at {band} degrees"
     if rule == "circle":
         gap = float(np.hypot(*(allp[-1] - allp[0])))
         if gap > 0.25 * size:
@@ -1208,23 +1282,23 @@ def copy_rule_check(rule: str, strokes: Sequence[np.ndarray]) -> tuple[bool, str
             return False, "needs two lines"
         two = sorted(strokes, key=lambda s: -float(np.hypot(*np.ptp(s, axis=0))))[:2]
         cp = _cross_params(_chord(two[0]), _chord(two[1]))
-        if cp is None:
-            return False, "lines do not cross"
+        if cp is None or min(cp[0], 1 - cp[0], cp[1], 1 - cp[1]) <= 0:
+            return False, "lines do not cross"  # apart, or only touching at an end
         if rule == "cross":
             shares = [(_share_within([s], 70, 110), _share_within([s], 160, 20)) for s in two]
             ok = (shares[0][0] > 0.5 and shares[1][1] > 0.5) or (
                 shares[0][1] > 0.5 and shares[1][0] > 0.5)
             if not ok:
                 return False, "lines not within 20 degrees of vertical and horizontal"
-            if min(cp[0], 1 - cp[0], cp[1], 1 - cp[1]) < 0.15:
-                return False, "an arm of the cross is too short"
+            if min(cp[0], 1 - cp[0], cp[1], 1 - cp[1]) < CROSS_MIN_ARM_SHARE:
+                return False, "an arm of the cross is shorter than a quarter of its line"
             return True, "two crossing lines, vertical and horizontal"
         angles = sorted(_chord_angle(s) for s in two)
         if not (20 <= angles[0] <= 70 and 110 <= angles[1] <= 160):
             return False, "lines not at 20-70 and 110-160 degrees"
-        lens = sorted(float(np.hypot(*(s[-1] - s[0]))) for s in two)
-        if lens[1] > 2 * lens[0]:
-            return False, "one line more than twice the other"
+        ratio = max(_arm_ratio(cp[0]), _arm_ratio(cp[1]))
+        if ratio > X_MAX_ARM_RATIO:
+            return False, f"a line's long part more than twice its short part ({ratio:.1f}:1)"
         return True, "two crossing diagonals"
     if rule in ("square", "diamond", "triangle"):
         hull = _hull(allp)
