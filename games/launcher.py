@@ -155,10 +155,8 @@ class Launcher:
         self.child = child
         settings = self.app.settings
         screen_px = tuple(self.app.window.get_size()) if hasattr(self.app, "window") else (_W, _H)
-        screen_mm = None
-        if settings.screen_width_mm is not None:
-            width_mm = float(settings.screen_width_mm)
-            screen_mm = (width_mm, width_mm * screen_px[1] / screen_px[0])
+        screen_mm = window_mm(settings.screen_width_mm, screen_px,
+                              getattr(getattr(self.app, "viewport", None), "screen_width_px", None))
         if self._version is None:
             self._version = _app_version()
         try:
@@ -260,6 +258,20 @@ class Launcher:
         apply = getattr(self.app, "apply_settings", None)
         if apply is not None:
             apply()
+
+
+def window_mm(
+    screen_width_mm: float | None, window_px: tuple[int, int], desktop_width_px: int | None
+) -> tuple[float, float] | None:
+    """The window's physical size in mm, from the screen's calibrated width (None if not).
+
+    The calibration is the whole screen's width; a window is a part of it: scale by the
+    window's share of the desktop's pixels (a full-screen window is the whole width).
+    """
+    if screen_width_mm is None or window_px[0] <= 0:
+        return None
+    mm_per_px = float(screen_width_mm) / float(desktop_width_px or window_px[0])
+    return (round(window_px[0] * mm_per_px, 2), round(window_px[1] * mm_per_px, 2))
 
 
 def _gate_rect(left_handed: bool) -> pygame.Rect:
@@ -622,8 +634,13 @@ class GrownUpScene(_LauncherScene):
         self.controls["minutes_up"] = ui.PictureButton(
             pygame.Rect(rx + w - 96, 256, 96, 96), None, self._minutes(1), label="+",
             label_size=64)
+        stylus = bool(s.stylus)
+        self.controls["stylus"] = ui.PictureButton(
+            pygame.Rect(rx, 372, w, h), None, self._toggler("stylus"),
+            label=f"Stylus: {'on' if stylus else 'off'}",
+            color=ui.lighter(ui.GREEN, 0.55) if stylus else ui.LIGHT_GREY, label_size=44)
         self.controls["add_child"] = ui.PictureButton(
-            pygame.Rect(rx, 372, w, h), None, self._add_child, label="Add a child",
+            pygame.Rect(rx, 488, w, h), None, self._add_child, label="Add a child",
             color=ui.lighter(ui.ORANGE, 0.55), label_size=44)
         self.controls["quit"] = ui.PictureButton(
             pygame.Rect(lx, 640, 400, 110), None, self.launcher.quit,
@@ -679,9 +696,9 @@ class GrownUpScene(_LauncherScene):
         ui.draw_text(surface, f"Session: {minutes} min", 44, ui.INK, center=(680 + 260, 304))
         note = ("Home sessions end by themselves with a reward." if self.launcher.mode == "home"
                 else "Clinic sessions run until you go back.")
-        ui.draw_text(surface, note, 30, ui.INK, center=(680 + 260, 500))
-        ui.draw_text(surface, ui.fit_text(f"Data folder: {self.launcher.data_dir}", 26, _W - 80),
-                     26, ui.GREY, center=(_W // 2, 600))
+        ui.draw_text(surface, ui.fit_text(note, 28, 560), 28, ui.INK, center=(680 + 260, 612))
+        ui.draw_text(surface, ui.fit_text(f"Data folder: {self.launcher.data_dir}", 26, 560),
+                     26, ui.GREY, center=(80 + 260, 612))
         if self.launcher.message:
             ui.draw_text(surface, ui.fit_text(self.launcher.message, 28, _W - 80), 28,
                          ui.VERMILLION, center=(_W // 2, 775))

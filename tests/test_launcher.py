@@ -32,6 +32,7 @@ from games.launcher import (
     GrownUpScene,
     Launcher,
     RewardScene,
+    window_mm,
 )
 from games.registry import Activity
 from games.settings_store import load_settings, save_settings
@@ -307,10 +308,19 @@ def test_settings_are_saved_atomically_and_owner_only(app, tmp_path):
         "strict": False,
         "session_minutes": 15,
         "screen_width_mm": None,
+        "stylus": False,
         "mode": "clinic",
     }
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert launcher.mode == "clinic"
+    # The stylus toggle labels the mouse stream "pen" from the next sample on.
+    assert grown.controls["stylus"].label == "Stylus: off"
+    assert app.input.mouse_source == "mouse"
+    hand.tap(grown.controls["stylus"].rect.center)
+    assert app.settings.stylus is True and app.input.mouse_source == "pen"
+    assert json.loads(path.read_text(encoding="utf-8"))["stylus"] is True
+    assert grown.controls["stylus"].label == "Stylus: on"
+    hand.tap(grown.controls["stylus"].rect.center)
     settings, mode = load_settings(tmp_path)
     assert settings == app.settings and mode == "clinic"
     # Back on the picker, the layout follows the new handedness at once.
@@ -734,3 +744,12 @@ def test_an_error_while_closing_without_waiting_is_logged_on_a_later_frame(
     )
     hand.step(1)
     assert capsys.readouterr().err == ""
+
+
+def test_window_mm_is_the_windows_share_of_the_calibrated_screen() -> None:
+    # A 344 mm wide screen of 1920 px: an 800x500 window is 800/1920 of its width.
+    assert window_mm(344.0, (800, 500), 1920) == (143.33, 89.58)
+    # Full screen (or desktop width unknown): the window is the whole calibrated width.
+    assert window_mm(344.0, (1920, 1200), 1920) == (344.0, 215.0)
+    assert window_mm(344.0, (1280, 800), None) == (344.0, 215.0)
+    assert window_mm(None, (1280, 800), 1920) is None
