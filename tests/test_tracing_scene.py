@@ -686,7 +686,7 @@ def test_arrows_follow_the_current_stroke_and_never_point_both_ways(setup) -> No
     assert len(scene.arrow_tris[1]) >= 4  # the bumps keep theirs
 
 
-def test_window_losing_focus_mid_stroke_pauses_and_the_trial_goes_on(setup) -> None:
+def test_window_losing_focus_mid_stroke_pauses_and_restarts_the_trial(setup) -> None:
     from engine.overlays import PauseOverlay
 
     app, rec, scene, hand = setup([Step("vertical", "trace", 0)])
@@ -708,5 +708,12 @@ def test_window_losing_focus_mid_stroke_pauses_and_the_trial_goes_on(setup) -> N
     assert scene.current == 0 and scene.reward_t is None  # frozen, nothing scored meanwhile
     hand.tap((640, 400))  # the play button
     assert app.stack.top is scene
-    hand.drag([mid, bottom], speed=500)
-    assert scene.current == 1  # the second half finished the line
+    # The interrupted trial is recorded abandoned and the same line starts afresh, so no
+    # time of the interruption gets into a trial's figures.
+    assert scene.samples == [] and scene.current == 0 and scene.trial_no == 2
+    hand.drag([top, bottom], speed=500)
+    assert scene.current == 1 and scene.reward_t is not None
+    rec.flush()
+    rows = [(r["trial"], r["item"], r["completed"]) for r in read_table(rec.folder, schema.TRIALS)]
+    assert rows == [("1", "vertical", "0"), ("2", "vertical", "1")]
+    assert scene.results[-1].completion_ms < 2000

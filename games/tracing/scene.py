@@ -295,6 +295,26 @@ class TracingScene(Scene):
         """Start the first trial."""
         self._start_trial()
 
+    def pause(self) -> None:
+        """The pause overlay came up (the window lost focus, or P).
+
+        A trial the child has started is begun afresh on resume, and the interrupted one is
+        recorded abandoned: its completion and in-air times would otherwise include the
+        interruption, which is not the child's (and the samples stay as they happened).
+        """
+        self.restart_on_resume = (
+            self.trial_no is not None and self.reward_t is None and bool(self.samples)
+        )
+
+    def resume(self) -> None:
+        """Back from the pause overlay: start the interrupted trial again (see :meth:`pause`)."""
+        if getattr(self, "restart_on_resume", False):
+            self.restart_on_resume = False
+            rec = self.app.recorder
+            if rec is not None:
+                rec.abandon_trial()
+            self._start_trial()
+
     def exit(self) -> None:
         """Leaving mid-trial records the trial as abandoned; progress is saved."""
         rec = self.app.recorder if self.app is not None else None
