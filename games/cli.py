@@ -149,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     lvl.add_argument("--activity", metavar="NAME", default="tracing",
                      help="the activity (default: tracing)")
     lvl.add_argument("--item", metavar="ITEM", default=ALL_ITEMS,
-                     help="one shape or letter, e.g. circle or upper_B (default: every item)")
+                     help="one shape, digit or letter, e.g. circle, 5 (digit_5), B (upper_B) or b "
+                          "(lower_b); default: every item")
     _add_data_dir(lvl)
 
     cal = sub.add_parser(
@@ -261,7 +262,7 @@ def cmd_level(args: argparse.Namespace) -> int:
     activity = find_activity(args.activity)
     if activity.pin_level is None or activity.read_levels is None:
         raise UsageError(f"{activity.id} has no per-child levels to pin")
-    item = args.item
+    item = _item_alias(args.item, activity.items() if activity.items is not None else None)
     if item != ALL_ITEMS and activity.items is not None and item not in activity.items():
         raise UsageError(f"unknown {activity.id} item {item!r} "
                          f"(e.g. {', '.join(activity.items()[:4])}; '*' for every item)")
@@ -330,6 +331,16 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 # -- report / demo data ---------------------------------------------------------------------
+
+
+def _item_alias(item: str, known: list[str] | None) -> str:
+    """A bare digit or letter as a therapist types it (``5``, ``B``, ``b``) to its item id
+    (``digit_5``, ``upper_B``, ``lower_b``) when the activity has such an item."""
+    if known is None or item in known or len(item) != 1:
+        return item
+    kind = "digit" if item.isdigit() else "upper" if item.isupper() else "lower"
+    alias = f"{kind}_{item}"
+    return alias if alias in known else item
 
 
 def _progress_wanted() -> bool:

@@ -324,6 +324,20 @@ def test_level_pin_show_and_unpin(capsys, tmp_path):
     assert load_progress(progress_path(tmp_path, cid)).pinned == {"circle": 2}
 
 
+def test_level_item_accepts_a_bare_digit_or_letter(capsys, tmp_path):
+    from games.tracing.staircase import load_progress, progress_path
+
+    d = str(tmp_path)
+    cid = ChildrenRegistry(tmp_path).add("Sam", "cat").child_id
+    for typed, item in (("5", "digit_5"), ("B", "upper_B"), ("b", "lower_b")):
+        assert run(capsys, "level", cid, "4", "--item", typed, "--data-dir", d)[1] == (
+            f"tracing, {item}: pinned at level 4 for Sam\n")
+    assert load_progress(progress_path(tmp_path, cid)).pinned == {
+        "digit_5": 4, "upper_B": 4, "lower_b": 4}
+    code, _, err = run(capsys, "level", cid, "4", "--item", "?", "--data-dir", d)
+    assert code == 2 and err.startswith("finemotor: error: unknown tracing item '?' ")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
