@@ -623,50 +623,30 @@ def test_f11_switches_between_window_and_full_screen(app, tmp_path):
 
 # -- sessions never wait for the disk while the frame loop runs -----------------------------
 
-SLOW_FSYNC_S = 0.05  # a slow SD card is ~20 ms per fsync; 50 ms makes any wait plain to see
-NO_WAIT_S = 0.025  # "does not wait" check, measured once: half of one fsync, a wide margin
-
-
-def _slow_fsync(monkeypatch) -> list[int]:
-    """Every ``os.fsync`` really sleeps 50 ms first (then really fsyncs)."""
-    real = os.fsync
-    calls: list[int] = []
-
-    def fsync(fd: int) -> None:
-        calls.append(fd)
-        time.sleep(SLOW_FSYNC_S)
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    return calls
-
-
-def test_picking_a_child_and_going_back_do_not_wait_for_the_disk(app, tmp_path, monkeypatch,
+def test_picking_a_child_and_going_back_do_not_wait_for_the_disk(app, tmp_path, held_fsync,
                                                                   capsys):
+    held_fsync.open()  # adding the child may fsync as it likes
     child = ChildrenRegistry(tmp_path).add("Anna", "cat")
     launcher = make_launcher(app, tmp_path)
-    launcher.pick_child(child)  # once before timing: the first pick looks up the app version
-    launcher.back_to_picker()
-    calls = _slow_fsync(monkeypatch)
+    held_fsync.shut()
     app.running = True  # as inside App.run: the frame loop is what must not stall
-    t0 = time.perf_counter()
+    # Every fsync is held shut: picking and going back return while it is, so they did not
+    # wait for the disk.
     launcher.pick_child(child)
-    pick_s = time.perf_counter() - t0
     recorder = app.recorder
     recorder.begin_trial("dots", 1, "dot")
     recorder.finish_trial(accuracy=1.0, errors=0, completed=True)
-    t0 = time.perf_counter()
     launcher.back_to_picker()
-    back_s = time.perf_counter() - t0
-    assert pick_s < NO_WAIT_S, f"picking a child took {pick_s * 1000:.1f} ms"
-    assert back_s < NO_WAIT_S, f"going back took {back_s * 1000:.1f} ms"
+    assert held_fsync.timed_out == [] and not held_fsync.gate.is_set()
     assert app.recorder is None and not recorder.done  # still being written
     # Frames go on and notice the end without waiting; stopping the loop waits for the rest.
     ScriptedHand(app).step(2)
+    held_fsync.open()
     app.running = False
     launcher.end_session()
     assert recorder.done and recorder.error is None
-    assert len(calls) >= 13  # set-up (10), the trial row (1), ended_at (2): all slow, elsewhere
+    # set-up (10), the trial row (1), ended_at (2): all on the writer thread
+    assert len(held_fsync.calls) >= 13 and held_fsync.timed_out == []
     meta = read_session(recorder.folder)
     assert meta["ended_at"] is not None
     trials = rows(recorder.folder / "trials.csv")

@@ -247,17 +247,8 @@ def test_cli_with_a_children_csv_that_is_not_utf8(tmp_path: Path) -> None:
     assert path.read_bytes() == LATIN1_ROW.encode("latin-1")
 
 
-def test_a_new_data_folder_entry_is_fsynced(tmp_path: Path, monkeypatch) -> None:
-    from telemetry import storage
-
-    synced: list[Path] = []
-    real = storage.fsync_dir
-
-    def fsync_dir(path: os.PathLike[str]) -> None:
-        synced.append(Path(path))
-        real(path)
-
-    monkeypatch.setattr(storage, "fsync_dir", fsync_dir)
+def test_a_new_data_folder_entry_is_fsynced(tmp_path: Path, synced_dirs: list[Path]) -> None:
+    synced = synced_dirs
     data = tmp_path / "new" / "data"  # neither folder exists yet
     reg = ChildrenRegistry(data)
     reg.add("Ana")

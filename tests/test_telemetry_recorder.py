@@ -324,46 +324,24 @@ def test_iso_utc_rejects_naive_datetimes() -> None:
 
 # -- no fsync on the caller's thread (start/close with wait=False) ---------------------------
 
-SLOW_FSYNC_S = 0.05  # a slow SD card is ~20 ms; 50 ms makes any wait plain to see
-NO_WAIT_S = 0.025  # "does not wait" check, measured once: half of one fsync, a wide margin
-
-
-@pytest.fixture
-def slow_fsync(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every ``os.fsync`` really sleeps 50 ms first (then really fsyncs); returns the fds."""
-    real = os.fsync
-    calls: list[int] = []
-
-    def fsync(fd: int) -> None:
-        calls.append(fd)
-        time.sleep(SLOW_FSYNC_S)
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    return calls
-
-
 def test_start_and_close_without_wait_return_before_any_fsync(
-    tmp_path: Path, slow_fsync: list[int]
+    tmp_path: Path, held_fsync
 ) -> None:
     clock, wall = StepClock(), WallClock()
-    t0 = time.perf_counter()
+    # Every fsync is held shut: start and close return while it is, so they did not wait.
     rec = SessionRecorder.start(tmp_path, CHILD, clock_ns=clock, wall_clock=wall, wait=False)
-    start_s = time.perf_counter() - t0
     rec.begin_trial("tracing", 1, "line")
     rec.add_sample(clock.now, 1, 2, 0, "down", "mouse")
     rec.finish_trial(accuracy=0.5, errors=1, completed=True, metrics=[("m", 1, "px")])
     wall.offset = timedelta(minutes=3)
-    t0 = time.perf_counter()
     rec.close(wait=False)
-    close_s = time.perf_counter() - t0
-    assert start_s < NO_WAIT_S, f"start took {start_s * 1000:.1f} ms"
-    assert close_s < NO_WAIT_S, f"close took {close_s * 1000:.1f} ms"
+    assert held_fsync.timed_out == [] and not held_fsync.gate.is_set()
     assert not rec.done  # still writing: the fsyncs happen on the writer thread
     # The folder is locked until the writer has finished, not merely until close returned.
     with pytest.raises(UsageError, match="^session folder is in use by another finemotor"):
         acquire_lock(rec.folder)
 
+    held_fsync.open()
     assert rec.join() is True
     assert rec.done and rec.ready and rec.error is None
     meta = json.loads((rec.folder / "session.json").read_text())
@@ -382,15 +360,16 @@ def test_start_and_close_without_wait_return_before_any_fsync(
     assert not (rec.folder / ".lock").exists()
     # Set-up (4 tables, session.json, 4 folders), the trial (4 tables) and close (session.json
     # and its folder) all went through the slow fsync, none of them on this thread's clock.
-    assert len(slow_fsync) >= 14
+    assert len(held_fsync.calls) >= 14 and held_fsync.timed_out == []
     rec.close()  # already finished: returns at once, raises nothing
     acquire_lock(rec.folder).release()
 
 
-def test_close_waits_by_default(tmp_path: Path, slow_fsync: list[int]) -> None:
+def test_close_waits_by_default(tmp_path: Path, held_fsync) -> None:
+    held_fsync.open()
     rec, _, _ = _start(tmp_path)  # wait=True: the folder is complete when start returns
     assert rec.ready
-    assert len(slow_fsync) >= 9
+    assert len(held_fsync.calls) >= 9
     rec.close()
     assert rec.done
     assert json.loads((rec.folder / "session.json").read_text())["ended_at"] is not None
@@ -490,19 +469,9 @@ def test_process_exit_waits_for_sessions_closed_without_wait(tmp_path: Path) -> 
 
 
 def test_setup_fsyncs_every_new_folder_entry_up_to_the_data_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, synced_dirs: list[Path]
 ) -> None:
-    from telemetry import recorder, storage
-
-    synced: list[Path] = []
-    real = storage.fsync_dir
-
-    def fsync_dir(path: os.PathLike[str]) -> None:
-        synced.append(Path(path))
-        real(path)
-
-    monkeypatch.setattr(storage, "fsync_dir", fsync_dir)
-    monkeypatch.setattr(recorder, "fsync_dir", fsync_dir)
+    synced = synced_dirs
     data = tmp_path / "new" / "data"  # neither exists yet
     with SessionRecorder.start(data, CHILD) as rec:
         setup = set(synced)
