@@ -61,14 +61,10 @@ class LoadQuality:
     ``sessions_without_end``: sessions with no ``ended_at`` (the app crashed or was killed).
     ``unreadable_sessions``: session folders whose ``session.json`` is missing or unreadable
     (their rows still load: each row names its session and child).
-    ``torn_unloaded``: per table *not* loaded, how many of its files end in a row cut short
-    (a cheap check of the last byte; rows with a bad check inside them are only found by
-    loading the table).
     """
 
     skipped_rows: dict[str, int] = field(default_factory=dict)
     torn_files: list[str] = field(default_factory=list)
-    torn_unloaded: dict[str, int] = field(default_factory=dict)
     sessions_without_end: int = 0
     unreadable_sessions: list[str] = field(default_factory=list)
 
@@ -549,9 +545,6 @@ def load_dataset(
     for table in schema.SESSION_TABLES:
         if table.name not in tables:
             frames[table.name] = None
-            quality.torn_unloaded[table.name] = sum(
-                _ends_torn(os.path.join(f, table.filename)) for f in folders
-            )
             continue
         paths = [os.path.join(f, table.filename) for f in folders]
         frame, skipped, torn = _load_table(paths, table)
@@ -569,20 +562,6 @@ def load_dataset(
         samples=frames["samples"],
         targets=frames["targets"],
     )
-
-
-def _ends_torn(path: str) -> bool:
-    """True when the file's last byte is not a newline (its last row was cut short)."""
-    # os.open + pread: thousands of files per report, and a buffered file object costs more.
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # missing: nothing torn
-        return False
-    try:
-        size = os.fstat(fd).st_size
-        return size > 0 and os.pread(fd, 1, size - 1) != b"\n"
-    finally:
-        os.close(fd)
 
 
 def load_session_table(

@@ -887,10 +887,8 @@ def _quality(ds: Any, scope: str, sessions_without_end: int | None = None) -> H.
         unreadable = len(unreadable)
     if sessions_without_end is not None:
         no_end = sessions_without_end
-    torn = dict(getattr(q, "torn_unloaded", {}) or {})
     return H.QualityNote(
-        {str(k): int(v) for k, v in skipped.items()}, int(no_end), int(unreadable), scope,
-        {str(k): int(v) for k, v in torn.items()},
+        {str(k): int(v) for k, v in skipped.items()}, int(no_end), int(unreadable), scope
     )
 
 

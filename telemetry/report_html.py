@@ -181,7 +181,6 @@ class QualityNote:
     sessions_without_end: int = 0
     unreadable_sessions: int = 0
     scope: str = "in the data folder"
-    torn_unloaded: dict[str, int] = field(default_factory=dict)
 
     def html(self) -> str:
         """The note as an HTML paragraph."""
@@ -195,13 +194,6 @@ class QualityNote:
             )
         else:
             parts.append("No rows were skipped as torn or malformed.")
-        torn = {t: n for t, n in sorted(self.torn_unloaded.items()) if n}
-        if torn:
-            per = ", ".join(f"{t} in {n} session(s)" for t, n in torn.items())
-            parts.append(
-                f"The last row of {sum(torn.values())} more file(s) was cut short ({per}): "
-                "stroke drawings skip it; the figures do not use those files."
-            )
         if self.sessions_without_end:
             parts.append(
                 f"{self.sessions_without_end} session(s) have no recorded end (the app was "
@@ -211,6 +203,11 @@ class QualityNote:
             parts.append("Every session has a recorded end.")
         if self.unreadable_sessions:
             parts.append(f"{self.unreadable_sessions} session folder(s) could not be read.")
+        # Said plainly: the count covers what the figures are made of, not every raw file.
+        parts.append(
+            "The figures come from the trial rows (trials.csv); raw samples are read, and "
+            "checked row by row, only for the strokes drawn."
+        )
         return (
             f"<div class='note' id='data-quality'><b>Data quality</b> ({esc(self.scope)}): "
             + " ".join(esc(p) for p in parts)
