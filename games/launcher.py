@@ -238,13 +238,22 @@ class Launcher:
         return self.deadline_ns is not None and self.app.clock.now_ns() >= self.deadline_ns
 
     def finish_with_reward(self) -> None:
-        """End the timed session: back to the child picker, with the reward screen on top."""
+        """End the timed session now, and show the reward.
+
+        Over a game the reward is an overlay: the child's last drawing stays visible (dimmed,
+        frozen) under the sun and stars, and closing the reward goes back to the child picker.
+        The session ends at once either way, so its recorded length is the planned one.
+        """
         # Closing the activity resumes the activity picker, which checks time_up() too: clear
         # the deadline first so the reward is shown once.
         self.deadline_ns = None
-        self.back_to_picker()
+        over_game = isinstance(self.app.stack.top, ActivityHost)
+        if over_game:
+            self.end_session()  # the recorder records the trial in progress as abandoned
+        else:
+            self.back_to_picker()
         self.app.sound.play("reward")
-        self.app.stack.push(RewardScene(self))
+        self.app.stack.push(RewardScene(self, over_game=over_game))
 
     # -- settings ---------------------------------------------------------------------------
 
@@ -862,23 +871,52 @@ class AddChildScene(_LauncherScene):
                          center=(_W // 2, 740))
 
 
+REWARD_WASH_ALPHA = 200  # of 255: over a game, the drawing shows faintly behind the sun
+
+
 class RewardScene(_LauncherScene):
-    """The end of a timed home session: a smiling sun and stars; a tap goes back to the picker."""
+    """The end of a timed home session: a smiling sun and stars; a tap goes back to the picker.
+
+    ``over_game``: pushed as an overlay on the game that was playing (not opaque, the game gets
+    no logic steps); closing it goes back to the child picker.
+    """
+
+    updates_below = False
+
+    def __init__(self, launcher: Launcher, over_game: bool = False) -> None:
+        super().__init__(launcher)
+        self.over_game = over_game
+        self.opaque = not over_game
+        self._wash: pygame.Surface | None = None
+
+    def _close(self) -> None:
+        if self.app.stack.top is not self:
+            return
+        if self.over_game:
+            self.launcher.back_to_picker()
+        else:
+            self.app.stack.pop()
 
     def handle_pointer(self, sample: PointerSample) -> None:
         if sample.phase == "up" and self.t >= REWARD_MIN_S:
-            self.app.stack.pop()
+            self._close()
 
     def on_key(self, key: KeyPress) -> None:
-        self.app.stack.pop()
+        self._close()
 
     def update(self, dt: float) -> None:
         super().update(dt)
-        if self.t >= REWARD_AUTO_CLOSE_S and self.app.stack.top is self:
-            self.app.stack.pop()
+        if self.t >= REWARD_AUTO_CLOSE_S:
+            self._close()
 
     def draw(self, surface: pygame.Surface) -> None:
-        surface.blit(ui.backdrop(), (0, 0))
+        if self.over_game:
+            if self._wash is None:
+                self._wash = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+                self._wash.fill((*ui.CREAM, REWARD_WASH_ALPHA))
+            surface.blit(self._wash, (0, 0))
+        else:
+            surface.blit(ui.backdrop(), (0, 0))
         still = self.reduce_motion
         for i, (x, y) in enumerate(((220, 200), (1060, 200), (160, 520), (1120, 520),
                                     (420, 120), (860, 120))):

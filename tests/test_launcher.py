@@ -482,7 +482,10 @@ def test_home_session_ends_itself_with_a_reward(tmp_path):
         app.clock.advance(1_000_000_000)
         app.frame()
         assert isinstance(app.stack.top, RewardScene)
-        assert [type(s) for s in app.stack.scenes] == [ChildPickerScene, RewardScene]
+        # An overlay on the game: the game shows (dimmed) below and gets no logic steps.
+        assert [type(s) for s in app.stack.scenes] == [
+            ChildPickerScene, ActivityPickerScene, ActivityHost, RewardScene]
+        assert not app.stack.top.opaque and not app.stack.top.updates_below
         assert played == ["reward"]  # shown once, not once per closing screen
         assert app.recorder is None and launcher.child is None
         folder = session_folders(tmp_path, child.child_id)[0]
@@ -495,7 +498,8 @@ def test_home_session_ends_itself_with_a_reward(tmp_path):
         assert isinstance(app.stack.top, RewardScene)
         hand.wait(1.0)
         hand.tap((640, 400))
-        assert isinstance(app.stack.top, ChildPickerScene)
+        assert [type(s) for s in app.stack.scenes] == [ChildPickerScene]
+        assert len(session_folders(tmp_path, child.child_id)) == 1  # no new session started
     finally:
         app.close()
 

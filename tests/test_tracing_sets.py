@@ -26,6 +26,7 @@ from engine.settings import Settings  # noqa: E402
 from engine.testing import ScriptedHand as _ScriptedHand  # noqa: E402
 from engine.testing import make_test_app  # noqa: E402
 from games.launcher import (  # noqa: E402
+    REWARD_AUTO_CLOSE_S,
     SETTLE_S,
     ActivityHost,
     ActivityPickerScene,
@@ -307,8 +308,12 @@ def test_a_home_session_ends_on_time_in_the_middle_of_a_letter(tmp_path):
         tracing_on_top(app)
         app.clock.advance(61_000_000_000)
         app.frame()
-        assert [type(s) for s in app.stack.scenes] == [ChildPickerScene, RewardScene]
+        # The reward lies over the letter (the set picker's host, then the tracing's host).
+        assert [type(s) for s in app.stack.scenes] == [
+            ChildPickerScene, ActivityPickerScene, ActivityHost, ActivityHost, RewardScene]
         assert app.recorder is None and launcher.child is None
+        hand.wait(REWARD_AUTO_CLOSE_S + 0.1)  # nobody taps: the reward closes by itself
+        assert [type(s) for s in app.stack.scenes] == [ChildPickerScene]
     finally:
         app.close()
 
