@@ -447,7 +447,7 @@ def _practice_section(cd: ChildData) -> str:
         f"<p>{H.esc(summary)}</p>"
         + H.figure(H.practice_chart(w), "Bars: minutes per week, clinic (orange) and home "
                    "(blue). A gap is a week without practice.")
-        + H.numbers_table(f"Numbers: {weeks} weeks", tbl)
+        + H.numbers_table(f"Numbers: {weeks} weeks", tbl, csv_name=CSV_FILES["weekly_practice"])
         + "</section>"
     )
 
@@ -611,7 +611,8 @@ def _activity_section(cd: ChildData, activity: str) -> str:
         + H.figure(dur, "Lower is faster.")
         + H.figure(lev, "A higher level is harder.")
         + "</div>"
-        + H.numbers_table(f"Numbers: {len(a)} sessions", sess_tbl)
+        + H.numbers_table(f"Numbers: {len(a)} sessions", sess_tbl,
+                          csv_name=CSV_FILES["activity_sessions"])
         + "<h3>Per item</h3>"
         + item_tbl
         + "</section>"

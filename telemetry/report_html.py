@@ -31,6 +31,7 @@ h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 22px 0 6px; border-bottom: 2px solid var(--line); }
 h3 { font-size: 15px; margin: 14px 0 4px; }
 p.meta, .muted { color: var(--muted); }
+.print-only { display: none; }
 table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: left;
          vertical-align: top; }
@@ -86,6 +87,7 @@ section { break-inside: auto; }
   a { color: inherit; text-decoration: none; }
   details:not([open]) { display: none; }
   .screen-only { display: none; }
+  .print-only { display: block; }
 }
 """
 
@@ -270,11 +272,18 @@ def figure(svg: str, caption: str = "") -> str:
     return f"<figure>{svg}{cap}</figure>"
 
 
-def numbers_table(summary: str, table_html: str, open_: bool = False) -> str:
-    """A chart's numbers in a collapsible table (the CSV files hold them too)."""
+def numbers_table(summary: str, table_html: str, open_: bool = False,
+                  csv_name: str | None = None) -> str:
+    """A chart's numbers in a collapsible table (the CSV files hold them too).
+
+    On paper the folded table is left out (a year is pages of rows); a printed line says where
+    the numbers are instead, so a chart is never on paper without a way to its figures.
+    """
+    where = f" and in {esc(csv_name)} beside it" if csv_name else " and in the CSV files beside it"
     return (
         f"<details{' open' if open_ else ''}><summary>{esc(summary)}</summary>"
         f"{table_html}</details>"
+        f"<p class='print-only muted'>{esc(summary)}: in the on-screen report{where}.</p>"
     )
 
 

@@ -204,6 +204,9 @@ def test_child_page_shows_the_figures(report, known: Known) -> None:
     # Data quality: the two bad rows of S2 and this child's session without an end.
     assert "2 row(s) were skipped as torn or malformed (2 in trials)" in text
     assert "1 session(s) have no recorded end" in text
+    # On paper the folded numbers are left out; a printed line says where they are.
+    assert ("<p class='print-only muted'>Numbers: 6 sessions: in the on-screen report and in "
+            "activity_sessions.csv beside it.</p>") in page
     assert ("The figures come from the trial rows (trials.csv); raw samples are read, and "
             "checked row by row, only for the strokes drawn.") in text
     # Every chart has alt text; the accuracy chart states its medians.
