@@ -329,8 +329,17 @@ def _pair_geometry(
         cand = np.ascontiguousarray(cand, dtype=np.intp)
         ax, ay = seg.ax[cand], seg.ay[cand]
         ux, uy, wx, wy = seg.ux[cand], seg.uy[cand], seg.wx[cand], seg.wy[cand]
-    dx = px - ax
-    dy = py - ay
+    return _sq_dist_in_place(px - ax, py - ay, ux, uy, wx, wy)
+
+
+def _sq_dist_in_place(dx: np.ndarray, dy: np.ndarray, ux: np.ndarray, uy: np.ndarray,
+                      wx: np.ndarray, wy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Squared distances from points to segments and the clamped projection parameter ``t``.
+
+    ``dx, dy`` are point minus segment start (both are overwritten: the result is ``dx``);
+    ``u`` is the segment vector, ``w`` the vector over its squared length. In place, because
+    this runs over (samples x candidates) and (cells x segments) arrays.
+    """
     t = dx * wx
     t += dy * wy
     np.clip(t, 0.0, 1.0, out=t)
@@ -414,17 +423,8 @@ class _Grid:
             ids = cells[i : i + step]
             cx = ((ids // self.ny + 0.5) * cell).astype(np.float32)
             cy = ((ids % self.ny + 0.5) * cell).astype(np.float32)
-            dx = cx - ax
-            dy = cy - ay
-            t = dx * wx
-            t += dy * wy
-            np.clip(t, 0.0, 1.0, out=t)
-            dx -= t * ux
-            dy -= t * uy
-            dx *= dx
-            dy *= dy
-            dx += dy
-            dc = np.sqrt(dx, out=dx)
+            d2, _ = _sq_dist_in_place(cx - ax, cy - ay, ux, uy, wx, wy)
+            dc = np.sqrt(d2, out=d2)
             ok = (dc <= dc.min(axis=0) + pad).T  # (cells, segments)
             n_ok = ok.sum(axis=1)
             rows, cols = np.nonzero(ok)  # row-major: each cell's segments in ascending order
