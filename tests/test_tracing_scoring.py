@@ -33,6 +33,14 @@ def one_stroke(x: np.ndarray, y: np.ndarray, t: np.ndarray) -> tuple:
     return (t, x, y, phase)
 
 
+def along(pts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` points evenly spaced along a polyline (its ends included): exactly on the model."""
+    seg = np.hypot(*np.diff(pts, axis=0).T)
+    cum = np.concatenate(([0.0], np.cumsum(seg)))
+    s_at = np.linspace(0.0, cum[-1], n)
+    return np.interp(s_at, cum, pts[:, 0]), np.interp(s_at, cum, pts[:, 1])
+
+
 def strokes_of(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple:
     """Several strokes (x, y, t) joined into one (t, x, y, phase) trial."""
     ts, xs, ys, ps = [], [], [], []
@@ -88,13 +96,8 @@ def test_outside_the_band_and_partial_time() -> None:
 def test_perfect_circle_covers_everything() -> None:
     model = glyph("circle").scaled(340.0, 100.0, 600.0)
     # trace exactly along the model polyline, counter-clockwise from the top
-    pts = model[0]
-    seg = np.hypot(*np.diff(pts, axis=0).T)
-    cum = np.concatenate(([0.0], np.cumsum(seg)))
-    s_at = np.linspace(0.0, cum[-1], 1500)
-    x = np.interp(s_at, cum, pts[:, 0])
-    y = np.interp(s_at, cum, pts[:, 1])
-    t = np.linspace(0.0, 3.0, len(s_at))
+    x, y = along(model[0], 1500)
+    t = np.linspace(0.0, 3.0, len(x))
     s = score_trace(model, one_stroke(x, y, t), tolerance_px=30.0)
     assert s.accuracy == 1.0
     assert s.coverage == 1.0
@@ -265,12 +268,7 @@ def test_fast_distances_equal_the_naive_loop(gid: str, seed: int, spread: float)
 def test_retraced_letter_is_fully_covered() -> None:
     # lowercase a goes up its right side and back down the same line
     model = glyph("lower_a").scaled(300.0, 100.0, 560.0)
-    pts = model[0]
-    seg = np.hypot(*np.diff(pts, axis=0).T)
-    cum = np.concatenate(([0.0], np.cumsum(seg)))
-    s_at = np.linspace(0.0, cum[-1], 800)
-    x = np.interp(s_at, cum, pts[:, 0])
-    y = np.interp(s_at, cum, pts[:, 1])
+    x, y = along(model[0], 800)
     s = score_trace(model, one_stroke(x, y, np.linspace(0, 3, 800)), 18.0)
     assert s.coverage == 1.0 and s.accuracy == 1.0 and s.direction_correct
 
