@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from games import cli
+from games import cli, commands
 from games.registry import Activity, load_activities, register, unregister
 from telemetry.children import ChildrenRegistry
 
@@ -183,7 +183,7 @@ def test_help_exits_0(capsys):
 def test_avatar_names_match_the_ui_kit():
     from engine.ui import AVATAR_IDS
 
-    assert cli.AVATAR_NAMES == AVATAR_IDS
+    assert commands.AVATAR_NAMES == AVATAR_IDS
 
 
 def _subprocess(args: list[str], env_extra: dict[str, str] | None = None):

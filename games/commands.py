@@ -1,0 +1,319 @@
+"""The ``finemotor`` subcommands: one ``cmd_*`` function per command (the parser is in
+``games/cli.py``).
+
+Each handler takes the parsed ``argparse.Namespace`` and returns the exit code; a person's
+mistake is raised as ``UsageError`` (``main`` prints it as one line, exit 2). Heavy modules are
+imported inside the handlers: ``play`` never imports pandas or matplotlib, ``children`` never
+imports pygame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from telemetry.errors import UsageError
+
+PROG = "finemotor"
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+AUTO = 0  # the LEVEL argument 'auto': unpin
+ALL_ITEMS = "*"
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    """The data folder from ``--data-dir``, ``$FINEMOTOR_DATA`` or the platform default; a path
+    that is a file is a usage error (one line), not an OSError deep in the recorder."""
+    source = "--data-dir"
+    path = None
+    for name in ("data_dir", "parent_data_dir"):
+        given = getattr(args, name, None)
+        if given is not None:
+            path = Path(given).expanduser()
+            break
+    if path is None:
+        from telemetry.storage import DATA_ENV, default_data_dir
+
+        path = default_data_dir()
+        source = DATA_ENV if os.environ.get(DATA_ENV, "").strip() else "the default data folder"
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{source} is a file, not a folder: {path}")
+    return path
+
+
+# -- children -------------------------------------------------------------------------------
+
+AVATAR_NAMES = ("cat", "dog", "bear", "bunny", "frog", "owl", "fox", "panda")  # launcher.AVATAR_IDS
+
+
+def cmd_children(args: argparse.Namespace) -> int:
+    """``finemotor children add|list|rename|delete``."""
+    from telemetry.children import ChildrenRegistry
+
+    roster = ChildrenRegistry(_data_dir(args))
+    action = args.children_command or "list"
+    if action == "add":
+        avatar = args.avatar
+        if avatar is None:
+            used = {c.avatar for c in roster.list()}
+            avatar = next((a for a in AVATAR_NAMES if a not in used), AVATAR_NAMES[0])
+        elif avatar not in AVATAR_NAMES:
+            raise UsageError(f"unknown avatar {avatar!r} (known: {', '.join(AVATAR_NAMES)})")
+        child = roster.add(args.nickname, avatar)
+        print(f"added {child.nickname} ({child.avatar}): {child.child_id}")
+    elif action == "list":
+        children = roster.list()
+        if not children:
+            print(f"no children yet: add one with `{PROG} children add NICKNAME`")
+            return 0
+        width = max(len("NICKNAME"), *(len(c.nickname) for c in children))
+        print(f"{'ID':<32}  {'NICKNAME':<{width}}  {'AVATAR':<6}  ADDED")
+        for c in children:
+            print(f"{c.child_id:<32}  {c.nickname:<{width}}  {c.avatar:<6}  {c.created_at[:10]}")
+    elif action == "rename":
+        child = roster.rename(args.child_id, args.nickname)
+        print(f"renamed {child.child_id} to {child.nickname}")
+    elif action == "delete":
+        if not args.yes:
+            roster.get(args.child_id)  # an unknown id says so, rather than asking to confirm
+            raise UsageError(
+                f"deleting child {args.child_id} removes all of their sessions and cannot be "
+                "undone; add --yes to confirm"
+            )
+        roster.delete(args.child_id)
+        print(f"deleted child {args.child_id} and all of their files")
+    return 0
+
+
+# -- level pinning ------------------------------------------------------------------------
+
+
+def cmd_level(args: argparse.Namespace) -> int:
+    """``finemotor level ID [LEVEL|auto] [--activity NAME] [--item ITEM]``."""
+    from games.registry import find_activity
+    from telemetry.children import ChildrenRegistry
+
+    data_dir = _data_dir(args)
+    child = ChildrenRegistry(data_dir).get(args.child_id)
+    activity = find_activity(args.activity)
+    if activity.pin_level is None or activity.read_levels is None:
+        raise UsageError(f"{activity.id} has no per-child levels to pin")
+    item = _item_alias(args.item, activity.items() if activity.items is not None else None)
+    if item != ALL_ITEMS and activity.items is not None and item not in activity.items():
+        raise UsageError(f"unknown {activity.id} item {item!r} "
+                         f"(e.g. {', '.join(activity.items()[:4])}; '*' for every item)")
+    if args.level is not None:
+        if args.level > activity.levels:
+            raise UsageError(
+                f"level {args.level} is out of range for {activity.id} (1 to {activity.levels})"
+            )
+        what = "every item" if item == ALL_ITEMS else item
+        if args.level == AUTO:
+            activity.pin_level(data_dir, child.child_id, item, None)
+            print(f"{activity.id}, {what}: level adapts to {child.nickname} again")
+        else:
+            activity.pin_level(data_dir, child.child_id, item, args.level)
+            print(f"{activity.id}, {what}: pinned at level {args.level} for {child.nickname}")
+        return 0
+    levels = activity.read_levels(data_dir, child.child_id)
+    if not levels:
+        print(f"{child.nickname} has not played {activity.id} yet and nothing is pinned "
+              f"(new items start at level 1)")
+        return 0
+    rows = [("every item" if name == ALL_ITEMS else name, number, pinned)
+            for name, (number, pinned) in levels.items()]
+    width = max(len("ITEM"), *(len(shown) for shown, _, _ in rows))
+    print(f"{'ITEM':<{width}}  LEVEL  PINNED")
+    for shown, number, pinned in rows:
+        print(f"{shown:<{width}}  {number:>5}  {'yes' if pinned else 'no'}")
+    return 0
+
+
+# -- calibration ----------------------------------------------------------------------------
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """``finemotor calibrate [WIDTH_MM | off]``: the screen width behind mm figures."""
+    from engine.settings import Settings
+    from games.settings_store import load_settings, save_settings
+
+    data_dir = _data_dir(args)
+    settings, mode = load_settings(data_dir)
+    if args.width_mm is None:
+        if settings.screen_width_mm is None:
+            print("not calibrated: figures are in screen pixels only "
+                  f"(set it with `{PROG} calibrate WIDTH_MM`)")
+        else:
+            print(f"screen width: {settings.screen_width_mm:g} mm")
+        return 0
+    if args.width_mm.strip().lower() == "off":
+        settings.screen_width_mm = None
+        save_settings(data_dir, settings, mode)
+        print("calibration removed: figures are in screen pixels only")
+        return 0
+    try:
+        width = float(args.width_mm)
+    except ValueError:
+        raise UsageError(f"{args.width_mm!r} is not a width: give millimetres, e.g. 256, "
+                         "or 'off'") from None
+    checked = Settings.from_dict({"screen_width_mm": width}).screen_width_mm
+    if checked is None:
+        raise UsageError(f"a screen {width:g} mm wide is not plausible: measure the lit "
+                         "picture area with a ruler, in millimetres")
+    settings.screen_width_mm = checked
+    path = save_settings(data_dir, settings, mode)
+    print(f"screen width set to {checked:g} mm (saved in {path})")
+    return 0
+
+
+# -- report / demo data ---------------------------------------------------------------------
+
+
+def _item_alias(item: str, known: list[str] | None) -> str:
+    """A bare digit or letter as a therapist types it (``5``, ``B``, ``b``) to its item id
+    (``digit_5``, ``upper_B``, ``lower_b``) when the activity has such an item."""
+    if known is None or item in known or len(item) != 1:
+        return item
+    kind = "digit" if item.isdigit() else "upper" if item.isupper() else "lower"
+    alias = f"{kind}_{item}"
+    return alias if alias in known else item
+
+
+def _progress_wanted() -> bool:
+    """Draw the progress bar only on a terminal: redirected to a log, its ``\r`` redraws are
+    noise."""
+    return sys.stderr.isatty()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """``finemotor report``: the HTML reports and CSV summaries (imports pandas, lazily)."""
+    from telemetry.report import build_reports
+
+    result = build_reports(
+        _data_dir(args),
+        args.out,
+        child_ids=args.child_ids,
+        all_children=args.all_children,
+        since=args.since,
+        until=args.until,
+        anonymize=args.anonymize,
+        progress=_progress_wanted(),
+    )
+    index = getattr(result, "index", None)
+    print(f"report written: {index if index is not None else args.out} (open it in a browser)")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    """``finemotor demo-data``: made-up children and sessions (imports numpy, lazily)."""
+    from games.demo_data import write_demo_data
+
+    data_dir = _data_dir(args)
+    result = write_demo_data(data_dir, children=args.children, weeks=args.weeks,
+                             seed=args.seed, progress=_progress_wanted())
+    sessions = getattr(result, "sessions", None)
+    trials = getattr(result, "trials", None)
+    counts = f": {sessions} sessions, {trials} trials" if sessions is not None else ""
+    print(f"demo data written to {data_dir}{counts}")
+    return 0
+
+
+# -- play -----------------------------------------------------------------------------------
+
+
+def _process_start_age_s() -> float | None:
+    """Seconds since this process was created (Linux /proc), or None elsewhere."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])  # field 22 "starttime", counted after the ")" field
+        with open("/proc/uptime", encoding="ascii") as f:
+            uptime = float(f.read().split()[0])
+        return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+_IMPORTED_AT = time.perf_counter()
+
+
+def _no_display_reason() -> str | None:
+    """Why there is surely no screen (Linux without X11 or Wayland), else None.
+
+    Said before SDL starts: SDL would otherwise add lines of its own (``XDG_RUNTIME_DIR is
+    invalid``) to the one-line message. An explicit ``SDL_VIDEODRIVER`` is left to SDL.
+    """
+    env = os.environ
+    if not sys.platform.startswith("linux") or env.get("SDL_VIDEODRIVER"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return None
+    return "no display: neither DISPLAY nor WAYLAND_DISPLAY is set"
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    """``finemotor play``: check the arguments, open the window and run the launcher."""
+    from games.registry import find_activity, load_activities
+    from games.settings_store import load_settings
+    from telemetry.children import ChildrenRegistry
+
+    data_dir = _data_dir(args)
+    activities = load_activities()
+    activity = None
+    if args.activity is not None:
+        activity = find_activity(args.activity, activities)
+        if args.child is None:
+            raise UsageError("--activity needs --child ID (the child who plays)")
+        if args.level is not None and args.level > activity.levels:
+            raise UsageError(
+                f"level {args.level} is out of range for {activity.id} (1 to {activity.levels})"
+            )
+    if args.child is not None:
+        ChildrenRegistry(data_dir).get(args.child)
+    settings, mode = load_settings(data_dir)
+
+    from engine.app import App, AppConfig, DisplayUnavailable
+    from games.launcher import Launcher
+
+    no_screen = _no_display_reason()
+    if no_screen:
+        print(f"{PROG}: error: cannot open a window ({no_screen}); playing needs a screen "
+              f"(reports work without one: `{PROG} report`)", file=sys.stderr)
+        return EXIT_FAILURE
+
+    windowed = args.windowed or args.size is not None
+    config = AppConfig(size=args.size or (1280, 800), fullscreen=not windowed)
+    try:
+        app = App(config, settings=settings)
+    except DisplayUnavailable as exc:
+        print(f"{PROG}: error: cannot open a window ({exc}); playing needs a screen "
+              f"(reports work without one: `{PROG} report`)", file=sys.stderr)
+        return EXIT_FAILURE
+    launcher = Launcher(app, data_dir, activities=activities, mode=mode,
+                        level=args.level or 1)
+    app.on_quit = launcher.end_session
+    try:
+        launcher.start(args.child, activity, args.level)
+        if args.exit_after_first_frame:
+            app.frame()
+            age = _process_start_age_s()
+            since_import = time.perf_counter() - _IMPORTED_AT
+            shown = age if age is not None else since_import
+            print(f"first frame after {shown * 1000:.1f} ms", flush=True)
+            app.close()
+            return 0
+        app.run()
+    finally:
+        app.close()
+        launcher.end_session()
+        import pygame
+
+        from engine import ui
+
+        pygame.quit()
+        ui.clear_caches()  # fonts die with pygame.quit(); a later App must not reuse them
+    return 0
