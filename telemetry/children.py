@@ -15,16 +15,20 @@ Pure Python (no pandas): the launcher uses it on the play path.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
 import shutil
+import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from telemetry import schema
 from telemetry.errors import UsageError
+from telemetry.locking import locked
 from telemetry.recorder import iso_utc, utc_now
 from telemetry.storage import atomic_write_bytes, ensure_private_dir, fsync_parents
 
@@ -66,9 +70,25 @@ def _check_utf8(what: str, text: str) -> None:
     raise UsageError(f'{what} "{shown}" is not valid UTF-8: type it again in a UTF-8 terminal')
 
 
+def _check_visible(what: str, text: str) -> None:
+    """Reject control and format characters (Unicode categories Cc, Cf) with a one-line message.
+
+    Bidi overrides (U+202E) and zero-width characters (U+200B, U+200D, U+2060) are invisible:
+    they could make one child's name look like another's, or reverse how a name reads.
+    """
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf"):
+            name = unicodedata.name(ch, "control character")
+            raise UsageError(
+                f"{what} contains an invisible or control character (U+{ord(ch):04X} {name}): "
+                f"type it again with letters, digits, spaces and visible symbols only"
+            )
+
+
 def _clean_nickname(nickname: str) -> str:
     name = " ".join(str(nickname).split())  # strip, and no tabs or line breaks inside
     _check_utf8("nickname", name)
+    _check_visible("nickname", name)
     if not name:
         raise UsageError("nickname is empty: give the child a nickname of 1 to 40 characters")
     if len(name) > MAX_NICKNAME:
@@ -109,8 +129,9 @@ class ChildrenRegistry:
             )
         return [Child(*row) for row in reader if len(row) == len(schema.CHILDREN.header)]
 
-    def _write(self, children: list[Child]) -> None:
-        created: list[Path] = []
+    def _write(self, children: list[Child], created: list[Path] | None = None) -> None:
+        """Replace the roster; ``created``: folders just made for it, whose entries to fsync."""
+        created = [] if created is None else created
         ensure_private_dir(self.data_dir, created=created)
         parts = [schema.CHILDREN.header_line()]
         parts += [
@@ -121,6 +142,17 @@ class ChildrenRegistry:
         # A data folder made just now: its own entry (and those of parents made with it)
         # lives in the folder above, so a power cut could lose the whole roster without this.
         fsync_parents(created)
+
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Hold the roster's OS lock for one read-modify-write (see :mod:`telemetry.locking`).
+
+        Without it two processes adding a child at once both read the old roster and the
+        last to write drops the other's child. The data folder must exist first (the lock
+        file lives in it): :meth:`add` creates it, the other changes need it anyway.
+        """
+        with locked(self.path):
+            yield
 
     def list(self) -> list[Child]:
         """Every child, sorted by nickname (case-insensitive), then by id."""
@@ -138,47 +170,69 @@ class ChildrenRegistry:
         name = _clean_nickname(nickname)
         avatar = " ".join(str(avatar).split())
         _check_utf8("avatar", avatar)
-        children = self._read()
-        known = {c.child_id for c in children}
-        child_id = uuid.uuid4().hex
-        while child_id in known:  # astronomically unlikely; cheap to rule out
+        _check_visible("avatar", avatar)
+        created: list[Path] = []
+        ensure_private_dir(self.data_dir, created=created)
+        with self._changing():
+            children = self._read()
+            known = {c.child_id for c in children}
             child_id = uuid.uuid4().hex
-        child = Child(child_id, name, avatar, iso_utc(utc_now()))
-        self._write([*children, child])
+            while child_id in known:  # astronomically unlikely; cheap to rule out
+                child_id = uuid.uuid4().hex
+            child = Child(child_id, name, avatar, iso_utc(utc_now()))
+            self._write([*children, child], created)
         return child
 
     def rename(self, child_id: str, nickname: str) -> Child:
         """Give a child a new nickname and return the updated child."""
         name = _clean_nickname(nickname)
-        children = self._read()
-        for i, child in enumerate(children):
-            if child.child_id == child_id:
-                children[i] = Child(child.child_id, name, child.avatar, child.created_at)
-                self._write(children)
-                return children[i]
+        if not self.path.is_file():
+            raise UsageError(f"unknown child id: {child_id}")
+        with self._changing():
+            children = self._read()
+            for i, child in enumerate(children):
+                if child.child_id == child_id:
+                    children[i] = Child(child.child_id, name, child.avatar, child.created_at)
+                    self._write(children)
+                    return children[i]
         raise UsageError(f"unknown child id: {child_id}")
 
     def delete(self, child_id: str) -> None:
-        """Remove the child from the roster and every file and folder of that child.
+        """Remove every file and folder of the child, then the child's roster row.
 
-        The roster row goes first (so the child vanishes from the app even if removing the
-        files is interrupted), then ``sessions/<child_id>/`` and ``children/<child_id>/``.
-        Deleting an id that has files but no roster row (e.g. copied in from another device)
-        also works; an id with neither raises :class:`UsageError`.
+        ``sessions/<child_id>/`` and ``children/<child_id>/`` go first; a folder that is a
+        symbolic link has the link removed, never what it points to. The roster row goes
+        last, so if removing the files fails (a read-only disk, a file in use) the child is
+        still listed and the delete can be tried again. Deleting an id that has files but no
+        roster row (e.g. copied in from another device) also works; an id with neither raises
+        :class:`UsageError`.
         """
-        children = self._read()
-        remaining = [c for c in children if c.child_id != child_id]
+        # The id becomes a path component: refuse anything that could climb out of the folder.
+        if not child_id or "/" in child_id or "\\" in child_id or child_id in (".", ".."):
+            raise UsageError(f"unknown child id: {child_id}")
         folders = [
             self.data_dir / "sessions" / child_id,
             child_files_dir(self.data_dir, child_id),
         ]
-        # The id becomes a path component: refuse anything that could climb out of the folder.
-        if not child_id or "/" in child_id or "\\" in child_id or child_id in (".", ".."):
+        existing = [f for f in folders if f.is_symlink() or f.exists()]
+        listed = any(c.child_id == child_id for c in self._read())
+        if not listed and not existing:
             raise UsageError(f"unknown child id: {child_id}")
-        existing = [f for f in folders if f.exists()]
-        if len(remaining) == len(children) and not existing:
-            raise UsageError(f"unknown child id: {child_id}")
-        if len(remaining) != len(children):
-            self._write(remaining)
         for folder in existing:
-            shutil.rmtree(folder)
+            _remove_folder(folder)
+        if listed:
+            # Re-read under the lock: a child added or renamed meanwhile must not be undone.
+            with self._changing():
+                children = self._read()
+                remaining = [c for c in children if c.child_id != child_id]
+                if len(remaining) != len(children):
+                    self._write(remaining)
+
+
+def _remove_folder(folder: Path) -> None:
+    """Remove a child's folder; a symbolic link (or a file) in its place is unlinked, never
+    followed, so nothing outside the data folder is touched."""
+    if folder.is_symlink() or not folder.is_dir():
+        folder.unlink()
+    else:
+        shutil.rmtree(folder)  # does not follow links inside the folder either

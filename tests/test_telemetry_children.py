@@ -45,8 +45,10 @@ def test_add_writes_children_csv_exactly(tmp_path: Path) -> None:
     path = tmp_path / "data" / "children.csv"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(tmp_path / "data").st_mode) == 0o700
-    # Only children.csv in the folder: the atomic write's temporary file is gone.
-    assert [p.name for p in (tmp_path / "data").iterdir()] == ["children.csv"]
+    # Only children.csv and its lock file in the folder: the atomic write's temporary file
+    # is gone.
+    names = sorted(p.name for p in (tmp_path / "data").iterdir())
+    assert names == [".children.csv.lock", "children.csv"]
 
 
 def test_ids_are_random_not_derived_from_details(tmp_path: Path) -> None:
@@ -116,6 +118,92 @@ def test_delete_removes_every_file_of_the_child_only(tmp_path: Path) -> None:
     assert str(err.value) == f"unknown child id: {gone.child_id}"
     with pytest.raises(UsageError):
         reg.delete("..")
+
+
+def _undeletable(folder: Path) -> None:
+    """Make removing ``folder``'s entries fail for real (root ignores mode bits: chattr +i)."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(folder)], check=True)
+    else:
+        folder.chmod(0o500)
+
+
+def _deletable(folder: Path) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o700)
+
+
+def test_delete_removes_a_symlinked_sessions_folder_link_not_its_target(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    reg = ChildrenRegistry(data)
+    child, kept = reg.add("Linked"), reg.add("Kept")
+    elsewhere = tmp_path / "elsewhere"  # e.g. sessions moved to a bigger disk by hand
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("not finemotor's")
+    (data / "sessions").mkdir()
+    (data / "sessions" / child.child_id).symlink_to(elsewhere, target_is_directory=True)
+    files = child_files_dir(data, child.child_id)
+    files.mkdir(parents=True)
+    (files / "tracing.json").write_text("{}")
+    (files / "outside").symlink_to(elsewhere / "keep.txt")
+
+    reg.delete(child.child_id)
+
+    assert not os.path.lexists(data / "sessions" / child.child_id)
+    assert not files.exists()
+    assert (elsewhere / "keep.txt").read_text() == "not finemotor's"
+    assert [c.child_id for c in reg.list()] == [kept.child_id]
+
+
+def test_delete_that_fails_leaves_the_child_listed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    reg = ChildrenRegistry(data)
+    child = reg.add("Stuck")
+    folder = _record_session(data, child.child_id)
+    _undeletable(folder)
+    try:
+        with pytest.raises(PermissionError):
+            reg.delete(child.child_id)
+        # The roster row goes last: the child is still there to try again.
+        assert [c.child_id for c in reg.list()] == [child.child_id]
+    finally:
+        _deletable(folder)
+    reg.delete(child.child_id)
+    assert reg.list() == []
+    assert not (data / "sessions" / child.child_id).exists()
+
+
+@pytest.mark.parametrize(
+    ("nickname", "code", "name"),
+    [
+        ("Ana\u202eeoJ", "202E", "RIGHT-TO-LEFT OVERRIDE"),
+        ("Ja\u200bck", "200B", "ZERO WIDTH SPACE"),
+        ("Li\u200dly", "200D", "ZERO WIDTH JOINER"),
+        ("Max\u2060", "2060", "WORD JOINER"),
+        ("Bo\x07b", "0007", "control character"),
+        ("Eve\u061c", "061C", "ARABIC LETTER MARK"),
+    ],
+)
+def test_invisible_and_control_characters_are_refused(
+    tmp_path: Path, nickname: str, code: str, name: str
+) -> None:
+    reg = ChildrenRegistry(tmp_path)
+    with pytest.raises(UsageError) as err:
+        reg.add(nickname)
+    assert str(err.value) == (
+        f"nickname contains an invisible or control character (U+{code} {name}): type it "
+        "again with letters, digits, spaces and visible symbols only"
+    )
+    assert not (tmp_path / "children.csv").exists()
+    ok = reg.add("Zoë 🦊 O'Neil-Ng")
+    with pytest.raises(UsageError):
+        reg.rename(ok.child_id, nickname)
+    with pytest.raises(UsageError) as err:
+        reg.add("Sam", avatar=f"fox{nickname}")
+    assert str(err.value).startswith("avatar contains an invisible or control character")
+    assert [c.nickname for c in reg.list()] == ["Zoë 🦊 O'Neil-Ng"]
 
 
 def test_delete_files_without_roster_row(tmp_path: Path) -> None:
@@ -203,7 +291,9 @@ def test_children_csv_that_is_not_utf8_is_a_clear_error_and_stays_as_it_is(
             call()
         assert str(err.value) == message
     assert path.read_bytes() == LATIN1_ROW.encode("latin-1")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["children.csv"]
+    # Nothing written but the (empty) lock file of the read-modify-write.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".children.csv.lock", "children.csv"]
+    assert (tmp_path / ".children.csv.lock").read_bytes() == b""
 
 
 def test_children_csv_saved_as_excel_csv_utf8_reads(tmp_path: Path) -> None:
