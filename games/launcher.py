@@ -578,6 +578,11 @@ class ActivityHost(Scene):
         self.updates_below = scene.updates_below
         self.pausable = bool(getattr(scene, "pausable", False))
 
+    def nest(self, scene: Scene) -> Scene:
+        """``scene`` in a host of its own: an activity's screen starting its game (the kit's
+        set picker) keeps the home session timer running while the game covers it."""
+        return ActivityHost(self.launcher, scene)
+
     def enter(self) -> None:
         self.scene.app = self.app
         self.scene.enter()

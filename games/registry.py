@@ -1,6 +1,7 @@
 """The activity registry: the one list the launcher and the CLI read to know what can be played.
 
-Each game package registers itself by exposing ``ACTIVITY`` (an :class:`Activity`) in its
+Each game package registers itself by exposing ``ACTIVITY`` (an :class:`Activity`, the kit's
+contract in :mod:`games.kit.activity`, re-exported here) in its
 ``__init__`` or by calling :func:`register`. :func:`load_activities` imports the packages in
 :data:`ACTIVITY_PACKAGES` and returns the activities that registered, in that order; a package
 without an activity yet is skipped (the launcher never shows a placeholder tile).
@@ -9,52 +10,14 @@ without an activity yet is skipped (the launcher never shows a placeholder tile)
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
+from games.kit.activity import Activity
 from telemetry.errors import UsageError
 
-if TYPE_CHECKING:
-    import pygame
-
-    from engine.scene import Scene
+__all__ = ["ACTIVITY_PACKAGES", "Activity", "find_activity", "load_activities", "register",
+           "unregister"]
 
 ACTIVITY_PACKAGES: tuple[str, ...] = ("games.tracing", "games.pinch", "games.sequencing")
-
-
-@dataclass(frozen=True)
-class Activity:
-    """One playable activity.
-
-    ``id`` is what telemetry stores in the ``activity`` column and what ``--activity`` takes;
-    ``draw_icon(surface, rect)`` draws its tile picture (pure function of the rect, it is
-    cached); ``levels`` is the number of levels (1..levels); ``make_scene(app, child_id, level)``
-    builds the scene to push.
-
-    Activities that adapt their level per child also give the grown-up side its levels:
-    ``items()`` lists the item ids a level can be pinned for (shapes, letters...);
-    ``read_levels(data_dir, child_id)`` returns ``{item: (level, pinned)}`` for the items the
-    child has played or that are pinned (``"*"`` stands for every item); ``pin_level(data_dir,
-    child_id, item, level_or_None)`` pins an item (``"*"``: every item) or, with None, hands
-    it back to the activity's own adaptation.
-    """
-
-    id: str
-    title: str
-    draw_icon: Callable[[pygame.Surface, pygame.Rect], None]
-    levels: int
-    make_scene: Callable[[Any, str, int], Scene]
-    items: Callable[[], list[str]] | None = None
-    read_levels: Callable[[Path, str], dict[str, tuple[int, bool]]] | None = None
-    pin_level: Callable[[Path, str, str, int | None], Any] | None = None
-
-    def __post_init__(self) -> None:
-        if not self.id or not self.id.replace("_", "").replace("-", "").isalnum():
-            raise ValueError(f"activity id must be letters, digits, '-' or '_', got {self.id!r}")
-        if self.levels < 1:
-            raise ValueError(f"activity {self.id!r} needs at least 1 level, got {self.levels}")
 
 
 _registered: dict[str, Activity] = {}

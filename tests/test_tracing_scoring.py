@@ -9,17 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from games.kit.motion import resample_speed, sparc, split_strokes, velocity_peaks
 from games.tracing.glyphs import glyph, glyph_ids
 from games.tracing.scoring import (
     copy_rule_check,
     deviations,
     deviations_naive,
-    resample_speed,
     score_copy,
     score_trace,
-    sparc,
-    split_strokes,
-    velocity_peaks,
 )
 
 LINE = [np.array([[100.0, 100.0], [500.0, 100.0]])]

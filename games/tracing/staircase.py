@@ -16,22 +16,29 @@ staircase would move the child up if there were a level above. A miss at the top
 it away again (the staircase also drops the shape a level then). Mastery only chooses where a
 set of shapes starts (``games/tracing/sets.py``): every shape stays playable.
 
-State is a small JSON document per child: ``<data>/children/<child_id>/tracing.json``, written
-atomically with owner-only permissions (``telemetry.storage.atomic_write_json``).
+The staircase itself is the kit's (:mod:`games.kit.staircase`, any number of levels, an
+injected success rule); this module gives it tracing's six levels and success rule. State is a
+small JSON document per child: ``<data>/children/<child_id>/tracing.json``
+(:mod:`games.kit.progress`), written atomically with owner-only permissions.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from telemetry.storage import atomic_write_json, ensure_private_dir
+from games.kit.progress import ProgressFile
+from games.kit.staircase import (
+    ALL_ITEMS,
+    ItemState,
+    Staircase,
+    SuccessRule,
+    TrialOutcome,
+)
 
-FORMAT_VERSION = 1
 SUCCESS_ACCURACY = 0.8  # a trial counts as a success at this time-weighted accuracy or more
-ALL_SHAPES = "*"
+ALL_SHAPES = ALL_ITEMS
 
 
 @dataclass(frozen=True)
@@ -63,143 +70,6 @@ def level(number: int) -> Level:
     return LEVELS[min(MAX_LEVEL, max(MIN_LEVEL, int(number))) - 1]
 
 
-@dataclass
-class ShapeState:
-    """Staircase state of one shape for one child."""
-
-    level: int = MIN_LEVEL
-    streak: int = 0  # successes in a row at the current level
-    trials: int = 0
-    successes: int = 0
-    mastered: bool = False  # two successes in a row at MAX_LEVEL (see the module docstring)
-
-
-@dataclass
-class TracingProgress:
-    """A child's tracing progress: one staircase per shape and the therapist's pinned levels."""
-
-    shapes: dict[str, ShapeState] = field(default_factory=dict)
-    pinned: dict[str, int] = field(default_factory=dict)
-    start_level: int = MIN_LEVEL
-
-    def state(self, shape: str) -> ShapeState:
-        """The staircase of ``shape`` (created at ``start_level`` on first use)."""
-        if shape not in self.shapes:
-            self.shapes[shape] = ShapeState(level=self.start_level)
-        return self.shapes[shape]
-
-    def current_level(self, shape: str) -> int:
-        """The level to play next: the pinned one if any, else the staircase's."""
-        if shape in self.pinned:
-            return self.pinned[shape]
-        if ALL_SHAPES in self.pinned:
-            return self.pinned[ALL_SHAPES]
-        return self.shapes[shape].level if shape in self.shapes else self.start_level
-
-    def is_pinned(self, shape: str) -> bool:
-        """True if a therapist pinned this shape's level (or every shape's)."""
-        return shape in self.pinned or ALL_SHAPES in self.pinned
-
-    def is_mastered(self, shape: str) -> bool:
-        """True once the child made ``shape`` twice in a row at the top level (and has not
-        missed it at the top level since)."""
-        st = self.shapes.get(shape)
-        return st is not None and st.mastered
-
-    def pin(self, shape: str, number: int | None) -> None:
-        """Pin ``shape`` (or ``"*"``) to a level; ``None`` unpins it."""
-        if number is None:
-            self.pinned.pop(shape, None)
-            return
-        if not MIN_LEVEL <= int(number) <= MAX_LEVEL:
-            raise ValueError(f"level must be within {MIN_LEVEL}..{MAX_LEVEL}, got {number}")
-        self.pinned[shape] = int(number)
-
-    def record(self, shape: str, success: bool) -> int:
-        """Count one trial of ``shape`` and move its staircase (2 up / 1 down); returns the
-        level to play next."""
-        st = self.state(shape)
-        # the level this trial was played at (a pin's, or the staircase's): mastery is about
-        # what the child actually did, whoever chose the level
-        top = self.current_level(shape) >= MAX_LEVEL
-        st.trials += 1
-        if success:
-            st.successes += 1
-            st.streak += 1
-            if st.streak >= 2:
-                st.streak = 0
-                st.mastered = st.mastered or top
-                if not self.is_pinned(shape):
-                    st.level = min(MAX_LEVEL, st.level + 1)
-        else:
-            st.streak = 0
-            if top:
-                st.mastered = False
-            if not self.is_pinned(shape):
-                st.level = max(MIN_LEVEL, st.level - 1)
-        return self.current_level(shape)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {
-            "format": FORMAT_VERSION,
-            "start_level": self.start_level,
-            "pinned": dict(sorted(self.pinned.items())),
-            "shapes": {k: _shape_dict(v) for k, v in sorted(self.shapes.items())},
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any) -> TracingProgress:
-        """Rebuild from :meth:`to_dict` output; unknown or bad entries are dropped, levels
-        clamped, so a hand-edited file never stops a child from playing."""
-        prog = cls()
-        if not isinstance(data, dict):
-            return prog
-        prog.start_level = _clamp_level(data.get("start_level", MIN_LEVEL))
-        pinned = data.get("pinned", {})
-        if isinstance(pinned, dict):
-            for k, v in pinned.items():
-                if isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool):
-                    prog.pinned[k] = _clamp_level(v)
-        shapes = data.get("shapes", {})
-        if isinstance(shapes, dict):
-            for k, v in shapes.items():
-                if not (isinstance(k, str) and isinstance(v, dict)):
-                    continue
-                prog.shapes[k] = ShapeState(
-                    level=_clamp_level(v.get("level", MIN_LEVEL)),
-                    streak=_nonneg(v.get("streak", 0)) % 2,
-                    trials=_nonneg(v.get("trials", 0)),
-                    successes=_nonneg(v.get("successes", 0)),
-                    mastered=v.get("mastered", False) is True,
-                )
-        return prog
-
-
-def _shape_dict(st: ShapeState) -> dict[str, Any]:
-    """One shape's JSON entry; ``mastered`` is written only once earned, so files of children
-    who have mastered nothing keep the layout older versions wrote (and read)."""
-    out: dict[str, Any] = {"level": st.level, "streak": st.streak, "trials": st.trials,
-                           "successes": st.successes}
-    if st.mastered:
-        out["mastered"] = True
-    return out
-
-
-def _clamp_level(value: Any) -> int:
-    try:
-        return min(MAX_LEVEL, max(MIN_LEVEL, int(value)))
-    except (TypeError, ValueError):
-        return MIN_LEVEL
-
-
-def _nonneg(value: Any) -> int:
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return 0
-
-
 def is_success(accuracy: float, completed: bool, formation_ok: bool = True,
                strict: bool = False) -> bool:
     """Whether a trial counts as a success for the staircase.
@@ -212,32 +82,57 @@ def is_success(accuracy: float, completed: bool, formation_ok: bool = True,
     return accuracy >= SUCCESS_ACCURACY and (formation_ok or not strict)
 
 
+def tracing_success(outcome: TrialOutcome) -> bool:
+    """Tracing's success rule for the kit's staircase (see :func:`is_success`)."""
+    return is_success(outcome.accuracy, outcome.completed, outcome.form_ok, outcome.strict)
+
+
+ShapeState = ItemState  # one shape's staircase (the kit's per-item state)
+
+
+@dataclass
+class TracingProgress(Staircase):
+    """A child's tracing progress: the kit's staircase over tracing's six levels, one per
+    shape, stored under ``"shapes"`` as tracing always has."""
+
+    n_levels: int = MAX_LEVEL
+    success_rule: SuccessRule = field(default=tracing_success, compare=False, repr=False)
+    items_key: str = field(default="shapes", compare=False, repr=False)
+
+    @property
+    def shapes(self) -> dict[str, ItemState]:
+        """The per-shape staircases (the kit's ``items``)."""
+        return self.items
+
+    @classmethod
+    def from_dict(cls, data: Any) -> TracingProgress:
+        """Rebuild from :meth:`to_dict` output; unknown or bad entries are dropped, levels
+        clamped, so a hand-edited file never stops a child from playing."""
+        return cls().fill(data)
+
+
+PROGRESS = ProgressFile("tracing", MAX_LEVEL, tracing_success, "shapes", factory=TracingProgress)
+
+
 def progress_path(data_dir: str | Path, child_id: str) -> Path:
     """Where a child's tracing progress lives: ``<data>/children/<child_id>/tracing.json``."""
-    return Path(data_dir) / "children" / child_id / "tracing.json"
+    return PROGRESS.path(data_dir, child_id)
 
 
 def load_progress(path: str | Path) -> TracingProgress:
     """Read progress; a missing or unreadable file gives a fresh start (never an error)."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return TracingProgress.from_dict(json.load(fh))
-    except (OSError, ValueError):
-        return TracingProgress()
+    progress = PROGRESS.load(path)
+    assert isinstance(progress, TracingProgress)
+    return progress
 
 
 def save_progress(path: str | Path, progress: TracingProgress) -> None:
     """Write progress atomically, owner-only (the folder is created 0700 if needed)."""
-    ensure_private_dir(Path(path).parent)
-    atomic_write_json(path, progress.to_dict())
+    PROGRESS.save(path, progress)
 
 
 def pin_level(data_dir: str | Path, child_id: str, shape: str, number: int | None) -> Path:
     """Pin (or with ``None`` unpin) a child's tracing level for ``shape`` (``"*"``: every
     shape) in the progress file; returns the file's path. For the grown-up side (CLI, settings
     screen): the staircase keeps counting but no longer moves a pinned level."""
-    path = progress_path(data_dir, child_id)
-    progress = load_progress(path)
-    progress.pin(shape, number)
-    save_progress(path, progress)
-    return path
+    return PROGRESS.pin_level(data_dir, child_id, shape, number)
