@@ -10,7 +10,8 @@ and pins them through the activity's ``read_levels`` / ``pin_level`` hooks, whic
 Files are written atomically with owner-only permissions
 (:func:`telemetry.storage.atomic_write_json`); a missing or unreadable file reads as a fresh
 start, never an error. Every read-modify-write goes through :meth:`ProgressFile.update`, the one
-place that takes the file's lock.
+place that takes the file's OS lock (:func:`telemetry.locking.locked`), so the game saving a
+trial and ``finemotor level`` pinning at the same time never lose either change.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from games.kit.staircase import DEFAULT_SUCCESS_ACCURACY, Staircase, SuccessRule, accuracy_at_least
+from telemetry.locking import locked
 from telemetry.storage import atomic_write_json, ensure_private_dir
 
 T = TypeVar("T")
@@ -66,9 +68,11 @@ class ProgressFile:
     def update(self, path: str | Path, change: Callable[[Staircase], T]) -> T:
         """Read the file, apply ``change`` to its staircase, write it back; returns what
         ``change`` returns. The one read-modify-write of a progress file."""
-        progress = self.load(path)
-        out = change(progress)
-        self.save(path, progress)
+        ensure_private_dir(Path(path).parent)
+        with locked(path):
+            progress = self.load(path)
+            out = change(progress)
+            self.save(path, progress)
         return out
 
     def read_levels(self, data_dir: Path, child_id: str) -> dict[str, tuple[int, bool]]:
