@@ -282,7 +282,7 @@ def _subprocess_run(code: str) -> tuple[float, float]:
 _CHILD_CODE = """
 import resource, sys
 from datetime import datetime, timezone
-from telemetry.report import build_reports
+from games.reporting import build_reports
 build_reports({data!r}, {out!r}, child_ids={ids!r}, all_children={all_!r}, progress=False,
               now=datetime(2026, 11, 20, 18, tzinfo=timezone.utc))
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -293,8 +293,8 @@ def main() -> None:
     """Measure and print the figures."""
     from datetime import datetime as _dt
 
+    from games.reporting import build_reports
     from telemetry.children import ChildrenRegistry
-    from telemetry.report import build_reports
 
     # One chart, both ways, on the same child-year of sessions: why the report draws its SVG
     # by hand rather than with matplotlib (a caseload page set draws some 300 such charts).

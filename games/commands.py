@@ -191,7 +191,7 @@ def _progress_wanted() -> bool:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``finemotor report``: the HTML reports and CSV summaries (imports pandas, lazily)."""
-    from telemetry.report import build_reports
+    from games.reporting import build_reports
 
     result = build_reports(
         _data_dir(args),

@@ -8,7 +8,7 @@ in seconds):
 * each file is read once as bytes; whole files are gathered into blocks of a few MB and every
   row of a block is checked at once with numpy (:mod:`telemetry.crc_batch`); a block that fails,
   or a file whose last row is torn, is checked row by row (:func:`check_lines`: one
-  ``zlib.crc32`` per row in a list comprehension) to drop exactly the bad rows;
+  ``zlib.crc32`` per row, :mod:`telemetry.rows`) to drop exactly the bad rows;
 * the checked bytes of all the files of a table stream into ONE ``pd.read_csv`` call (C
   engine, explicit dtypes, categories for the repeated strings) through :class:`CheckedRows`,
   which reads the next files only when the parser asks for more: the table's text is never
@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -34,6 +33,7 @@ from telemetry.children import ChildrenRegistry
 from telemetry.crc_batch import block_is_valid
 from telemetry.errors import SchemaVersionError, UsageError
 from telemetry.recorder import SESSION_FILE
+from telemetry.rows import check_lines
 
 SESSION_COLUMNS = (
     "session_id",
@@ -92,33 +92,7 @@ class Dataset:
 
 
 # ---------------------------------------------------------------------------- row checking
-
-_CRC = zlib.crc32
-
-
-def check_lines(body: bytes) -> tuple[bytes, int, bool]:
-    """Keep the valid rows of ``body`` (a file without its header line).
-
-    Returns (the valid rows as bytes, each ending in a newline; the number of rows dropped;
-    whether the last row was torn, i.e. had no newline). A row is valid when it ends in a
-    newline and the 8 hex digits after its last comma are the crc32 of what precedes that
-    comma.
-    """
-    if not body:
-        return b"", 0, False
-    lines = body.split(b"\n")
-    tail = lines.pop()  # b"" when the file ends in a newline, else a torn row
-    crc = _CRC
-    # Hot loop: comparing hex text avoids an int() per row; the comma check guards against a
-    # row whose crc field lost characters (the body slice would then include a digit).
-    ok = [ln for ln in lines if ln[-9:-8] == b"," and b"%08x" % crc(ln[:-9]) == ln[-8:]]
-    skipped = len(lines) - len(ok) + (1 if tail else 0)
-    if len(ok) == len(lines):
-        valid = body[: len(body) - len(tail)] if tail else body
-    else:
-        valid = b"\n".join(ok) + b"\n" if ok else b""
-    return valid, skipped, bool(tail)
-
+# A row counts as telemetry.rows.check_lines says; the report reads drawn trials through it.
 
 def _strip_header(data: bytes, table: schema.Table) -> bytes:
     """The file without its header line (any version's header: it starts 'schema_version,')."""

@@ -300,3 +300,28 @@ def practice_chart(weeks: pd.DataFrame) -> str:
         weeks["home_minutes"].tolist(),
         title="Minutes of practice per week",
     )
+
+
+def header(title: str, subtitle: str) -> str:
+    """A page's title and its grey subtitle line."""
+    return f"<h1>{esc(title)}</h1><p class='meta'>{esc(subtitle)}</p>"
+
+
+def rules_note() -> str:
+    """How to read the figures: the trend rule, stated on every page."""
+    from telemetry import analytics
+
+    r = analytics.TrendRule()
+    return (
+        "<p class='muted'>How to read: a session's figure is the median of its trials. "
+        f"<b>Baseline</b> is the median of the first {r.window} sessions, <b>latest</b> the "
+        f"median of the last {r.window} (fewer when there are under {2 * r.window} sessions), "
+        "so one noisy session does not move them. Arrows compare the latest "
+        f"{r.window} sessions with the {r.window} before them: ↑ or ↓ when accuracy changed "
+        f"by {r.threshold:g} or more. A <b>decline</b> is flagged when accuracy dropped by "
+        f"{r.decline:g} or more, unless the level went up (accuracy dips when the road "
+        f"narrows), or when the items of the last {r.window} sessions sit, as a median, "
+        f"{r.level_drop:g} or more levels below their own best (the game widened the road "
+        f"after misses). A child is flagged after {analytics.INACTIVE_DAYS} days without practice. "
+        "Dates are UTC; weeks start on Monday.</p>"
+    )

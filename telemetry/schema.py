@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 SCHEMA_VERSION = 1
 # Readers accept the current and the previous version (DESIGN.md); v1 has no predecessor.
@@ -72,7 +73,7 @@ class Table:
 
 _SESSION = Column("session_id", "str", "", "random id of the session (uuid4 hex, 32 chars)")
 _TRIAL = Column("trial", "int", "", "trial number within the session, from 1")
-_ACTIVITY = Column("activity", "str", "", "activity id from the registry, e.g. 'tracing'")
+_ACTIVITY = Column("activity", "str", "", "activity id from the registry (games/registry.py)")
 
 TRIALS = Table(
     "trials",
@@ -151,6 +152,37 @@ SESSION_TABLES: tuple[Table, ...] = (TRIALS, METRICS, SAMPLES, TARGETS)
 TABLES: dict[str, Table] = {t.name: t for t in (*SESSION_TABLES, CHILDREN)}
 
 
+STORED_DECIMALS = 4  # floats are stored rounded to this many decimals
+_UNROUNDED = 1e12  # beyond this a float is stored as it is (rounding would not shorten it)
+
+
+def as_stored(value: Any) -> Any:
+    """A float, or an array of them, exactly as a row stores it (``STORED_DECIMALS``).
+
+    The one stored-precision rule: the row writer uses it, and a scene scores its samples
+    through it, so a trial scored in play and re-scored from disk read the very same numbers
+    (scoring has thresholds where 0.1 us can tip a figure). For an array (numpy, imported
+    only then), ``np.round`` gives the same float as Python's ``round`` except near a half
+    (xxx.xxxx5), where its scaled rounding may go the other way: those few values are rounded
+    again with ``round``.
+    """
+    if isinstance(value, (float, int)):
+        v = float(value)
+        return round(v, STORED_DECIMALS) if abs(v) < _UNROUNDED else v
+    import numpy as np
+
+    values = np.asarray(value, dtype=float)
+    out = np.round(values, STORED_DECIMALS)
+    scaled = values * 10.0**STORED_DECIMALS
+    with np.errstate(invalid="ignore"):
+        redo = (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3) | ~(np.abs(values) < _UNROUNDED)
+    flat_out, flat_in = out.reshape(-1), values.reshape(-1)
+    for i in np.flatnonzero(redo.reshape(-1)):
+        v = float(flat_in[i])
+        flat_out[i] = round(v, STORED_DECIMALS) if abs(v) < _UNROUNDED else v
+    return out
+
+
 def _field(value: object) -> str:
     """Format one value for CSV: bools as 0/1, floats compactly, quote text when needed."""
     if value is None:
@@ -160,7 +192,7 @@ def _field(value: object) -> str:
     if isinstance(value, float):
         if value != value:  # NaN
             return ""
-        return repr(round(value, 4)) if abs(value) < 1e12 else repr(value)
+        return repr(as_stored(value))
     text = str(value)
     if any(ch in text for ch in ',"\n\r'):
         return '"' + text.replace('"', '""') + '"'

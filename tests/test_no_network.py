@@ -43,7 +43,7 @@ from games.launcher import Launcher
 from games.registry import load_activities
 from games.tracing.scene import TracingScene
 from telemetry.children import ChildrenRegistry
-from telemetry.report import build_reports
+from games.reporting import build_reports
 
 data = sys.argv[1]
 child = ChildrenRegistry(data).add("Mia", "cat")

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from test_report_data import UNTIL, write_known
 
-from telemetry.report import build_reports
+from games.reporting import build_reports
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 # The printable width of A4 (210 mm) and Letter (215.9 mm) with the report's 12 mm side

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from test_report_data import NICK_A, NICK_B, UNTIL, Known, write_known
 
+from games.reporting import build_reports
 from telemetry.errors import UsageError
-from telemetry.report import CSV_FILES, Progress, build_reports, parse_date
+from telemetry.report import CSV_FILES, Progress, parse_date
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,8 @@ def _lines(path: Path, known: Known) -> list[str]:
 def test_writes_every_file_owner_only(report, known: Known) -> None:
     out = report.out_dir
     names = sorted(p.name for p in out.iterdir())
-    expected = sorted([*CSV_FILES.values(), "index.html", f"{known.a}.html", f"{known.b}.html"])
+    expected = sorted([*CSV_FILES.values(), "milestones.csv", "index.html", f"{known.a}.html",
+                       f"{known.b}.html"])
     assert names == expected
     assert os.stat(out).st_mode & 0o777 == 0o700
     for p in out.iterdir():
@@ -261,7 +263,7 @@ def test_anonymize_into_a_folder_with_a_named_report(known: Known, tmp_path: Pat
                         progress=False)
     # The named pages of the first run are gone (B's too), the therapist's own file is kept.
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [*CSV_FILES.values(), "index.html", f"{known.a}.html", "notes.txt"])
+        [*CSV_FILES.values(), "milestones.csv", "index.html", f"{known.a}.html", "notes.txt"])
     for path in res.out_dir.iterdir():
         if path.name != "notes.txt":
             data = path.read_bytes().lower()
@@ -451,7 +453,7 @@ def test_recent_trend_explains_a_dip_without_a_flag() -> None:
     import pandas as pd
 
     from telemetry import analytics
-    from telemetry.report import _recent_text
+    from telemetry.report_activity import recent_text as _recent_text
 
     rule = analytics.TrendRule()
     row = pd.Series({"trend": "down", "window": 3, "latest_accuracy": 0.67,

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from telemetry import analytics, charts, milestones
+from games.tracing import milestones
+from telemetry import analytics, charts
 
 
 def test_nice_ticks() -> None:

@@ -85,6 +85,18 @@ def _pin_level(data_dir: Path, child_id: str, shape: str, number: int | None) ->
     return pin_level(data_dir, child_id, shape, number)
 
 
+def _item_label(item: str) -> str:
+    """People's name for a model id: ``diag_left`` → "diag left"."""
+    return item.replace("_", " ")
+
+
+def _report_sections() -> list[Any]:
+    """Tracing's report sections: strokes, then the pre-writing milestones."""
+    from games.tracing.report import report_sections
+
+    return report_sections()
+
+
 ACTIVITY = Activity(
     id="tracing",
     title="Tracing",
@@ -94,4 +106,6 @@ ACTIVITY = Activity(
     items=_items,
     read_levels=_read_levels,
     pin_level=_pin_level,
+    item_label=_item_label,
+    report_sections=_report_sections,
 )

@@ -62,6 +62,7 @@ from games.tracing.staircase import (
     load_progress,
     save_progress,
 )
+from telemetry.schema import as_stored as _as_stored
 
 ACTIVITY_ID = "tracing"
 MODES = ("trace", "dots", "fade", "copy")
@@ -868,20 +869,6 @@ def _blend(colour: tuple, under: tuple, alpha: float) -> tuple[int, int, int]:
     """``colour`` seen at ``alpha`` over ``under`` (the fading guide's arrows)."""
     return tuple(int(round(c * alpha + u * (1.0 - alpha))) for c, u in zip(colour, under,
                                                                            strict=False))[:3]
-
-
-def _as_stored(values: np.ndarray) -> np.ndarray:
-    """``values`` rounded to 4 decimals exactly as the CSV writer does (Python's ``round``).
-
-    ``np.round`` gives the same float except near a half (xxx.xxxx5), where its scaled rounding
-    may go the other way: those few values are rounded again with ``round``.
-    """
-    out = np.round(values, 4)
-    scaled = values * 1e4
-    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3
-    for i in np.flatnonzero(near_half):
-        out[i] = round(float(values[i]), 4)
-    return out
 
 
 def data_dir_of(app: Any) -> Path | None:

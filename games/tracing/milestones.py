@@ -1,4 +1,4 @@
-"""Pre-writing milestones: the catalogue (``milestones.csv``) and each child's status.
+"""Tracing's pre-writing milestones: the catalogue (``milestones.csv``) and each child's status.
 
 The catalogue is data: one row per shape in developmental order, with the age range and the
 public sources it comes from. Ages are practice guidance, never pass/fail norms: the report
@@ -23,7 +23,7 @@ from importlib import resources
 
 import pandas as pd
 
-TRACING_ACTIVITY = "tracing"
+TRACING_ACTIVITY = "tracing"  # the trials whose shapes the catalogue names
 STATUSES = ("not yet", "emerging", "met")
 CATALOGUE_COLUMNS = (
     "order",
@@ -59,7 +59,7 @@ class MasteryRule:
 
 def load_catalogue() -> pd.DataFrame:
     """The milestone catalogue shipped with the package, sorted in developmental order."""
-    text = resources.files("telemetry").joinpath("milestones.csv").open("r", encoding="utf-8")
+    text = resources.files("games.tracing").joinpath("milestones.csv").open("r", encoding="utf-8")
     with text as fh:
         cat = pd.read_csv(fh, dtype={"imitate_age": "str"}, keep_default_na=False)
     missing = [c for c in CATALOGUE_COLUMNS if c not in cat.columns]

@@ -1,0 +1,221 @@
+"""Tracing's sections of a child's report: the strokes drawn and the pre-writing milestones.
+
+Injected into ``telemetry.report.build_reports`` through the activity's ``report_sections``
+hook (``telemetry.report_sections`` describes the contract). The strokes are read from disk
+through telemetry's one checked-row reader: only the first and the latest trial of each shape,
+and of a long trial only about ``STROKE_POINTS`` samples (plus every pen-down and pen-up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from games.tracing import milestones
+from telemetry import charts, schema
+from telemetry import report_html as H
+from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
+from telemetry.rows import checked_fields
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ACTIVITY = milestones.TRACING_ACTIVITY
+MAX_STROKE_ITEMS = 12  # shapes drawn per child: enough for the pre-writing set, cheap to load
+STROKE_POINTS = 150  # samples kept per drawn trial: plenty for a 170 px drawing
+# targets.csv kinds the tracing scene writes (games/tracing/scene.py).
+MODEL_PATH, TOLERANCE, COPY_BOX = b"model_path", b"tolerance", b"copy_box"
+
+
+@dataclass
+class TrialDrawing:
+    """What is drawn of one trial: the model path, the child's strokes and the road width."""
+
+    model: list[np.ndarray] = field(default_factory=list)
+    strokes: list[np.ndarray] = field(default_factory=list)
+    road_px: float = 0.0  # full width of the tolerance band (0: unknown)
+    copied: bool = False  # drawn freehand in a copy box, shown centred over the model
+    level: int | None = None  # the trial's level and accuracy, printed under the drawing
+    accuracy: float | None = None
+
+
+def read_drawing(child: ChildContext, session_id: str, trial: int) -> TrialDrawing:
+    """The model path parts and the child's strokes (split at pen-down) of one trial."""
+    drawing = TrialDrawing()
+    # targets fields: session_id, trial, kind, part, seq, x, y
+    parts: dict[int, list[tuple[int, float, float]]] = {}
+    for f in child.trial_rows(schema.TARGETS, session_id, trial):
+        if f[2] == MODEL_PATH:
+            parts.setdefault(int(f[3]), []).append((int(f[4]), float(f[5]), float(f[6])))
+        elif f[2] == TOLERANCE:  # the scene stores the band's half-width as (tol, tol)
+            drawing.road_px = 2.0 * float(f[5])
+        elif f[2] == COPY_BOX:
+            drawing.copied = True
+    for part in sorted(parts):
+        pts = sorted(parts[part])
+        drawing.model.append(np.array([(x, y) for _, x, y in pts], dtype=float))
+    # samples fields: session_id, trial, t_ms, x, y, pointer, phase, source
+    lines = child.trial_lines(schema.SAMPLES, session_id, trial)
+    if not lines:
+        return drawing
+    # Keep every k-th sample plus every pen-down and pen-up, which split the strokes.
+    k = len(lines) // STROKE_POINTS + 1
+    wanted = set(range(0, len(lines), k))
+    wanted.update(i for i, ln in enumerate(lines) if b",down," in ln or b",up," in ln)
+    rows = checked_fields([lines[i] for i in sorted(wanted)])
+    rows.sort(key=lambda f: float(f[2]))
+    if not rows:
+        return drawing
+    xy = np.array([(float(f[3]), float(f[4])) for f in rows], dtype=float)
+    if drawing.copied and drawing.model:
+        # A copy is drawn beside the model: centre it over the model, as a therapist would
+        # lay the worksheet over the model to compare.
+        m = np.concatenate(drawing.model)
+        xy += (m.min(axis=0) + m.max(axis=0)) / 2 - (xy.min(axis=0) + xy.max(axis=0)) / 2
+    starts = [i for i, f in enumerate(rows) if f[6] == b"down"]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    bounds = [*starts, len(xy)]
+    drawing.strokes = [xy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    return drawing
+
+
+def _catalogue_order() -> dict[str, int]:
+    """Tracing item id to its milestone's developmental order."""
+    cat = milestones.load_catalogue()
+    return {it: i for i, its in enumerate(cat["items"]) for it in str(its).split()}
+
+
+class StrokesSection:
+    """First and latest trial of each shape, drawn over the model path and its road."""
+
+    key = "strokes"
+
+    def __init__(self) -> None:
+        self._order: dict[str, int] = {}
+
+    def prepare(self, report: ReportContext) -> None:
+        """Read the catalogue order once (pre-writing shapes first)."""
+        self._order = _catalogue_order()
+
+    def _pairs(self, child: ChildContext) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+        tr = child.trials
+        tr = tr[tr["activity"] == ACTIVITY]
+        if tr.empty:
+            return []
+        tr = tr.sort_values("started_at", kind="stable")
+        cols = ["item", "session_id", "trial", "started_at", "level", "accuracy"]
+        by_item: dict[str, list[dict[str, Any]]] = {}
+        for rec in tr[cols].to_dict("records"):
+            by_item.setdefault(str(rec["item"]), []).append(rec)
+        items = sorted(by_item, key=lambda it: (self._order.get(it, 999), it))
+        return [(it, by_item[it][0], by_item[it][-1]) for it in items[:MAX_STROKE_ITEMS]]
+
+    def render(self, child: ChildContext) -> SectionOutput:
+        """The strokes section (empty when the child traced nothing in the period)."""
+        pairs = self._pairs(child)
+        if not pairs:
+            return SectionOutput()
+        out = [
+            "<section id='strokes'><h2>Strokes: first and latest trial of each shape</h2>"
+            "<p class='muted'>The child's own strokes (blue) over the model path (dashed) and "
+            "its road, the tolerance band of the level played (grey), first trial on the left "
+            "and latest on the right, as on a paper worksheet. A narrower road means a higher "
+            "level. Copies drawn freehand beside the model are shown centred over it.</p>"
+        ]
+        for item, first, latest in pairs:
+            label = child.item_label(ACTIVITY, item)
+            figs = []
+            for which, rec in (("first", first), ("latest", latest)):
+                g = read_drawing(child, str(rec["session_id"]), int(rec["trial"]))
+                g.level = None if rec["level"] != rec["level"] else int(rec["level"])
+                g.accuracy = None if rec["accuracy"] != rec["accuracy"] else float(rec["accuracy"])
+                day = rec["started_at"].date().isoformat()
+                svg = charts.strokes_svg(
+                    g.model, g.strokes, title=f"{label}, {which} trial {day}", size=170,
+                    road_px=g.road_px,
+                )
+                facts = [f"{which} {day}"]
+                if g.level is not None:
+                    facts.append(f"level {g.level}")
+                if g.accuracy is not None:
+                    facts.append(f"accuracy {g.accuracy:.2f}")
+                if g.copied:
+                    facts.append("copy")
+                figs.append(H.figure(svg, ", ".join(facts)))
+            out.append(f"<div class='pair'><h3>{H.esc(label)}</h3>" + "".join(figs) + "</div>")
+        out.append("</section>")
+        return SectionOutput(html="".join(out))
+
+
+class MilestonesSection:
+    """The pre-writing milestones: status per shape, the rule, the sources; ``milestones.csv``."""
+
+    key = "milestones"
+
+    def __init__(self, rule: milestones.MasteryRule | None = None) -> None:
+        self.rule = rule or milestones.MasteryRule()
+        self._by_child: dict[str, pd.DataFrame] = {}
+        self._empty: pd.DataFrame | None = None
+
+    def prepare(self, report: ReportContext) -> None:
+        """Every child's status in one pass over the history (also before ``--since``)."""
+        miles = milestones.milestone_status(report.history, report.child_ids, rule=self.rule)
+        self._by_child = dict(iter(miles.groupby("child_id", sort=False)))
+        self._empty = miles.iloc[0:0]
+
+    def render(self, child: ChildContext) -> SectionOutput:
+        """The milestones table, its glance line and the child's rows for ``milestones.csv``."""
+        m = self._by_child.get(child.child_id, self._empty)
+        assert m is not None, "prepare() comes first"
+        rule = self.rule
+        rows = [
+            [
+                H.esc(r.shape),
+                f"<span class='nowrap'>{H.esc(r.typical_age)}</span>",
+                H.status_cell(r.status),
+                H.fmt_num(r.sessions_practised, 0),
+                H.fmt_num(r.latest_accuracy),
+                # The run shows how close an "emerging" shape is to "met".
+                H.fmt_num(r.best_run, 0),
+                # Long source URLs may break anywhere, or the table would run off the paper.
+                f"<span class='src'>{H.esc(r.sources)}</span>",
+            ]
+            for r in m.itertuples(index=False)
+        ]
+        met_names = m.loc[m["status"] == "met", "shape"].tolist()
+        met = len(met_names)
+        emerging = int((m["status"] == "emerging").sum())
+        html = (
+            "<section id='milestones'><h2>Pre-writing milestones</h2>"
+            # The statement and the rule come before the table so no one reads the status alone.
+            f"<p class='note'>{H.esc(H.DISCLAIMER)} Ages come from the sources listed and vary "
+            "between them; the order is more predictable than the timing.</p>"
+            f"<p><b>{met} met, {emerging} emerging, {len(m) - met - emerging} not yet</b>, in "
+            f"developmental order. Rule: {H.esc(rule.describe())} The best run is the longest "
+            "such run of sessions so far. Status counts every session up to the report date, "
+            "also any before the period of this report.</p>"
+            + H.table(
+                ["Shape", "Typical age (range)", "Status", "Sessions", "Latest accuracy",
+                 f"Best run ({rule.sessions} needed)", "Sources"],
+                rows,
+                numeric=[False, False, False, True, True, True, False],
+            )
+            + "</section>"
+        )
+        glance = ""
+        if not m.empty:
+            glance = (
+                f"Pre-writing milestones: <b>{met} met</b>"
+                + (f" ({H.esc(', '.join(met_names))})" if met_names else "")
+                + f", {emerging} emerging, {len(m) - met - emerging} not yet "
+                "(practice guidance, not a diagnosis or standardised score)."
+            )
+        return SectionOutput(html=html, glance=glance, tables={"milestones": m})
+
+
+def report_sections() -> list[Any]:
+    """Tracing's sections, in page order (the registry's ``report_sections`` hook)."""
+    return [StrokesSection(), MilestonesSection()]

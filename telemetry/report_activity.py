@@ -1,0 +1,184 @@
+"""The per-activity trend section of a child's page: baseline → latest, charts, per item.
+
+One section per activity the child played in the period, for every activity alike (the
+figures are the trials.csv core columns every activity writes). Activity-specific sections
+come by injection (``telemetry.report_sections``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from telemetry import analytics, charts
+from telemetry import report_html as H
+from telemetry.report_csv import CSV_FILES
+from telemetry.report_sections import ChildContext, columns
+
+DURATION_CHANGE = 0.10  # a time change under a tenth of the baseline is "about the same"
+
+
+def recent_text(tr: pd.Series, rule: analytics.TrendRule) -> str:
+    """The recent trend in words: latest 3 sessions against the 3 before, and why no flag.
+
+    A bare "↓ declining" next to no decline flag left the therapist guessing; the sentence says
+    whether the dip is small or comes with a narrower road.
+    """
+    trend = str(tr["trend"])
+    k = int(tr["window"])
+    latest, prev = float(tr["latest_accuracy"]), float(tr["previous_accuracy"])
+    if trend == "none" or not math.isfinite(prev):
+        return (
+            f"{H.arrow('none')} Too few sessions for a recent trend (it needs {2 * rule.window}"
+            "; fewer are compared as they come)."
+            if trend == "none"
+            else f"Latest accuracy {H.fmt_num(latest)}."
+        )
+    text = (
+        f"Recent trend {H.arrow(trend)} <b>{H.ARROW_WORDS[trend]}</b>: accuracy "
+        f"{H.fmt_num(latest)} in the last {k} session(s), {H.fmt_num(prev)} in the {k} before."
+    )
+    if trend == "down" and not bool(tr["decline"]):
+        if latest - prev <= -rule.decline + 1e-9:
+            text += (
+                " The level went up: accuracy usually dips when the road narrows, so this is "
+                "not flagged as a decline."
+            )
+        else:
+            text += f" A dip under {rule.decline:g} is not flagged as a decline."
+    return text
+
+
+def activity_section(cd: ChildContext, activity: str) -> str:
+    """The trend section of one activity: summary table, recent trend, charts, per item."""
+    a = cd.act_sessions[cd.act_sessions["activity"] == activity]
+    t = cd.trends[cd.trends["activity"] == activity]
+    tr = t.iloc[0]
+    k = int(tr["window"])
+    labels = H.dates(a["date"])
+    acc = charts.trend_chart(
+        a["accuracy"].tolist(),
+        labels,
+        title="Accuracy (0 to 1, median per session)",
+        baseline=(k, float(tr["baseline_accuracy"])) if k else None,
+        latest=(k, float(tr["latest_accuracy"])) if k else None,
+        y_range=(0.0, 1.0),
+    )
+    dur = charts.trend_chart(
+        a["duration_s"].tolist(),
+        labels,
+        title="Time per trial (s, median per session)",
+        unit=" s",
+        baseline=(k, float(tr["baseline_duration_s"])) if k else None,
+        latest=(k, float(tr["latest_duration_s"])) if k else None,
+    )
+    lev = charts.trend_chart(
+        a["level"].astype(float).tolist(),
+        labels,
+        title="Level (highest per session)",
+        step=True,
+        integer=True,
+    )
+    rule = analytics.TrendRule()
+    base_dur = float(tr["baseline_duration_s"])
+    summary = H.table(
+        ["", "Baseline", "Latest", "Change", "Since baseline"],
+        [
+            [
+                "Accuracy",
+                H.fmt_num(tr["baseline_accuracy"]),
+                H.fmt_num(tr["latest_accuracy"]),
+                H.fmt_signed(tr["accuracy_change"]),
+                H.change_word(tr["accuracy_change"], rule.threshold, "better", "lower"),
+            ],
+            [
+                "Time per trial (s)",
+                H.fmt_num(tr["baseline_duration_s"], 1),
+                H.fmt_num(tr["latest_duration_s"], 1),
+                H.fmt_signed(tr["duration_change_s"], 1),
+                # Lower is faster; a tenth of the baseline time is the smallest change named.
+                H.change_word(
+                    -float(tr["duration_change_s"]),
+                    DURATION_CHANGE * base_dur if math.isfinite(base_dur) else math.inf,
+                    "faster",
+                    "slower",
+                ),
+            ],
+            [
+                "Level",
+                H.fmt_num(tr["baseline_level"], 0),
+                H.fmt_num(tr["latest_level"], 0),
+                H.fmt_signed(tr["latest_level"] - tr["baseline_level"], 0),
+                H.change_word(tr["latest_level"] - tr["baseline_level"], 1, "harder",
+                              "easier"),
+            ],
+        ],
+        numeric=[False, True, True, True, False],
+        caption=f"Medians of the first and last {k} session(s) of {int(tr['sessions'])}",
+    )
+    recent = recent_text(tr, rule)
+    decline = ""
+    if bool(tr["decline"]):
+        why = ""
+        if tr.get("decline_reason") == "level":
+            why = (
+                f" The shapes of the last {k} session(s) are {H.fmt_num(tr['level_drop'], 1)}"
+                " levels below their best (median): the game widened the road after misses."
+            )
+        decline = f" <span class='flag'>Decline flagged.{why}</span>"
+    session_rows = [
+        [
+            H.esc(d),
+            H.fmt_num(n, 0),
+            H.fmt_num(c, 0),
+            H.fmt_num(acc_v),
+            H.fmt_num(dur_v, 1),
+            H.fmt_num(lev_v, 0),
+            H.fmt_num(err, 0),
+        ]
+        for d, n, c, acc_v, dur_v, lev_v, err in columns(
+            a, "date", "trials", "completed", "accuracy", "duration_s", "level", "errors"
+        )
+    ]
+    sess_tbl = H.table(
+        ["Date", "Trials", "Completed", "Accuracy", "Time (s)", "Level", "Errors"],
+        session_rows,
+        numeric=[False, True, True, True, True, True, True],
+    )
+    items = cd.items[cd.items["activity"] == activity]
+    item_rows = [
+        [
+            H.esc(cd.item_label(activity, r.item)),
+            H.esc(r.last_date),
+            H.fmt_num(r.level, 0),
+            H.fmt_num(r.trials, 0),
+            H.fmt_num(r.accuracy),
+            H.fmt_num(r.duration_s, 1),
+            H.fmt_num(r.errors, 0),
+            H.fmt_num(r.total_trials, 0),
+        ]
+        for r in items.itertuples(index=False)
+    ]
+    item_tbl = H.table(
+        ["Item", "Last played", "Level", "Trials", "Accuracy", "Time (s)", "Errors", "All trials"],
+        item_rows,
+        numeric=[False, False, True, True, True, True, True, True],
+        caption="Latest session of each item (medians of its completed trials)",
+    )
+    return (
+        f"<section id='activity-{H.esc(activity)}'><h2>{H.esc(cd.activity_title(activity))}</h2>"
+        + summary
+        + f"<p>{recent}{decline}</p>"
+        + H.chart_legend()
+        + "<div class='charts'>"
+        + H.figure(acc)
+        + H.figure(dur, "Lower is faster.")
+        + H.figure(lev, "A higher level is harder.")
+        + "</div>"
+        + H.numbers_table(f"Numbers: {len(a)} sessions", sess_tbl,
+                          csv_name=CSV_FILES["activity_sessions"])
+        + "<h3>Per item</h3>"
+        + item_tbl
+        + "</section>"
+    )

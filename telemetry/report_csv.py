@@ -1,0 +1,105 @@
+"""The report's tidy CSV files: which files, how cells are written, and the weekly activity table.
+
+Timestamps are ISO 8601 UTC (``2026-03-02T10:00:00Z``), text cells are made spreadsheet-safe
+(a nickname is free text and the files are opened in Excel), and every file is written
+owner-only.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from telemetry import analytics
+from telemetry.storage import atomic_write_bytes
+
+CSV_FILES = {
+    "caseload": "caseload.csv",
+    "sessions": "sessions.csv",
+    "weekly_practice": "weekly_practice.csv",
+    "activity_sessions": "activity_sessions.csv",
+    "activity_weekly": "activity_weekly.csv",
+    "activity_trends": "activity_trends.csv",
+    "items_latest": "items_latest.csv",
+}
+
+
+def activity_weekly(act_sessions: pd.DataFrame) -> pd.DataFrame:
+    """Per child, activity and week: sessions, trials and medians of the session figures."""
+    cols = ["child_id", "activity", "week_start", "sessions", "trials", "accuracy",
+            "duration_s", "level"]
+    if act_sessions.empty:
+        return pd.DataFrame(columns=cols)
+    df = act_sessions.assign(week_start=analytics._week_start(act_sessions["started_at"]).dt.date)
+    out = (
+        df.groupby(["child_id", "activity", "week_start"], sort=True)
+        .agg(
+            sessions=("session_id", "size"),
+            trials=("trials", "sum"),
+            accuracy=("accuracy", "median"),
+            duration_s=("duration_s", "median"),
+            level=("level", "max"),
+        )
+        .reset_index()
+    )
+    return out.assign(accuracy=out["accuracy"].round(4), duration_s=out["duration_s"].round(3))[
+        cols
+    ]
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet will not run: ``'`` before a leading ``= + - @`` (OWASP).
+
+    The CSVs are made for Excel and electronic records, and a nickname is free text.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def clear_old_report(out: Path) -> None:
+    """Remove the files an earlier report wrote into ``out`` (and nothing else).
+
+    Without this an ``--anonymize`` run into a folder that held a named report would leave the
+    older child pages, with their nicknames, beside the new ones.
+    """
+    ours = {"index.html", *CSV_FILES.values()}
+    for entry in os.scandir(out):
+        name = entry.name
+        is_child_page = name.endswith(".html") and _is_child_id(name[: -len(".html")])
+        if entry.is_file(follow_symlinks=False) and (name in ours or is_child_page):
+            os.unlink(entry.path)
+
+
+def _is_child_id(text: str) -> bool:
+    """True for a 32-hex child id (the name of a child page)."""
+    return len(text) == 32 and all(c in "0123456789abcdef" for c in text)
+
+
+def write_csv(path: Path, df: pd.DataFrame) -> Path:
+    """Write ``df`` owner-only, timestamps as ISO 8601 UTC (``2026-03-02T10:00:00Z``), text
+    cells made spreadsheet-safe."""
+    text_cols = [
+        c for c in df.columns if df[c].dtype == object or isinstance(df[c].dtype, pd.StringDtype)
+    ]
+    if text_cols:
+        df = df.assign(**{c: df[c].map(spreadsheet_safe) for c in text_cols})
+    stamps = {
+        # numpy formats a column at C speed; NaT becomes an empty cell.
+        c: pd.Series(
+            np.datetime_as_string(df[c].dt.tz_convert(None).to_numpy(), unit="s"),
+            index=df.index,
+        ).str.replace("NaT", "", regex=False).where(df[c].isna(), lambda x: x + "Z")
+        for c in df.columns
+        if isinstance(df[c].dtype, pd.DatetimeTZDtype)
+    }
+    if stamps:
+        df = df.assign(**stamps)
+    atomic_write_bytes(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    return path

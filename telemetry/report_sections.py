@@ -1,0 +1,181 @@
+"""The sections of a child's report page: the contract activities write to, and the generic ones.
+
+An activity adds its own sections (its drawn strokes, its milestones...) by
+injection, as an HTTP client takes a transport: ``games/`` passes every registered activity's
+``report_sections()`` to :func:`telemetry.report.build_reports`, and telemetry never names an
+activity. A section is any object with the :class:`ReportSection` shape:
+
+* ``key``: unique among the sections of a report (use it as the fragment's ``<section id>``);
+* ``prepare(report)``: called once per report with the whole caseload (:class:`ReportContext`),
+  so a section can compute its tables for every child in one vectorised pass;
+* ``render(child)``: called once per child with a :class:`ChildContext`; returns a
+  :class:`SectionOutput` (an HTML fragment, an optional line for the "At a glance" box, and
+  optional tidy CSV tables, written as ``<name>.csv`` beside the pages, one file per name
+  with every child's rows).
+
+The generic sections (the "At a glance" box, practice) are here; the per-activity trend
+section is in ``telemetry.report_activity``. HTML helpers (``report_html``) and SVG charts
+(``charts``) are for sections to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from telemetry import report_html as H
+from telemetry import schema
+from telemetry.rows import TrialRows
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ItemLabel = Callable[[str, str], str]  # (activity id, item id) -> people's name for the item
+
+
+def default_item_label(activity: str, item: str) -> str:
+    """An item id as people read it when its activity gives no name: ``diag_left`` → ``diag
+    left``."""
+    return str(item).replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The report's dates: the period shown, the report date and "the last 4 weeks"."""
+
+    since: datetime | None
+    until: datetime | None  # exclusive
+    as_of: datetime  # the report date: --until, or now
+    recent_from: datetime  # the start of "the last 4 weeks" (as_of minus 28 days)
+
+    def text(self) -> str:
+        """The period in one line for a page's header."""
+        from datetime import timedelta
+
+        s = self.since.date().isoformat() if self.since else "the first session"
+        u = (self.until - timedelta(days=1)).date().isoformat() if self.until else "today"
+        return f"Period: {s} to {u}. Report date {self.as_of.date().isoformat()} (UTC)."
+
+
+@dataclass
+class ReportContext:
+    """What every section sees once per report: the caseload's checked trials and the period.
+
+    ``trials`` covers the report's period; ``history`` every trial up to the report date
+    (also before ``--since``: a lasting achievement such as a milestone counts it);
+    ``sessions`` is the loader's sessions table (with each session's ``folder``).
+    """
+
+    child_ids: list[str]
+    trials: pd.DataFrame
+    history: pd.DataFrame
+    sessions: pd.DataFrame
+    period: Period
+    anonymize: bool
+    item_label: ItemLabel = default_item_label
+    activity_titles: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ChildContext:
+    """One child's tables for a section: all checked rows, already split per child.
+
+    ``trials``: the child's trials in the period (loader columns); ``sessions``: one row per
+    session (``analytics.session_table``); ``act_sessions``/``trends``/``items``: the analytics
+    tables of this child; ``folders``: session id to its folder, for :meth:`trial_rows`.
+    """
+
+    child_id: str
+    name: str
+    report: ReportContext
+    trials: pd.DataFrame
+    sessions: pd.DataFrame
+    weekly: pd.DataFrame
+    act_sessions: pd.DataFrame
+    trends: pd.DataFrame
+    items: pd.DataFrame
+    caseload: Mapping[str, Any] | None
+    quality: H.QualityNote
+    folders: Mapping[str, str] = field(default_factory=dict)
+    reader: TrialRows = field(default_factory=TrialRows)
+
+    @property
+    def period(self) -> Period:
+        """The report's period."""
+        return self.report.period
+
+    @property
+    def anonymize(self) -> bool:
+        """True when the report leaves out nicknames."""
+        return self.report.anonymize
+
+    def item_label(self, activity: str, item: str) -> str:
+        """People's name for an item (the activity's ``item_label`` hook)."""
+        return self.report.item_label(activity, item)
+
+    def activity_title(self, activity: str) -> str:
+        """The activity's title (``Drawing``), from the registry when games/ gave it."""
+        return self.report.activity_titles.get(activity) or str(activity).capitalize()
+
+    def trial_lines(self, table: schema.Table, session_id: str, trial: int) -> list[bytes]:
+        """The raw lines of one trial in ``table`` (check them with ``rows.checked_fields``):
+        for a caller that keeps only some of a long trial's samples."""
+        folder = self.folders.get(str(session_id))
+        if folder is None:
+            return []
+        return self.reader.lines(folder, table, str(session_id), int(trial))
+
+    def trial_rows(self, table: schema.Table, session_id: str, trial: int) -> list[list[bytes]]:
+        """The checked data fields (version and crc dropped) of one trial's rows in ``table``,
+        read from disk through the one checked-row reader (``telemetry.rows``)."""
+        folder = self.folders.get(str(session_id))
+        if folder is None:
+            return []
+        return self.reader.rows(folder, table, str(session_id), int(trial))
+
+
+@dataclass
+class SectionOutput:
+    """What a section gives for one child.
+
+    ``html``: the fragment (empty: nothing shown); ``glance``: one short HTML line for the
+    "At a glance" box; ``tables``: tidy rows for the CSV files (name → frame, the name without
+    ``.csv``).
+    """
+
+    html: str = ""
+    glance: str = ""
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+@runtime_checkable
+class ReportSection(Protocol):
+    """A section an activity adds to every child's page (see the module docstring)."""
+
+    key: str
+
+    def prepare(self, report: ReportContext) -> None:
+        """Compute what the section needs for the whole caseload (called once per report)."""
+        ...
+
+    def render(self, child: ChildContext) -> SectionOutput:
+        """The section for one child."""
+        ...
+
+
+def columns(df: pd.DataFrame, *names: str):
+    """Rows of the named columns as plain Python values (much faster than itertuples)."""
+    return zip(*(df[n].tolist() for n in names), strict=True)
+
+
+def check_keys(sections: Sequence[ReportSection]) -> None:
+    """Raise ``ValueError`` unless every section has the section shape and a unique key."""
+    seen: set[str] = set()
+    for s in sections:
+        if not isinstance(s, ReportSection):
+            raise ValueError(f"not a report section (needs key, prepare, render): {s!r}")
+        if not s.key or s.key in seen:
+            raise ValueError(f"report section key must be unique and not empty: {s.key!r}")
+        seen.add(s.key)

@@ -1,0 +1,113 @@
+"""The report's section contract: an injected section renders into every child page, gets the
+child's checked rows, writes its CSV; telemetry alone draws only the generic sections."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_report_data import UNTIL, Known, write_known
+
+from games.reporting import activity_report_parts
+from telemetry import schema
+from telemetry.report import build_reports
+from telemetry.report_sections import (
+    ChildContext,
+    ReportContext,
+    ReportSection,
+    SectionOutput,
+    check_keys,
+)
+from telemetry.rows import TrialRows, checked_fields
+
+
+@pytest.fixture(scope="module")
+def known(tmp_path_factory: pytest.TempPathFactory) -> Known:
+    return write_known(tmp_path_factory.mktemp("data"))
+
+
+class CountingSection:
+    """A test section: how many trials and target rows each child has, as HTML and CSV."""
+
+    key = "probe"
+
+    def __init__(self) -> None:
+        self.prepared: list[str] = []
+
+    def prepare(self, report: ReportContext) -> None:
+        self.prepared = list(report.child_ids)
+
+    def render(self, child: ChildContext) -> SectionOutput:
+        tr = child.trials
+        targets = sum(
+            len(child.trial_rows(schema.TARGETS, sid, t))
+            for sid, t in zip(tr["session_id"], tr["trial"], strict=True)
+        )
+        return SectionOutput(
+            html=f"<section id='probe'><h2>Probe</h2><p>{len(tr)} trials, {targets} "
+                 f"target rows, first item {child.item_label('x', 'diag_left')}</p></section>",
+            glance=f"Probe glance {len(tr)}",
+            tables={"probe": pd.DataFrame({"child_id": [child.child_id], "trials": [len(tr)]})},
+        )
+
+
+def test_injected_section_renders_and_writes_its_csv(known: Known, tmp_path: Path) -> None:
+    probe = CountingSection()
+    assert isinstance(probe, ReportSection)
+    res = build_reports(known.data, tmp_path / "r", until=UNTIL, progress=False,
+                        sections=[probe], item_label=lambda a, i: f"[{a}:{i}]")
+    assert probe.prepared == sorted([known.a, known.b])
+    page = (tmp_path / "r" / f"{known.a}.html").read_text(encoding="utf-8")
+    # A: 21 trials (19 tracing with an 11-point model each, 2 pinch; test_report_data.py).
+    assert "<p>Probe glance 21</p>" in page
+    assert ("<section id='probe'><h2>Probe</h2><p>21 trials, 209 target rows, first item "
+            "[x:diag_left]</p></section>") in page
+    # The injected section comes after the generic ones and before the notes.
+    assert page.index("id='practice'") < page.index("id='probe'") < page.index("How to read")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "r" / "probe.csv").read_text())))
+    assert {r["child_id"]: r["trials"] for r in rows} == {known.a: "21", known.b: "7"}
+    assert res.out_dir / "probe.csv" in res.csv_files
+
+
+def test_without_sections_telemetry_draws_only_generic_parts(known: Known,
+                                                            tmp_path: Path) -> None:
+    build_reports(known.data, tmp_path / "r", until=UNTIL, progress=False)
+    page = (tmp_path / "r" / f"{known.b}.html").read_text(encoding="utf-8")
+    assert "id='practice'" in page and "id='activity-" in page
+    assert "id='strokes'" not in page and "id='milestones'" not in page
+    assert not (tmp_path / "r" / "milestones.csv").exists()
+    with_games = tmp_path / "g"
+    build_reports(known.data, with_games, until=UNTIL, progress=False,
+                  **activity_report_parts())
+    page = (with_games / f"{known.b}.html").read_text(encoding="utf-8")
+    assert page.index("id='strokes'") < page.index("id='milestones'")
+
+
+def test_section_keys_must_be_unique() -> None:
+    with pytest.raises(ValueError, match="unique"):
+        check_keys([CountingSection(), CountingSection()])
+    with pytest.raises(ValueError, match="not a report section"):
+        check_keys([object()])  # type: ignore[list-item]
+
+
+def test_trial_rows_keep_only_checked_rows_of_that_trial(tmp_path: Path) -> None:
+    rows = [("s1", 1, "model_path", 0, i, float(i), 2.0) for i in range(3)]
+    rows += [("s1", 2, "model_path", 0, 0, 9.0, 9.0)]
+    good = [schema.encode_row(r) for r in rows]
+    bad = bytearray(schema.encode_row(("s1", 1, "model_path", 0, 3, 3.0, 2.0)))
+    bad[-3] = ord("0") if bad[-3] != ord("0") else ord("1")  # a flipped crc digit
+    body = schema.TARGETS.header_line() + good[0] + bytes(bad) + good[1] + good[2] + good[3]
+    (tmp_path / "targets.csv").write_bytes(body + good[0][:-5])  # and a torn last row
+    reader = TrialRows()
+    lines = reader.lines(tmp_path, schema.TARGETS, "s1", 1)
+    assert len(lines) == 4  # three good rows and the bad one, not the torn one nor trial 2
+    assert reader.rows(tmp_path, schema.TARGETS, "s1", 1) == [
+        [b"s1", b"1", b"model_path", b"0", str(i).encode(), f"{i}.0".encode(), b"2.0"]
+        for i in range(3)
+    ]
+    assert checked_fields([good[3][:-1]]) == [[b"s1", b"2", b"model_path", b"0", b"0", b"9.0",
+                                                b"9.0"]]
+    assert reader.rows(tmp_path, schema.TARGETS, "s2", 1) == []
