@@ -181,7 +181,7 @@ def test_help_exits_0(capsys):
 
 
 def test_avatar_names_match_the_ui_kit():
-    from engine.ui import AVATAR_IDS
+    from games.launcher.avatars import AVATAR_IDS
 
     assert commands.AVATAR_NAMES == AVATAR_IDS
 

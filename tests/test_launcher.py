@@ -24,6 +24,7 @@ from engine.settings import Settings
 from engine.testing import ScriptedHand as _ScriptedHand
 from engine.testing import make_test_app
 from games.launcher import (
+    AVATAR_IDS,
     SETTLE_S,
     ActivityHost,
     ActivityPickerScene,
@@ -229,7 +230,7 @@ def test_no_activities_shows_a_friendly_picture_not_tiles(tmp_path):
 def test_many_children_are_paged(app, tmp_path):
     roster = ChildrenRegistry(tmp_path)
     for i in range(12):
-        roster.add(f"Kid {i:02d}", ui.AVATAR_IDS[i % 8])
+        roster.add(f"Kid {i:02d}", AVATAR_IDS[i % 8])
     make_launcher(app, tmp_path)
     picker = app.stack.top
     assert len(picker.tiles) == 10

@@ -1,4 +1,4 @@
-"""The UI kit: layout geometry, button hit tests, the hold gate, animation, text and avatars."""
+"""The UI kit: layout geometry, button hit tests, the hold gate, animation and text."""
 
 from __future__ import annotations
 
@@ -235,36 +235,6 @@ def test_icon_surface_is_drawn_once():
     assert ui.icon_surface(icon, (64, 64)) is first
     ui.icon_surface(icon, (32, 32))
     assert calls == [(64, 64), (32, 32)]
-
-
-# -- avatars --------------------------------------------------------------------------------
-
-
-def test_there_are_eight_avatars_and_unknown_ids_fall_back():
-    assert ui.AVATAR_IDS == ("cat", "dog", "bear", "bunny", "frog", "owl", "fox", "panda")
-    assert ui.avatar("zebra") is ui.AVATARS["cat"]
-    assert len({a.color for a in ui.AVATARS.values()}) == 8  # each tile its own colour
-
-
-@pytest.mark.parametrize("avatar_id", ["cat", "dog", "bear", "bunny", "frog", "owl", "fox",
-                                       "panda"])
-def test_each_avatar_draws_inside_its_rect(avatar_id: str):
-    surf = pygame.Surface((400, 400), pygame.SRCALPHA)
-    rect = pygame.Rect(100, 100, 200, 200)
-    ui.AVATARS[avatar_id].draw(surf, rect)
-    drawn = surf.get_bounding_rect()
-    assert rect.contains(drawn)
-    # A face, not a speck: it spans more than half the tile each way.
-    assert drawn.w >= 110 and drawn.h >= 110
-
-
-def test_tile_for_avatar_uses_the_avatar_colour_and_label():
-    b = ui.tile_for_avatar(pygame.Rect(0, 0, 200, 240), "frog", lambda: None, label="Ben")
-    assert b.color == ui.AVATARS["frog"].color
-    assert b.label == "Ben"
-    assert b.icon_key == ("avatar", "frog")
-    icon = b.icon_rect()
-    assert icon.bottom <= 240 - 36  # the picture leaves room for the name under it
 
 
 def test_fonts_survive_a_pygame_restart():

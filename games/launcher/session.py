@@ -1,0 +1,274 @@
+"""The launcher: a child picks their picture, then a game; grown-ups pass a 3 s hold gate.
+
+Screens (scenes on the app's stack, bottom to top)::
+
+    ChildPickerScene          avatar tiles with the nickname under them; a big "+" when empty
+      ActivityPickerScene     big activity tiles; the house goes back (ends the session)
+        ActivityHost          wraps the activity's own scene (home-mode session timer)
+    GrownUpScene              settings, add child, close the app (behind the hold gate)
+      AddChildScene           on-screen letter keyboard (or typed keys) + avatar choice
+    RewardScene               the end of a timed home session
+
+A session (:class:`telemetry.recorder.SessionRecorder`, set as ``app.recorder``) starts when a
+child is picked and ends when the activity picker closes: the child goes back, the home session
+timer runs out, or the app closes. While the frame loop runs, starting and ending a session
+never waits for the disk (the recorder's fsyncs take 20 ms each on a slow SD card): errors the
+writer thread meets later are checked every frame and shown or logged as before.
+
+Nothing a child can reach quits the app or changes settings: those sit behind the
+press-and-hold gear (3 s) or the keyboard's Esc.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine import ui
+from games.launcher.grown_up import AddChildScene, GrownUpScene
+from games.launcher.host import ActivityHost
+from games.launcher.pickers import ActivityPickerScene, ChildPickerScene
+from games.launcher.reward import RewardScene
+from games.registry import Activity, load_activities
+from games.settings_store import DEFAULT_MODE, save_settings
+from telemetry.children import Child, ChildrenRegistry
+from telemetry.errors import UsageError
+from telemetry.recorder import SessionRecorder
+
+_W, _H = ui.LOGICAL_SIZE
+
+
+def _app_version() -> str:
+    """The installed finemotor version (for session.json)."""
+    try:
+        from importlib.metadata import version
+
+        return version("finemotor")
+    except Exception:  # running from a source tree without metadata
+        return "0.0.0"
+
+
+class Launcher:
+    """The launcher's state and actions, shared by its scenes.
+
+    ``data_dir`` holds ``children.csv``, ``settings.json`` and the session folders; ``mode``
+    is ``home`` or ``clinic`` (only home sessions end by themselves); ``level`` is the level
+    activities start at.
+    """
+
+    def __init__(
+        self,
+        app: Any,
+        data_dir: str | Path,
+        activities: list[Activity] | None = None,
+        mode: str = DEFAULT_MODE,
+        level: int = 1,
+    ) -> None:
+        self.app = app
+        self.data_dir = Path(data_dir)
+        self.roster = ChildrenRegistry(self.data_dir)
+        self.activities = load_activities() if activities is None else list(activities)
+        self.mode = mode
+        self.level = level
+        self.child: Child | None = None
+        self.deadline_ns: int | None = None
+        self.message: str | None = None  # a problem to show the grown-up (e.g. disk full)
+        self._version: str | None = None
+        # Sessions closed without waiting whose writer may still be busy: checked every frame
+        # (and waited for when the loop stops) so their errors are still reported.
+        self._closing: list[SessionRecorder] = []
+
+    # -- scenes -----------------------------------------------------------------------------
+
+    def start(self, child_id: str | None = None, activity: Activity | None = None,
+              level: int | None = None) -> None:
+        """Push the child picker, and go straight to a child and an activity when given."""
+        self.app.stack.push(ChildPickerScene(self))
+        if child_id is not None:
+            self.pick_child(self.roster.get(child_id))
+            if activity is not None:
+                self.launch(activity, level)
+
+    def pick_child(self, child: Child) -> None:
+        """Start the child's session and show the activity picker."""
+        self.start_session(child)
+        self.app.stack.push(ActivityPickerScene(self, child))
+
+    def launch(self, activity: Activity, level: int | None = None) -> None:
+        """Start ``activity`` for the current child (at ``level``, default the launcher's)."""
+        if self.child is None:
+            raise UsageError("pick a child before starting an activity")
+        lvl = self.level if level is None else level
+        lvl = max(1, min(activity.levels, lvl))
+        scene = activity.make_scene(self.app, self.child.child_id, lvl)
+        self.app.stack.push(ActivityHost(self, scene))
+
+    def back_to_picker(self) -> None:
+        """Close every screen above the child picker (ending the session on the way)."""
+        stack = self.app.stack
+        while len(stack) > 1 and not isinstance(stack.top, ChildPickerScene):
+            stack.pop()
+        if not len(stack):
+            stack.push(ChildPickerScene(self))
+        self.end_session()
+
+    def open_grown_up(self) -> None:
+        """Show the grown-up settings (called when the hold gate opens)."""
+        self.app.sound.play("tap")
+        self.app.stack.push(GrownUpScene(self))
+
+    def open_add_child(self) -> None:
+        """Show the add-a-child screen."""
+        self.app.stack.push(AddChildScene(self))
+
+    def quit(self) -> None:
+        """Close the app (grown-up only): the session ends as the scenes exit."""
+        self.end_session(wait=True)  # the app is closing: no frame left to stall
+        self.app.quit()
+
+    # -- session ----------------------------------------------------------------------------
+
+    def _loop_running(self) -> bool:
+        # Waiting for the disk only stalls something while the frame loop runs. Before
+        # App.run (``play --child``), when it has stopped (closing) and in tests driving frames
+        # by hand, waiting is harmless and makes errors and files appear at once.
+        return bool(getattr(self.app, "running", False))
+
+    def start_session(self, child: Child) -> None:
+        """Open a recording session for ``child`` and set it as ``app.recorder``.
+
+        While the frame loop runs the recorder's folder set-up (its fsyncs) is not waited
+        for; if it fails, :meth:`check_sessions` reports it on a following frame.
+        """
+        self.end_session()
+        self.child = child
+        settings = self.app.settings
+        screen_px = tuple(self.app.window.get_size()) if hasattr(self.app, "window") else (_W, _H)
+        screen_mm = window_mm(settings.screen_width_mm, screen_px,
+                              getattr(getattr(self.app, "viewport", None), "screen_width_px", None))
+        if self._version is None:
+            self._version = _app_version()
+        try:
+            self.app.recorder = SessionRecorder.start(
+                self.data_dir,
+                child.child_id,
+                mode=self.mode,
+                screen_px=screen_px,
+                screen_mm=screen_mm,
+                app_version=self._version,
+                handedness="left" if settings.left_handed else "right",
+                clock_ns=self.app.clock.now_ns,
+                wait=not self._loop_running(),
+            )
+        except (OSError, UsageError) as exc:
+            self.app.recorder = None
+            self._not_saving(exc)
+        minutes = settings.session_minutes
+        if self.mode == "home" and minutes > 0:
+            self.deadline_ns = self.app.clock.now_ns() + int(minutes * 60e9)
+        else:
+            self.deadline_ns = None
+
+    def _not_saving(self, exc: BaseException) -> None:
+        # Play goes on (the child is waiting); the grown-up sees why nothing is saved.
+        self.message = f"Not saving this session: {exc}"
+        print(f"finemotor: warning: {self.message}", file=sys.stderr)
+
+    def end_session(self, wait: bool | None = None) -> None:
+        """Close the session in progress, if any (``ended_at`` is written).
+
+        ``wait``: whether to wait until the session is durable on disk and report its
+        errors now (also for sessions closed earlier without waiting); by default only when
+        the frame loop is not running. Otherwise :meth:`check_sessions` reports them on a
+        following frame, and the recorder's exit hook waits for them if the process ends.
+        """
+        recorder, self.app.recorder = self.app.recorder, None
+        self.child = None
+        self.deadline_ns = None
+        if recorder is not None:
+            try:
+                recorder.close(wait=False)
+                self._closing.append(recorder)
+            except (OSError, UsageError) as exc:
+                print(f"finemotor: warning: session not closed cleanly: {exc}", file=sys.stderr)
+        self._reap(not self._loop_running() if wait is None else wait)
+
+    def check_sessions(self) -> None:
+        """Once a frame: report a session whose folder set-up failed on the recorder's writer
+        thread (and stop recording to it), and the errors of sessions that finished closing."""
+        recorder = self.app.recorder
+        if recorder is not None and recorder.error is not None and not recorder.ready:
+            self.app.recorder = None  # games check app.recorder, so they stop recording
+            self._not_saving(recorder.error)
+            with contextlib.suppress(OSError, UsageError):  # reported just now
+                recorder.close(wait=False)
+        if self._closing:
+            self._reap(wait=False)
+
+    def _reap(self, wait: bool) -> None:
+        """Report closed sessions that finished (all of them, waiting, if ``wait``)."""
+        busy = []
+        for recorder in self._closing:
+            if not wait and not recorder.done:
+                busy.append(recorder)
+                continue
+            try:
+                recorder.join()
+            except (OSError, UsageError) as exc:
+                if recorder.ready:
+                    print(f"finemotor: warning: session not closed cleanly: {exc}",
+                          file=sys.stderr)
+                else:  # its set-up failed before a frame could report it
+                    self._not_saving(recorder.error or exc)
+        self._closing = busy
+
+    def time_up(self) -> bool:
+        """Whether a timed home session has run its minutes."""
+        return self.deadline_ns is not None and self.app.clock.now_ns() >= self.deadline_ns
+
+    def finish_with_reward(self) -> None:
+        """End the timed session now, and show the reward.
+
+        Over a game the reward is an overlay: the child's last drawing stays visible (dimmed,
+        frozen) under the sun and stars, and closing the reward goes back to the child picker.
+        The session ends at once either way, so its recorded length is the planned one.
+        """
+        # Closing the activity resumes the activity picker, which checks time_up() too: clear
+        # the deadline first so the reward is shown once.
+        self.deadline_ns = None
+        over_game = isinstance(self.app.stack.top, ActivityHost)
+        if over_game:
+            self.end_session()  # the recorder records the trial in progress as abandoned
+        else:
+            self.back_to_picker()
+        self.app.sound.play("reward")
+        self.app.stack.push(RewardScene(self, over_game=over_game))
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def save_settings(self) -> None:
+        """Write the settings and mode to ``settings.json``; a failure is shown, not raised."""
+        try:
+            save_settings(self.data_dir, self.app.settings, self.mode)
+        except (OSError, UsageError) as exc:
+            self.message = f"Settings not saved: {exc}"
+            print(f"finemotor: warning: {self.message}", file=sys.stderr)
+        apply = getattr(self.app, "apply_settings", None)
+        if apply is not None:
+            apply()
+
+
+def window_mm(
+    screen_width_mm: float | None, window_px: tuple[int, int], desktop_width_px: int | None
+) -> tuple[float, float] | None:
+    """The window's physical size in mm, from the screen's calibrated width (None if not).
+
+    The calibration is the whole screen's width; a window is a part of it: scale by the
+    window's share of the desktop's pixels (a full-screen window is the whole width).
+    """
+    if screen_width_mm is None or window_px[0] <= 0:
+        return None
+    mm_per_px = float(screen_width_mm) / float(desktop_width_px or window_px[0])
+    return (round(window_px[0] * mm_per_px, 2), round(window_px[1] * mm_per_px, 2))
