@@ -1,0 +1,421 @@
+"""Scoring a pinch round from its stored samples and board: pure numpy, no pygame.
+
+The samples are replayed through the engine's pinch rules (:func:`engine.pinch.replay`, the
+same rules the live game used), and the board is played back event by event with the rules of
+:mod:`games.pinch.board`. Every figure below is defined in ``docs/data-format.md``:
+
+* a *carry* is one grip of an object up to its release; its *path* is the grip centre from the
+  grip sample to the release point; *transport time* = release - grip; *path efficiency* =
+  straight distance (grip point to release point) / path length; *release error* = distance
+  from the release point to the centre of the nearest target that takes the object;
+* *grasp latency* = grip time - the moment the hand was free (the board appearing, or the
+  previous release, whichever is later);
+* a release lands when it is inside a target that has room: in one that takes the object's
+  colour it is *placed*; in another it is a *wrong target* (the object goes back to its start);
+  outside any target (or in a full cell) it is a *drop* (the object lies where it fell);
+* a *failed grasp* is a pinch that took no object: fingers that landed already closed
+  (``miss``), a grip on no object, or a grip on a decoy (decoys are never taken);
+* a *re-grasp* is every grip of an object after its first; an *overshoot* is each time a
+  carried object leaves a target that would take it before it is released;
+* Fitts: for each carry that places its object, ID = log2(D / W + 1) with D = grip point to the
+  target centre and W the target's diameter, MT = transport time; throughput = mean of ID / MT;
+* *accuracy* = share of the board's objects whose first release placed them; *errors* = drops +
+  failed grasps + wrong targets.
+
+Assisted play (tap an object, then tap a target) is scored from the taps (the ``down``
+samples): a tap on a free object selects it, the next tap elsewhere releases it there. It has
+no path, so no path, Fitts or aperture figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from engine.pinch import PHASE_CODES, SOURCE_CODES, PinchDetector, PinchEvent, replay
+from games.pinch.board import Board, landing_target, pick
+
+_SOURCE_NAMES = {v: k for k, v in SOURCE_CODES.items()}
+
+
+@dataclass(frozen=True)
+class Samples:
+    """A round's samples as arrays: t in ms (the samples' clock), x, y, pointer, phase and
+    source codes (:data:`engine.pinch.PHASE_CODES`, :data:`engine.pinch.SOURCE_CODES`)."""
+
+    t_ms: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    pointer: np.ndarray
+    phase: np.ndarray
+    source: np.ndarray
+
+    @classmethod
+    def from_rows(cls, rows: Any) -> Samples:
+        """From ``(t_ms, x, y, pointer, phase, source)`` rows (phase/source as text), or a
+        pandas DataFrame with those columns."""
+        if getattr(rows, "columns", None) is not None:
+            cols = [rows[c].tolist() for c in ("t_ms", "x", "y", "pointer", "phase", "source")]
+        else:
+            rows = list(rows)
+            cols = [list(c) for c in zip(*rows, strict=True)] if rows else [[]] * 6
+        return cls(
+            np.asarray(cols[0], float), np.asarray(cols[1], float), np.asarray(cols[2], float),
+            np.asarray(cols[3], np.int64),
+            np.array([PHASE_CODES[p] for p in cols[4]], np.int64),
+            np.array([SOURCE_CODES[s] for s in cols[5]], np.int64),
+        )
+
+
+@dataclass
+class Carry:
+    """One grip of an object up to its release (or to the end of the round)."""
+
+    obj: int
+    t_grip: float
+    t_release: float
+    path: np.ndarray  # (k, 3): t_ms, x, y from the grip to the release point
+    outcome: str  # placed, wrong, drop, held (never released)
+    target: int  # the target it landed in, or -1
+    latency_ms: float
+    release_error: float  # px to the nearest target taking its colour (nan if not released)
+    aperture: float  # finger gap at the grip (0 for a mouse or pen)
+    overshoots: int = 0
+
+
+@dataclass
+class PinchScore:
+    """A round's figures (see the module docstring for the definitions)."""
+
+    objects: int
+    placed: int
+    first_right: int
+    drops: int
+    wrong_target: int
+    failed_grasps: int
+    decoy_grips: int
+    regrasps: int
+    overshoots: int
+    completion_ms: float
+    completed: bool
+    source: str
+    assisted: bool
+    carries: list[Carry] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        """Share of objects placed by their first release (0..1)."""
+        return self.first_right / self.objects if self.objects else 0.0
+
+    @property
+    def errors(self) -> int:
+        """Drops + failed grasps + wrong targets."""
+        return self.drops + self.failed_grasps + self.wrong_target
+
+
+def score_round(
+    samples: Samples,
+    board: Board,
+    shown_ms: float,
+    *,
+    assisted: bool = False,
+    detector: PinchDetector | None = None,
+    end_ms: float | None = None,
+) -> PinchScore:
+    """Play ``board`` back from ``samples`` (see the module docstring) and score it.
+
+    ``shown_ms`` is when the board appeared (moving objects drift from then); ``end_ms`` ends a
+    timed round (objects per minute count to it), otherwise the round ends at its last
+    placement or, unfinished, at its last sample.
+    """
+    if assisted:
+        events, index, cx, cy = _taps(samples)
+    else:
+        track = replay(np.round(samples.t_ms * 1e6).astype(np.int64), samples.x, samples.y,
+                       samples.pointer, samples.phase, samples.source,
+                       detector if detector is not None else PinchDetector())
+        events, index, cx, cy = track.events, track.index, track.cx, track.cy
+    play = _Playback(board, shown_ms, assisted)
+    for e, i in zip(events, index, strict=True):
+        play.event(e, i, samples.t_ms, cx, cy)
+    play.finish()
+    n = len(board.objects)
+    placed_times = [c.t_release for c in play.carries if c.outcome == "placed"]
+    completed = n > 0 and len(placed_times) == n
+    if end_ms is None:
+        if completed:
+            end_ms = max(placed_times)
+        else:
+            end_ms = float(samples.t_ms[-1]) if len(samples.t_ms) else shown_ms
+    src = np.unique(samples.source)
+    source = _SOURCE_NAMES[int(src[0])] if len(src) == 1 else ("mixed" if len(src) else "")
+    return PinchScore(
+        objects=n, placed=len(placed_times), first_right=int(play.first_right.sum()),
+        drops=play.drops, wrong_target=play.wrong, failed_grasps=play.failed,
+        decoy_grips=play.decoy_grips, regrasps=play.regrasps,
+        overshoots=sum(c.overshoots for c in play.carries),
+        completion_ms=float(end_ms - shown_ms), completed=completed, source=source,
+        assisted=assisted, carries=play.carries,
+    )
+
+
+def _taps(s: Samples) -> tuple[list[PinchEvent], list[int], np.ndarray, np.ndarray]:
+    """Assisted play: every tap (a ``down``) is a ``grip`` event; the playback turns a tap
+    while an object is selected into its release."""
+    events: list[PinchEvent] = []
+    index: list[int] = []
+    for i in np.flatnonzero(s.phase == PHASE_CODES["down"]).tolist():
+        t = int(round(float(s.t_ms[i]) * 1e6))
+        events.append(PinchEvent("grip", t, float(s.x[i]), float(s.y[i]), 0.0))
+        index.append(i)
+    nan = np.full(len(s.t_ms), np.nan)
+    return events, index, nan, nan.copy()
+
+
+class _Playback:
+    """The board's state through the pinch events (objects home, held, lying or placed)."""
+
+    def __init__(self, board: Board, shown_ms: float, assisted: bool = False) -> None:
+        self.board = board
+        self.assisted = assisted
+        self.shown_ms = shown_ms
+        objs = board.object_array()
+        self.start = objs[:, :2].copy()
+        self.pos = objs[:, :2].copy()
+        self.radii = objs[:, 2]
+        self.colour = objs[:, 3].astype(int)
+        self.moving = (objs[:, 4] != 0) | (objs[:, 5] != 0)
+        self.home = np.ones(len(objs), bool)  # never gripped yet: still drifting
+        self.free = np.ones(len(objs), bool)  # not placed
+        self.targets = board.target_array()
+        self.used = np.zeros(len(self.targets))
+        self.decoys = board.decoy_array()
+        self.first_right = np.zeros(len(objs), bool)
+        self.released_once = np.zeros(len(objs), bool)
+        self.gripped = np.zeros(len(objs), int)
+        self.drops = self.wrong = self.failed = self.decoy_grips = self.regrasps = 0
+        self.carries: list[Carry] = []
+        self.hand_free_ms = shown_ms
+        self.held: int = -1  # object index, or -1
+        self.grip_index = -1
+        self.t_grip = math.nan
+        self.grip_event: PinchEvent | None = None
+
+    def positions(self, t_ms: float) -> np.ndarray:
+        """Where the objects are at ``t_ms`` (moving ones drift while at home)."""
+        pos = self.pos.copy()
+        for i in np.flatnonzero(self.moving & self.home).tolist():
+            pos[i] = self.board.drift(i, (t_ms - self.shown_ms) / 1000.0)
+        return pos
+
+    def event(self, e: PinchEvent, i: int, t_ms: np.ndarray, cx: np.ndarray, cy: np.ndarray
+              ) -> None:
+        t = float(t_ms[i])
+        if e.kind == "miss":
+            self.failed += 1
+        elif e.kind == "grip" and self.assisted and self.held >= 0:
+            self._release(e, i, t, t_ms, cx, cy)  # the second tap puts the object there
+        elif e.kind == "grip":
+            self._grip(e, i, t)
+        elif e.kind == "release" and self.held >= 0:
+            self._release(e, i, t, t_ms, cx, cy)
+        elif e.kind == "release":
+            self.hand_free_ms = t
+
+    def _grip(self, e: PinchEvent, i: int, t: float) -> None:
+        kind, k = pick(e.x, e.y, self.positions(t), self.radii, self.free, self.decoys)
+        self.grip_event, self.grip_index, self.t_grip = e, i, t
+        if kind == "object":
+            self.pos[k] = self.positions(t)[k]
+            self.home[k] = False
+            self.held = k
+            if self.gripped[k]:
+                self.regrasps += 1
+            self.gripped[k] += 1
+            return
+        self.failed += 1
+        if kind == "decoy":
+            self.decoy_grips += 1
+
+    def _release(self, e: PinchEvent, i: int, t: float, t_ms: np.ndarray, cx: np.ndarray,
+                 cy: np.ndarray) -> None:
+        k, g = self.held, self.grip_event
+        assert g is not None
+        t_grip = self.t_grip
+        if self.assisted:  # a tap, then a tap: no path between
+            path = np.array([[t_grip, g.x, g.y], [t, e.x, e.y]])
+        else:
+            path = _path(t_ms, cx, cy, self.grip_index, i, (g.x, g.y), (t, e.x, e.y))
+        j = landing_target(e.x, e.y, self.targets, self.used)
+        takes = self._takes(k)
+        if j >= 0 and takes[j]:
+            outcome = "placed"
+            self.used[j] += 1
+            self.free[k] = False
+            self.pos[k] = (e.x, e.y)
+        elif j >= 0:
+            outcome = "wrong"
+            self.wrong += 1
+            self.pos[k] = self.start[k]
+        else:
+            outcome = "drop"
+            self.drops += 1
+            self.pos[k] = (e.x, e.y)
+        if not self.released_once[k]:
+            self.released_once[k] = True
+            self.first_right[k] = outcome == "placed"
+        self.carries.append(Carry(
+            k, t_grip, t, path, outcome, j, t_grip - self.hand_free_ms,
+            self._error(e.x, e.y, takes), g.aperture, self._overshoots(path, takes),
+        ))
+        self.held = -1
+        self.hand_free_ms = t
+
+    def _takes(self, k: int) -> np.ndarray:
+        tg = self.targets
+        return (tg[:, 3] < 0) | (tg[:, 3] == self.colour[k])
+
+    def _error(self, x: float, y: float, takes: np.ndarray) -> float:
+        if not takes.any():
+            return math.nan
+        tg = self.targets[takes]
+        return float(np.min(np.hypot(tg[:, 0] - x, tg[:, 1] - y)))
+
+    def _overshoots(self, path: np.ndarray, takes: np.ndarray) -> int:
+        """Times the carried object went from inside a target that takes it (with room) to
+        outside all of them before the release."""
+        tg = self.targets[takes & (self.used < self.targets[:, 4])]
+        if not len(tg) or len(path) < 2:
+            return 0
+        d = np.hypot(path[:, 1, None] - tg[None, :, 0], path[:, 2, None] - tg[None, :, 1])
+        inside = (d <= tg[None, :, 2]).any(axis=1)
+        return int(np.count_nonzero(inside[:-1] & ~inside[1:]))
+
+    def finish(self) -> None:
+        """An object still held when the round ends: a carry with no release."""
+        if self.held >= 0 and self.grip_event is not None:
+            g = self.grip_event
+            self.carries.append(Carry(
+                self.held, self.t_grip, math.nan, np.zeros((0, 3)), "held", -1,
+                self.t_grip - self.hand_free_ms, math.nan, g.aperture,
+            ))
+
+
+def _path(t_ms: np.ndarray, cx: np.ndarray, cy: np.ndarray, g: int, r: int,
+          grip: tuple[float, float], release: tuple[float, float, float]) -> np.ndarray:
+    """The carry's (t, x, y) points: the grip, every held centre between, the release point;
+    samples stamped at the same time keep only the last (two fingers read in one poll)."""
+    seg = np.s_[g + 1:r]
+    keep = ~np.isnan(cx[seg])
+    pts = np.column_stack((t_ms[seg][keep], cx[seg][keep], cy[seg][keep]))
+    pts = np.vstack(([t_ms[g], grip[0], grip[1]], pts, [release]))
+    last_of_time = np.append(pts[1:, 0] != pts[:-1, 0], True)
+    return pts[last_of_time]
+
+
+def fitts_id(distance: float, width: float) -> float:
+    """Fitts' index of difficulty log2(D / W + 1) in bits (Shannon form)."""
+    return math.log2(distance / width + 1.0)
+
+
+def carry_figures(c: Carry, targets: np.ndarray) -> dict[str, float]:
+    """One carry's figures: transport time, path length and efficiency, Fitts ID and throughput
+    (placed carries only), release error. NaN where a figure does not apply."""
+    out = {"transport_time": math.nan, "path_length": math.nan, "path_efficiency": math.nan,
+           "fitts_id": math.nan, "throughput": math.nan}
+    if c.outcome == "held" or len(c.path) < 2:
+        return out
+    mt = c.t_release - c.t_grip
+    out["transport_time"] = mt
+    xy = c.path[:, 1:]
+    length = float(np.sum(np.hypot(*np.diff(xy, axis=0).T)))
+    straight = float(np.hypot(*(xy[-1] - xy[0])))
+    out["path_length"] = length
+    if length > 0:
+        out["path_efficiency"] = straight / length
+    if c.outcome == "placed" and mt > 0:
+        tx, ty, tr = targets[c.target, :3]
+        ident = fitts_id(float(np.hypot(tx - xy[0, 0], ty - xy[0, 1])), 2 * float(tr))
+        out["fitts_id"] = ident
+        out["throughput"] = ident / (mt / 1000.0)
+    return out
+
+
+def metric_rows(
+    score: PinchScore,
+    board: Board,
+    *,
+    px_per_mm: float | None = None,
+    left_hand: bool = False,
+    timed: bool = False,
+) -> list[tuple[str, float, str]]:
+    """``(name, value, unit)`` rows for metrics.csv: the round's figures, then per object
+    (``object_<n>_...``, n from 1) those of the carry that placed it. Path, Fitts and aperture
+    figures are left out of assisted rounds (taps have no path); mm rows only when calibrated.
+    """
+    targets = board.target_array()
+    figs = [carry_figures(c, targets) for c in score.carries]
+    released = [c for c in score.carries if c.outcome != "held"]
+    minutes = score.completion_ms / 60000.0
+    rows: list[tuple[str, float, str]] = [
+        ("completion_time", score.completion_ms, "ms"),
+        ("objects", float(score.objects), "count"),
+        ("objects_placed", float(score.placed), "count"),
+        ("objects_per_minute", score.placed / minutes if minutes > 0 else math.nan, "1/min"),
+        ("time_per_object", score.completion_ms / score.placed if score.placed else math.nan,
+         "ms"),
+        ("grasp_latency", _median([c.latency_ms for c in score.carries]), "ms"),
+        ("transport_time", _median([f["transport_time"] for f in figs]), "ms"),
+        ("release_error", _mean([c.release_error for c in released]), "px"),
+        ("drops", float(score.drops), "count"),
+        ("regrasps", float(score.regrasps), "count"),
+        ("failed_grasps", float(score.failed_grasps), "count"),
+        ("wrong_target", float(score.wrong_target), "count"),
+        ("decoy_grips", float(score.decoy_grips), "count"),
+        ("overshoots", float(score.overshoots), "count"),
+        ("assisted", float(score.assisted), "bool"),
+        ("left_hand", float(left_hand), "bool"),
+        ("timed", float(timed), "bool"),
+    ]
+    if not score.assisted:
+        rows += [
+            ("path_length", _mean([f["path_length"] for f in figs]), "px"),
+            ("path_efficiency", _median([f["path_efficiency"] for f in figs]), "ratio"),
+            ("fitts_id", _mean([f["fitts_id"] for f in figs]), "bits"),
+            ("throughput", _mean([f["throughput"] for f in figs]), "bits/s"),
+        ]
+        if score.source == "touch":
+            rows.append(("aperture_at_grip", _mean([c.aperture for c in score.carries]), "px"))
+    if px_per_mm:
+        rows += [(name, value / px_per_mm, "mm") for name, value, unit in rows
+                 if unit == "px"]
+    for k in range(score.objects):
+        placing = [(c, f) for c, f in zip(score.carries, figs, strict=True)
+                   if c.obj == k and c.outcome == "placed"]
+        if not placing:
+            continue
+        c, f = placing[-1]
+        rows += [
+            (f"object_{k + 1}_grasp_latency", c.latency_ms, "ms"),
+            (f"object_{k + 1}_transport_time", f["transport_time"], "ms"),
+            (f"object_{k + 1}_release_error", c.release_error, "px"),
+        ]
+        if not score.assisted:
+            rows += [
+                (f"object_{k + 1}_path_efficiency", f["path_efficiency"], "ratio"),
+                (f"object_{k + 1}_throughput", f["throughput"], "bits/s"),
+            ]
+    return [(n, float(v), u) for n, v, u in rows if not math.isnan(v)]
+
+
+def _median(values: list[float]) -> float:
+    a = np.asarray([v for v in values if not math.isnan(v)], float)
+    return float(np.median(a)) if len(a) else math.nan
+
+
+def _mean(values: list[float]) -> float:
+    a = np.asarray([v for v in values if not math.isnan(v)], float)
+    return float(np.mean(a)) if len(a) else math.nan
