@@ -193,10 +193,10 @@ def test_the_metric_rows_of_a_round() -> None:
         "completion_time", "objects", "objects_placed", "objects_per_minute",
         "time_per_object", "grasp_latency", "transport_time", "release_error", "drops",
         "regrasps", "failed_grasps", "wrong_target", "decoy_grips", "overshoots",
-        "assisted", "left_hand", "timed", "path_length", "path_efficiency", "fitts_id",
-        "throughput", "aperture_at_grip", "object_1_grasp_latency",
+        "assisted", "left_hand", "timed", "path_length", "path_efficiency", "velocity_peaks",
+        "sparc", "fitts_id", "throughput", "aperture_at_grip", "object_1_grasp_latency",
         "object_1_transport_time", "object_1_release_error", "object_1_path_efficiency",
-        "object_1_throughput",
+        "object_1_velocity_peaks", "object_1_sparc", "object_1_throughput",
     ]
     assert got[15] == ("left_hand", 1.0, "bool")
     assert got[7] == ("release_error", 50.0, "px")
@@ -211,3 +211,31 @@ def test_a_mouse_press_is_a_grip_and_the_release_point_is_the_button_up() -> Non
     assert (score.source, c.outcome, c.release_error, c.aperture) == ("mouse", "placed",
                                                                      math.hypot(10, 10), 0.0)
     np.testing.assert_array_equal(c.path, [[0, 310, 410], [50, 500, 410], [90, 790, 410]])
+
+
+def _minjerk(t: float, a: float, b: float, dur: float, steps: int, half: float = 45.0,
+             y: float = 400.0) -> list[tuple[float, int, float, float, str]]:
+    """Both fingers carry from x=a to x=b along a minimum-jerk profile (one smooth reach)."""
+    rows = []
+    for k in range(1, steps + 1):
+        s = k / steps
+        x = a + (b - a) * (10 * s**3 - 15 * s**4 + 6 * s**5)
+        rows.append((t + s * dur, 1, x - half, y, "move"))
+        rows.append((t + s * dur + 0.5, 2, x + half, y, "move"))
+    return rows
+
+
+def test_one_smooth_reach_has_one_velocity_peak_and_two_reaches_have_two() -> None:
+    board = Board((BERRY,), (CUP,))
+    rows = pinch_at(0, 300, 400) + _minjerk(20, 300, 800, 800, 100)
+    rows += [(830, 1, 755, 400, "up"), (830, 2, 845, 400, "up")]
+    (one,) = score_round(two(rows), board, 0.0).carries
+    f = carry_figures(one, board.target_array())
+    assert f["velocity_peaks"] == 1.0
+    assert -1.7 < f["sparc"] < -1.3  # smooth reaching (Balasubramanian 2015: about -1.4..-1.6)
+    rows = pinch_at(0, 300, 400) + _minjerk(20, 300, 550, 600, 75)
+    rows += _minjerk(625, 550, 800, 600, 75)
+    rows += [(1230, 1, 755, 400, "up"), (1230, 2, 845, 400, "up")]
+    (twice,) = score_round(two(rows), board, 0.0).carries
+    g = carry_figures(twice, board.target_array())
+    assert g["velocity_peaks"] == 2.0 and g["sparc"] < f["sparc"]

@@ -36,7 +36,9 @@ from typing import Any
 import numpy as np
 
 from engine.pinch import PHASE_CODES, SOURCE_CODES, PinchDetector, PinchEvent, replay
-from games.pinch.board import Board, landing_target, pick
+from games.kit import motion
+from games.pinch.board import Board
+from games.pinch.play import BoardPlay
 
 _SOURCE_NAMES = {v: k for k, v in SOURCE_CODES.items()}
 
@@ -175,133 +177,64 @@ def _taps(s: Samples) -> tuple[list[PinchEvent], list[int], np.ndarray, np.ndarr
     return events, index, nan, nan.copy()
 
 
-class _Playback:
-    """The board's state through the pinch events (objects home, held, lying or placed)."""
+class _Playback(BoardPlay):
+    """:class:`BoardPlay` that also keeps every carry with its path."""
 
     def __init__(self, board: Board, shown_ms: float, assisted: bool = False) -> None:
-        self.board = board
-        self.assisted = assisted
-        self.shown_ms = shown_ms
-        objs = board.object_array()
-        self.start = objs[:, :2].copy()
-        self.pos = objs[:, :2].copy()
-        self.radii = objs[:, 2]
-        self.colour = objs[:, 3].astype(int)
-        self.moving = (objs[:, 4] != 0) | (objs[:, 5] != 0)
-        self.home = np.ones(len(objs), bool)  # never gripped yet: still drifting
-        self.free = np.ones(len(objs), bool)  # not placed
-        self.targets = board.target_array()
-        self.used = np.zeros(len(self.targets))
-        self.decoys = board.decoy_array()
-        self.first_right = np.zeros(len(objs), bool)
-        self.released_once = np.zeros(len(objs), bool)
-        self.gripped = np.zeros(len(objs), int)
-        self.drops = self.wrong = self.failed = self.decoy_grips = self.regrasps = 0
+        super().__init__(board, shown_ms, assisted)
         self.carries: list[Carry] = []
-        self.hand_free_ms = shown_ms
-        self.held: int = -1  # object index, or -1
         self.grip_index = -1
-        self.t_grip = math.nan
-        self.grip_event: PinchEvent | None = None
-
-    def positions(self, t_ms: float) -> np.ndarray:
-        """Where the objects are at ``t_ms`` (moving ones drift while at home)."""
-        pos = self.pos.copy()
-        for i in np.flatnonzero(self.moving & self.home).tolist():
-            pos[i] = self.board.drift(i, (t_ms - self.shown_ms) / 1000.0)
-        return pos
+        self.aperture = 0.0
 
     def event(self, e: PinchEvent, i: int, t_ms: np.ndarray, cx: np.ndarray, cy: np.ndarray
               ) -> None:
         t = float(t_ms[i])
         if e.kind == "miss":
-            self.failed += 1
+            self.miss()
         elif e.kind == "grip" and self.assisted and self.held >= 0:
             self._release(e, i, t, t_ms, cx, cy)  # the second tap puts the object there
         elif e.kind == "grip":
-            self._grip(e, i, t)
-        elif e.kind == "release" and self.held >= 0:
-            self._release(e, i, t, t_ms, cx, cy)
+            self.grip(e.x, e.y, t)
+            self.grip_index, self.aperture = i, e.aperture
         elif e.kind == "release":
-            self.hand_free_ms = t
-
-    def _grip(self, e: PinchEvent, i: int, t: float) -> None:
-        kind, k = pick(e.x, e.y, self.positions(t), self.radii, self.free, self.decoys)
-        self.grip_event, self.grip_index, self.t_grip = e, i, t
-        if kind == "object":
-            self.pos[k] = self.positions(t)[k]
-            self.home[k] = False
-            self.held = k
-            if self.gripped[k]:
-                self.regrasps += 1
-            self.gripped[k] += 1
-            return
-        self.failed += 1
-        if kind == "decoy":
-            self.decoy_grips += 1
+            self._release(e, i, t, t_ms, cx, cy)
 
     def _release(self, e: PinchEvent, i: int, t: float, t_ms: np.ndarray, cx: np.ndarray,
                  cy: np.ndarray) -> None:
-        k, g = self.held, self.grip_event
-        assert g is not None
-        t_grip = self.t_grip
+        k, t_grip, (gx, gy) = self.held, self.t_grip, self.grip_xy
+        if k < 0:
+            self.release(e.x, e.y, t)
+            return
+        latency = t_grip - self.hand_free_ms
         if self.assisted:  # a tap, then a tap: no path between
-            path = np.array([[t_grip, g.x, g.y], [t, e.x, e.y]])
+            path = np.array([[t_grip, gx, gy], [t, e.x, e.y]])
         else:
-            path = _path(t_ms, cx, cy, self.grip_index, i, (g.x, g.y), (t, e.x, e.y))
-        j = landing_target(e.x, e.y, self.targets, self.used)
-        takes = self._takes(k)
-        if j >= 0 and takes[j]:
-            outcome = "placed"
-            self.used[j] += 1
-            self.free[k] = False
-            self.pos[k] = (e.x, e.y)
-        elif j >= 0:
-            outcome = "wrong"
-            self.wrong += 1
-            self.pos[k] = self.start[k]
-        else:
-            outcome = "drop"
-            self.drops += 1
-            self.pos[k] = (e.x, e.y)
-        if not self.released_once[k]:
-            self.released_once[k] = True
-            self.first_right[k] = outcome == "placed"
+            path = _path(t_ms, cx, cy, self.grip_index, i, (gx, gy), (t, e.x, e.y))
+        takes = self.takes(k)
+        free_targets = takes & (self.used < self.targets[:, 4])
+        outcome, j = self.release(e.x, e.y, t)
         self.carries.append(Carry(
-            k, t_grip, t, path, outcome, j, t_grip - self.hand_free_ms,
-            self._error(e.x, e.y, takes), g.aperture, self._overshoots(path, takes),
+            k, t_grip, t, path, outcome, j, latency, self.release_error(k, e.x, e.y),
+            self.aperture, _overshoots(path, self.targets[free_targets]),
         ))
-        self.held = -1
-        self.hand_free_ms = t
-
-    def _takes(self, k: int) -> np.ndarray:
-        tg = self.targets
-        return (tg[:, 3] < 0) | (tg[:, 3] == self.colour[k])
-
-    def _error(self, x: float, y: float, takes: np.ndarray) -> float:
-        if not takes.any():
-            return math.nan
-        tg = self.targets[takes]
-        return float(np.min(np.hypot(tg[:, 0] - x, tg[:, 1] - y)))
-
-    def _overshoots(self, path: np.ndarray, takes: np.ndarray) -> int:
-        """Times the carried object went from inside a target that takes it (with room) to
-        outside all of them before the release."""
-        tg = self.targets[takes & (self.used < self.targets[:, 4])]
-        if not len(tg) or len(path) < 2:
-            return 0
-        d = np.hypot(path[:, 1, None] - tg[None, :, 0], path[:, 2, None] - tg[None, :, 1])
-        inside = (d <= tg[None, :, 2]).any(axis=1)
-        return int(np.count_nonzero(inside[:-1] & ~inside[1:]))
 
     def finish(self) -> None:
         """An object still held when the round ends: a carry with no release."""
-        if self.held >= 0 and self.grip_event is not None:
-            g = self.grip_event
+        if self.held >= 0:
             self.carries.append(Carry(
                 self.held, self.t_grip, math.nan, np.zeros((0, 3)), "held", -1,
-                self.t_grip - self.hand_free_ms, math.nan, g.aperture,
+                self.t_grip - self.hand_free_ms, math.nan, self.aperture,
             ))
+
+
+def _overshoots(path: np.ndarray, targets: np.ndarray) -> int:
+    """Times the carried object went from inside one of ``targets`` (those that take it and
+    have room) to outside all of them before the release."""
+    if not len(targets) or len(path) < 2:
+        return 0
+    d = np.hypot(path[:, 1, None] - targets[None, :, 0], path[:, 2, None] - targets[None, :, 1])
+    inside = (d <= targets[None, :, 2]).any(axis=1)
+    return int(np.count_nonzero(inside[:-1] & ~inside[1:]))
 
 
 def _path(t_ms: np.ndarray, cx: np.ndarray, cy: np.ndarray, g: int, r: int,
@@ -322,20 +255,22 @@ def fitts_id(distance: float, width: float) -> float:
 
 
 def carry_figures(c: Carry, targets: np.ndarray) -> dict[str, float]:
-    """One carry's figures: transport time, path length and efficiency, Fitts ID and throughput
-    (placed carries only), release error. NaN where a figure does not apply."""
-    out = {"transport_time": math.nan, "path_length": math.nan, "path_efficiency": math.nan,
-           "fitts_id": math.nan, "throughput": math.nan}
+    """One carry's figures: transport time, path length and efficiency, velocity peaks and
+    SPARC of its speed (resampled at 100 Hz, :mod:`games.kit.motion`), Fitts ID and throughput
+    (placed carries only). NaN where a figure does not apply."""
+    out = dict.fromkeys(("transport_time", "path_length", "path_efficiency", "velocity_peaks",
+                         "sparc", "fitts_id", "throughput"), math.nan)
     if c.outcome == "held" or len(c.path) < 2:
         return out
     mt = c.t_release - c.t_grip
     out["transport_time"] = mt
     xy = c.path[:, 1:]
-    length = float(np.sum(np.hypot(*np.diff(xy, axis=0).T)))
-    straight = float(np.hypot(*(xy[-1] - xy[0])))
-    out["path_length"] = length
-    if length > 0:
-        out["path_efficiency"] = straight / length
+    out["path_length"] = motion.path_length(xy)
+    out["path_efficiency"] = motion.path_efficiency(xy)
+    speed = motion.resample_speed(c.path[:, 0] / 1000.0, xy)
+    if len(speed) >= 4:
+        out["velocity_peaks"] = float(motion.velocity_peaks(motion.smooth(speed)))
+        out["sparc"] = motion.sparc(speed)
     if c.outcome == "placed" and mt > 0:
         tx, ty, tr = targets[c.target, :3]
         ident = fitts_id(float(np.hypot(tx - xy[0, 0], ty - xy[0, 1])), 2 * float(tr))
@@ -384,6 +319,8 @@ def metric_rows(
         rows += [
             ("path_length", _mean([f["path_length"] for f in figs]), "px"),
             ("path_efficiency", _median([f["path_efficiency"] for f in figs]), "ratio"),
+            ("velocity_peaks", _mean([f["velocity_peaks"] for f in figs]), "count"),
+            ("sparc", _median([f["sparc"] for f in figs]), ""),
             ("fitts_id", _mean([f["fitts_id"] for f in figs]), "bits"),
             ("throughput", _mean([f["throughput"] for f in figs]), "bits/s"),
         ]
@@ -406,6 +343,8 @@ def metric_rows(
         if not score.assisted:
             rows += [
                 (f"object_{k + 1}_path_efficiency", f["path_efficiency"], "ratio"),
+                (f"object_{k + 1}_velocity_peaks", f["velocity_peaks"], "count"),
+                (f"object_{k + 1}_sparc", f["sparc"], ""),
                 (f"object_{k + 1}_throughput", f["throughput"], "bits/s"),
             ]
     return [(n, float(v), u) for n, v, u in rows if not math.isnan(v)]
