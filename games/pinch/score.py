@@ -265,8 +265,10 @@ def carry_figures(c: Carry, targets: np.ndarray) -> dict[str, float]:
     mt = c.t_release - c.t_grip
     out["transport_time"] = mt
     xy = c.path[:, 1:]
-    out["path_length"] = motion.path_length(xy)
-    out["path_efficiency"] = motion.path_efficiency(xy)
+    length = motion.path_length(xy)
+    out["path_length"] = length
+    if length > 0:  # as motion.path_efficiency, without measuring the path twice
+        out["path_efficiency"] = min(1.0, float(np.hypot(*(xy[-1] - xy[0]))) / length)
     speed = motion.resample_speed(c.path[:, 0] / 1000.0, xy)
     if len(speed) >= 4:
         out["velocity_peaks"] = float(motion.velocity_peaks(motion.smooth(speed)))
