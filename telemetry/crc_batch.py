@@ -114,8 +114,12 @@ def block_is_valid(block: bytes, prefix: bytes = b"") -> bool:
 
     ``block`` is rows only (no header); every row must end in a newline, and start with
     ``prefix`` (e.g. the current ``schema_version`` and its comma). False means "at least one
-    row is bad, or not like that": check row by row to find out.
+    row is bad, or not like that": check row by row to find out. Rows ending in CRLF (a file
+    saved on Windows) are checked as if they ended in LF: the crc32 is over the row without its
+    line end.
     """
+    if b"\r" in block:
+        block = block.replace(b"\r\n", b"\n")  # a CR elsewhere stays and fails the check
     if not block or not block.endswith(b"\n") or len(block) >= _MAX_BLOCK:
         return False
     shift_tables, hex_value, row_tables, constant = _tables()

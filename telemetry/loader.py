@@ -60,7 +60,8 @@ class LoadQuality:
     ``torn_files``: files whose last row was cut short (a crash mid-write).
     ``sessions_without_end``: sessions with no ``ended_at`` (the app crashed or was killed).
     ``unreadable_sessions``: session folders whose ``session.json`` is missing or unreadable
-    (their rows still load: each row names its session and child).
+    (their rows still load: each row names its session and child; when trials are loaded,
+    such a session gets a stand-in row in ``Dataset.sessions``, see :func:`_stand_in_sessions`).
     """
 
     skipped_rows: dict[str, int] = field(default_factory=dict)
@@ -145,14 +146,23 @@ class CheckedRows(io.RawIOBase):
     ``torn`` say what was left out.
     """
 
-    def __init__(self, paths: Iterable[str | Path], table: schema.Table) -> None:
+    def __init__(
+        self, paths: Iterable[str | Path], table: schema.Table, count_rows: bool = False
+    ) -> None:
         super().__init__()
         self._paths = iter(paths)
         self._table = table
         self._buf = memoryview(b"")
         self._pending: list[tuple[str | Path, bytes]] = []
+        self._count_rows = count_rows
         self.skipped = 0
+        self.rows = 0  # rows served (counted only with ``count_rows``)
         self.torn: list[str] = []
+
+    def _serve(self, valid: bytes) -> None:
+        if self._count_rows:
+            self.rows += valid.count(b"\n")
+        self._buf = memoryview(valid)
 
     def readable(self) -> bool:
         """Always True: this is an input stream."""
@@ -173,7 +183,7 @@ class CheckedRows(io.RawIOBase):
                 self.skipped += skipped
                 if torn:
                     self.torn.append(str(path))
-                self._buf = memoryview(valid)
+                self._serve(valid)
                 continue
             block: list[tuple[str | Path, bytes]] = []
             size = 0
@@ -183,6 +193,8 @@ class CheckedRows(io.RawIOBase):
                         data = fh.read()
                 except FileNotFoundError:
                     continue
+                if b"\r" in data:  # saved on Windows: the crc32 is over the row without \r\n
+                    data = data.replace(b"\r\n", b"\n")
                 body = _strip_header(data, self._table)
                 if not body:
                     continue
@@ -197,7 +209,7 @@ class CheckedRows(io.RawIOBase):
             if not block and not self._pending:
                 return False
             if block:
-                self._buf = memoryview(self._check_block(block))
+                self._serve(self._check_block(block))
         return True
 
     def _check_block(self, block: list[tuple[str | Path, bytes]]) -> bytes:
@@ -308,10 +320,68 @@ _Loaded = tuple[pd.DataFrame, int, list[str]]  # frame, rows skipped, torn files
 
 
 def _load_table(paths: Sequence[str | Path], table: schema.Table) -> _Loaded:
-    """Check and parse one table over many files with ONE ``pd.read_csv`` call."""
+    """Check and parse one table over many files with ONE ``pd.read_csv`` call.
+
+    A row whose crc32 is right but whose contents are not of its columns' types (a level of
+    ``abc``, a ``started_at`` of ``not-a-date``: a file edited in a spreadsheet or written by
+    another tool) makes the typed parse fail; then the table is read again as text and such
+    rows are dropped and counted with the skipped ones (:func:`_parse_leniently`).
+    """
     stream = CheckedRows(paths, table)
-    frame = parse_rows(stream, table)
+    try:
+        frame = parse_rows(stream, table)
+    except (ValueError, TypeError, OverflowError):
+        stream = CheckedRows(paths, table, count_rows=True)
+        frame, bad = _parse_leniently(stream, table)
+        return frame, stream.skipped + bad, stream.torn
     return frame, stream.skipped, stream.torn
+
+
+_INT_TEXT = r"[+-]?\d{1,18}"  # fits int64 whatever the digits
+
+
+def _parse_leniently(stream: CheckedRows, table: schema.Table) -> tuple[pd.DataFrame, int]:
+    """Parse checked rows as text, drop (and count) rows whose values are not of their
+    columns' types, and type the rest like :func:`parse_rows`. The slow path: only data with
+    such a row comes here."""
+    if not stream.has_rows():
+        return _empty_frame(table), 0
+    raw = pd.read_csv(
+        stream,
+        header=None,
+        names=list(table.header),
+        dtype=str,
+        keep_default_na=False,  # "" stays "": a missing field (short row) is NaN
+        engine="c",
+        on_bad_lines="skip",  # a row with too many fields
+    )
+    ok = raw.notna().all(axis=1)
+    typed: dict[str, pd.Series] = {}
+    for col in table.columns:
+        text = raw[col.name].fillna("")
+        if col.dtype in ("int", "bool"):
+            ok &= text.str.fullmatch(_INT_TEXT)
+            typed[col.name] = pd.to_numeric(text.where(ok, "0"))
+        elif col.dtype == "float":
+            value = pd.to_numeric(text, errors="coerce")
+            ok &= value.notna() | (text == "")
+            typed[col.name] = value.astype("float64")
+        elif col.dtype == "datetime":
+            value = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+            ok &= value.notna() | (text == "")
+            typed[col.name] = value
+        else:
+            typed[col.name] = text
+    bad = stream.rows - int(ok.sum())
+    frame = pd.DataFrame({name: series[ok] for name, series in typed.items()})
+    for col in table.columns:
+        if col.dtype == "int":
+            frame[col.name] = frame[col.name].astype("int64")
+        elif col.dtype == "bool":
+            frame[col.name] = frame[col.name].astype(bool)
+        elif col.dtype == "str":
+            frame[col.name] = frame[col.name].astype("category")
+    return frame.reset_index(drop=True)[list(table.column_names)], bad
 
 
 # ---------------------------------------------------------------------------- sessions
@@ -438,6 +508,47 @@ def _sessions_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame
 
 
+def _stand_in_sessions(folders: list[str], trials: pd.DataFrame) -> list[dict[str, Any]]:
+    """Session rows for folders whose ``session.json`` is damaged, made from their trial rows.
+
+    A damaged ``session.json`` must not hide a session whose trials are fine: its id comes
+    from the folder name (``<date>_<session_id>``), its child and start from its trial rows
+    (the earliest ``started_at``). The end, mode, screen and versions are unknown (``mode`` is
+    ``unknown``). A folder without any trial row gets no stand-in (it is only counted).
+    """
+    if trials.empty:
+        return []
+    ids = trials["session_id"].astype("str")
+    firsts = trials.assign(_sid=ids).sort_values("started_at", kind="stable")
+    firsts = firsts.drop_duplicates("_sid").set_index("_sid")
+    rows = []
+    for folder in folders:
+        session_id = os.path.basename(folder).partition("_")[2]
+        if session_id not in firsts.index:
+            continue
+        first = firsts.loc[session_id]
+        if pd.isna(first["started_at"]):
+            continue
+        rows.append(
+            {
+                "session_id": session_id,
+                "child_id": str(first["child_id"]),
+                "folder": str(folder),
+                "started_at": first["started_at"].isoformat(),
+                "ended_at": None,
+                "mode": "unknown",
+                "app_version": "",
+                "schema_version": schema.SCHEMA_VERSION,
+                "screen_width_px": None,
+                "screen_height_px": None,
+                "screen_width_mm": None,
+                "screen_height_mm": None,
+                "handedness": "",
+            }
+        )
+    return rows
+
+
 def _children_frame(data: Path, child_ids: Iterable[str] | None) -> pd.DataFrame:
     children = ChildrenRegistry(data).list()
     if child_ids is not None:
@@ -525,6 +636,18 @@ def load_dataset(
         quality.skipped_rows[table.name] = skipped
         quality.torn_files.extend(torn)
         frames[table.name] = frame
+    stand_ins = _stand_in_sessions(quality.unreadable_sessions, frames["trials"]) if (
+        frames["trials"] is not None and quality.unreadable_sessions
+    ) else []
+    if stand_ins:
+        extra = _sessions_frame(stand_ins)
+        if since_d is not None:
+            extra = extra[extra["started_at"].dt.date >= since_d]
+        if until_d is not None:
+            extra = extra[extra["started_at"].dt.date <= until_d]
+        sessions = pd.concat([sessions, extra], ignore_index=True) if len(sessions) else extra
+        sessions = sessions.sort_values(["child_id", "started_at"], kind="stable")
+        sessions = sessions.reset_index(drop=True)
     return Dataset(
         sessions=sessions,
         trials=frames["trials"] if frames["trials"] is not None else _empty_frame(schema.TRIALS),

@@ -11,6 +11,7 @@ Row format (every table but ``children.csv``)::
 ``crc32`` is ``zlib.crc32`` of the UTF-8 bytes of the row up to (not including) the comma that
 precedes it, written as 8 lower-case hex digits. A row counts only if it ends in a newline and
 its check matches: pandas would otherwise accept a row cut short by a crash and pad it with NaN.
+A row may also end in ``\\r\\n`` (a folder opened and saved on Windows): readers accept both.
 """
 
 from __future__ import annotations
@@ -212,10 +213,15 @@ def encode_plain_row(values: tuple[object, ...] | list[object]) -> bytes:
 
 
 def row_is_valid(line: bytes) -> bool:
-    """True if ``line`` (newline included) is a whole row whose crc32 matches its body."""
+    """True if ``line`` (newline included) is a whole row whose crc32 matches its body.
+
+    The line may end in CRLF (a file saved on Windows): the crc32 is over the row without its
+    line end, so ``\\r\\n`` and ``\\n`` are both accepted.
+    """
     if not line.endswith(b"\n"):
         return False
-    body, sep, crc = line[:-1].rpartition(b",")
+    end = 2 if line.endswith(b"\r\n") else 1
+    body, sep, crc = line[:-end].rpartition(b",")
     if not sep or len(crc) != 8:
         return False
     try:

@@ -245,7 +245,10 @@ def test_sessions_without_end_and_unreadable(tmp_path: Path) -> None:
         ds = load_dataset(tmp_path)
         assert ds.quality.sessions_without_end == 1
         assert ds.quality.unreadable_sessions == [str(broken.folder)]
-        assert list(ds.sessions["ended_at"].isna()) == [False, True]
+        # The broken session has a stand-in row (from its trials; its end is unknown), which
+        # is not counted again among the sessions without an end.
+        assert list(ds.sessions["ended_at"].isna()) == [False, True, True]
+        assert list(ds.sessions["mode"]) == ["clinic", "clinic", "unknown"]
         # The broken session's rows still load: every row names its session and child.
         assert sorted(set(ds.trials["session_id"])) == sorted(
             {ds.sessions["session_id"][0], open_rec.session_id, broken.session_id}
@@ -277,8 +280,12 @@ def test_damaged_session_json_counts_as_unreadable(tmp_path: Path, change: dict)
     path.write_text(json.dumps({**json.loads(path.read_text()), **change}))
     ds = load_dataset(tmp_path)
     assert ds.quality.unreadable_sessions == [str(damaged.folder)]
-    assert list(ds.sessions["session_id"]) == [good.session_id]
+    assert list(ds.sessions["session_id"]) == [good.session_id, damaged.session_id]
+    assert list(ds.sessions["mode"]) == ["clinic", "unknown"]
     assert len(ds.trials) == 4
+    # Without the trials loaded there is nothing to make a stand-in from: counted only.
+    ds = load_dataset(tmp_path, tables=("metrics",))
+    assert list(ds.sessions["session_id"]) == [good.session_id]
 
 
 def test_filters_by_child_and_date(tmp_path: Path) -> None:
