@@ -61,7 +61,7 @@ def _letter_trace(n: int = 10_000, seed: int = 0):
 
 def bench_scoring() -> None:
     """Score a 10,000-sample trace on a letter; compare with the naive loop."""
-    from games.tracing import scoring
+    from games.tracing import nearest as scoring
     from games.tracing.scoring import deviations, deviations_naive, score_trace
 
     model, samples, tol = _letter_trace()
@@ -111,7 +111,8 @@ def _frame_p99(naive: bool, seconds: float = 30.0) -> tuple[float, float, int]:
 
     from engine.settings import Settings
     from engine.testing import ScriptedHand, make_test_app
-    from games.tracing.scene import Step, TracingScene
+    from games.tracing.lesson import Step
+    from games.tracing.scene import TracingScene
 
     class NaiveTrailScene(TracingScene):
         """Baseline: keeps the trail as points and redraws all of it every frame."""
@@ -161,7 +162,8 @@ def _timestamp_errors(poll_interval_ms: float, seconds: float = 3.0) -> list[flo
 
     from engine.app import App, AppConfig
     from engine.settings import Settings
-    from games.tracing.scene import Step, TracingScene
+    from games.tracing.lesson import Step
+    from games.tracing.scene import TracingScene
     from telemetry.loader import load_session_table
     from telemetry.recorder import SessionRecorder
 

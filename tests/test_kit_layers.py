@@ -69,3 +69,13 @@ def test_the_scan_sees_lazy_and_dotted_imports(tmp_path: Path) -> None:
     probe = tmp_path / "probe.py"
     probe.write_text("def f():\n    from games.launcher import ActivityHost\n    import a.b\n")
     assert imported_modules(probe) == {"games.launcher", "a.b"}
+
+
+@pytest.mark.parametrize("name", ["scoring", "nearest", "coverage", "score", "copy_rules",
+                                  "road", "record", "lesson", "staircase", "glyphs"])
+def test_tracings_pure_modules_need_no_display(name: str) -> None:
+    """Re-scoring, the report and the demo use these without a display."""
+    path = ROOT / "games" / "tracing" / f"{name}.py"
+    roots = {m.split(".")[0] for m in imported_modules(path)}
+    assert roots & {"pygame", "engine", "pandas"} == set()
+    assert not any(m.startswith("games.kit.trial_scene") for m in imported_modules(path))

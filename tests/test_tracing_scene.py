@@ -27,8 +27,10 @@ from engine.pointer import PointerSample  # noqa: E402
 from engine.settings import Settings  # noqa: E402
 from engine.testing import ScriptedHand, make_test_app  # noqa: E402
 from games.tracing import ACTIVITY  # noqa: E402
+from games.tracing.draw import ROAD  # noqa: E402
 from games.tracing.glyphs import glyph  # noqa: E402
-from games.tracing.scene import ROAD, Step, TracingScene, lesson_plan  # noqa: E402
+from games.tracing.lesson import Step, lesson_plan  # noqa: E402
+from games.tracing.scene import TracingScene  # noqa: E402
 from games.tracing.scoring import CopyScore, TraceScore, score_copy, score_trace  # noqa: E402
 from games.tracing.staircase import level, progress_path  # noqa: E402
 from telemetry import schema  # noqa: E402
@@ -430,16 +432,11 @@ def test_touch_strokes_from_new_fingers_and_a_resting_palm(setup) -> None:
 # -- what the child sees (issue 3: screenshots of every mode, fixed geometry) -------------------
 
 from engine import ui  # noqa: E402
+from games.kit.reward import MAX_STICKERS_SHOWN, STICKER_STEP  # noqa: E402
+from games.tracing.draw import draw_beetle  # noqa: E402
 from games.tracing.glyphs import glyph_ids  # noqa: E402
-from games.tracing.scene import (  # noqa: E402
-    BEETLE_PX,
-    END_STAR_R,
-    MAX_STICKERS_SHOWN,
-    START_RING_R,
-    STICKER_STEP,
-    dot_points,
-    draw_beetle,
-)
+from games.tracing.road import dot_points  # noqa: E402
+from games.tracing.view import BEETLE_PX, END_STAR_R, START_RING_R  # noqa: E402
 
 SCREEN = pygame.Rect(0, 0, 1280, 800)
 ALL_GLYPHS = glyph_ids()

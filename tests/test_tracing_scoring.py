@@ -550,7 +550,7 @@ def _reference_score(model: list[np.ndarray], strokes: list, tol: float) -> dict
     [("upper_B", True), ("lower_a", True), ("upper_E", True), ("circle", False)],
 )
 def test_fast_path_equals_reference_computation(gid: str, retraced: bool) -> None:
-    from games.tracing import scoring
+    from games.tracing import nearest as scoring
 
     model = glyph(gid).scaled(380.0, 120.0, 420.0)
     rng = np.random.default_rng(7)

@@ -25,6 +25,8 @@ from engine import ui  # noqa: E402
 from engine.settings import Settings  # noqa: E402
 from engine.testing import ScriptedHand as _ScriptedHand  # noqa: E402
 from engine.testing import make_test_app  # noqa: E402
+from games.kit.reward import REWARD_S  # noqa: E402
+from games.kit.trial_scene import EXIT_HOLD_S  # noqa: E402
 from games.launcher import (  # noqa: E402
     REWARD_AUTO_CLOSE_S,
     SETTLE_S,
@@ -36,7 +38,8 @@ from games.launcher import (  # noqa: E402
 )
 from games.tracing import ACTIVITY  # noqa: E402
 from games.tracing.glyphs import CATEGORIES, glyph_ids  # noqa: E402
-from games.tracing.scene import EXIT_HOLD_S, REWARD_S, TracingScene, lesson_plan  # noqa: E402
+from games.tracing.lesson import lesson_plan  # noqa: E402
+from games.tracing.scene import TracingScene  # noqa: E402
 from games.tracing.sets import SETS, SetPickerScene, set_order, set_plan  # noqa: E402
 from games.tracing.staircase import (  # noqa: E402
     MAX_LEVEL,

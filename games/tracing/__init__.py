@@ -28,7 +28,7 @@ def _draw_icon(surface: pygame.Surface, rect: pygame.Rect) -> None:
     import pygame
 
     from engine import ui
-    from games.tracing.scene import draw_beetle
+    from games.tracing.draw import draw_beetle
 
     w, h = rect.w, rect.h
     # A brush of discs along a dense curve: pygame's thick lines thin out on diagonals and

@@ -30,8 +30,10 @@ from engine import ui
 from games.kit.set_picker import SetPickerScene as KitSetPicker
 from games.kit.set_picker import Tile
 from games.kit.set_picker import tile_rects as _grid_rects
+from games.tracing.draw import draw_beetle, thick_polyline
 from games.tracing.glyphs import CATEGORIES, glyph, glyph_ids
-from games.tracing.scene import Step, TracingScene, draw_beetle, lesson_plan, thick_polyline
+from games.tracing.lesson import Step, lesson_plan
+from games.tracing.scene import TracingScene
 from games.tracing.staircase import TracingProgress, load_progress
 
 
