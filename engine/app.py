@@ -6,7 +6,8 @@ Loop (:meth:`App.run`)::
         if the frame deadline has come:   frame()
         else:                              poll input and dispatch it at once; sleep <= 2 ms
 
-    frame():  poll input + dispatch  ->  fixed logic steps  ->  draw visible scenes  ->  present
+    frame():  poll input + dispatch  ->  fixed logic steps  ->  if anything changed and no
+              frame is in flight: draw visible scenes, compose the window, present
 
 * **Input** is polled every ``poll_interval_ms`` between frames, not once a frame: pygame events
   carry no timestamp, so a sample is stamped when it leaves the queue, and polling often keeps
@@ -18,6 +19,15 @@ Loop (:meth:`App.run`)::
 * **Rendering** is paced by the loop's own 60 Hz deadline. We do not ask for a blocking vsync:
   a ``flip()`` that waits up to a frame for the display would stop input polling for that
   long and blur the sample times the telemetry depends on.
+* **Only changed frames are drawn and presented**: a scene with ``redraw_every_frame = False``
+  says when it changed (:meth:`engine.scene.Scene.changed`); the stack changing, a resize or
+  the window being uncovered also redraw. Other scenes are drawn every frame.
+* **Presenting is off the input path where the platform allows it** (:mod:`engine.present`):
+  on X11 a worker thread shows the composed frame while this thread keeps polling input every
+  2 ms; elsewhere (macOS, Windows, Wayland) the present runs here, and samples queued during
+  it are stamped when it returns. On X11 the app asks SDL for its native (XShm) window
+  framebuffer rather than an OpenGL texture: 0.2-0.7 ms a present instead of 9-20 ms under
+  Mesa's software renderer, and no GL context tied to one thread.
 * Scenes draw on :attr:`App.screen`, a logical 1280x800 surface; it is shown at 1:1 when the
   window has that size, else scaled (aspect kept) and letterboxed.
 
@@ -38,8 +48,9 @@ from typing import Any
 import pygame
 
 from engine.clock import Clock, SystemClock
-from engine.input import FocusLost, PointerInput, QuitRequest, WindowResized
+from engine.input import FocusLost, PointerInput, QuitRequest, WindowExposed, WindowResized
 from engine.pointer import KeyPress, PointerSample
+from engine.present import Presenter, threaded_present_safe
 from engine.scene import Scene, SceneStack
 from engine.settings import Settings
 from engine.sound import SoundPlayer
@@ -61,6 +72,10 @@ class AppConfig:
     ``size`` is the window size in pixels (the logical surface is always 1280x800);
     ``max_catchup_steps`` caps the fixed logic steps run in one frame; ``smooth_scale`` uses
     bilinear scaling for windows of another size (nicer, slower than nearest-pixel).
+    ``present_thread``: None chooses by platform (:func:`engine.present.threaded_present_safe`);
+    True forces the worker thread (tests and benchmarks), False keeps presents on this thread.
+    ``native_framebuffer``: on X11, ask SDL for its XShm framebuffer rather than an OpenGL
+    texture (False only to measure SDL's default as a baseline).
     """
 
     size: tuple[int, int] = LOGICAL_SIZE
@@ -72,6 +87,8 @@ class AppConfig:
     max_catchup_steps: int = 8
     smooth_scale: bool = True
     resizable: bool = True
+    present_thread: bool | None = None
+    native_framebuffer: bool = True
 
 
 class App:
@@ -81,6 +98,9 @@ class App:
     ``recorder`` (None, or the telemetry session recorder set by the games layer), ``screen``
     (the logical surface), ``running``. ``on_quit`` is called once when the app closes
     (window closed, :meth:`quit`, or the last scene popped), after every scene has exited.
+    ``show`` replaces what puts a composed window surface on screen (tests inject a slow or
+    failing one); by default pygame's ``display.flip`` (``display.update`` of the window's rect
+    on the present thread, which never rebuilds the window surface).
     """
 
     def __init__(
@@ -89,6 +109,7 @@ class App:
         clock: Clock | None = None,
         settings: Settings | None = None,
         sound: SoundPlayer | None = None,
+        show: Callable[[], None] | None = None,
     ) -> None:
         self.config = config if config is not None else AppConfig()
         if self.config.fps <= 0 or self.config.logic_hz <= 0:
@@ -102,6 +123,11 @@ class App:
         self._closed = False
 
         self.window = self._open_window()
+        threaded = self._choose_present_thread()
+        self._window_rect = self.window.get_rect()
+        default_show = self._update_window if threaded else pygame.display.flip
+        self.presenter = Presenter(show if show is not None else default_show, threaded)
+        self._dirty = True
         self.viewport = Viewport(self.window.get_size(), LOGICAL_SIZE)
         self._apply_calibration()
         # convert() once: blits between surfaces of the display's format are the fast path.
@@ -121,6 +147,11 @@ class App:
         self.updates = 0
         self.dropped_steps = 0
         self.frame_cpu_ns: deque[int] = deque(maxlen=_FRAME_STATS_KEPT)
+        # perf_counter_ns when each presented frame was handed to the presenter.
+        self.present_at_ns: deque[int] = deque(maxlen=_FRAME_STATS_KEPT)
+        self.presented = 0
+        self.frames_unchanged = 0  # frame deadlines where nothing had changed
+        self.frames_busy = 0  # deadlines met while the previous frame was still being shown
 
     # -- window ---------------------------------------------------------------------------------
 
@@ -136,6 +167,11 @@ class App:
                     f"No display found: SDL fell back to the {driver!r} video driver "
                     "(set SDL_VIDEODRIVER=dummy to run headless)"
                 )
+            if (driver == "x11" and self.config.native_framebuffer
+                    and "SDL_FRAMEBUFFER_ACCELERATION" not in os.environ):
+                # SDL reads the hint when the window's framebuffer is first made (set_mode):
+                # XShm, not a GL texture (see the module docstring and engine.present).
+                os.environ["SDL_FRAMEBUFFER_ACCELERATION"] = "0"
             flags = 0
             size = self.config.size
             if self.config.fullscreen:
@@ -151,6 +187,31 @@ class App:
         # Keys typed are reported as KeyPress.text; no key repeat (a held key is one press).
         pygame.key.set_repeat()
         return window
+
+    def _choose_present_thread(self) -> bool:
+        """Decide where frames are shown; turn pygame's resize watch off for the worker.
+
+        pygame rebuilds the window surface from inside the event pump when the window is
+        resized; with a frame in flight on the worker that would free the image being sent.
+        Off, the surface is rebuilt by :meth:`_on_resize` once the worker is idle.
+        """
+        stop_autoresize = getattr(pygame.display, "_set_autoresize", None)
+        wanted = self.config.present_thread
+        if wanted is None:
+            wanted = threaded_present_safe(pygame.display.get_driver(),
+                                           stop_autoresize is not None)
+        if wanted and stop_autoresize is not None:
+            stop_autoresize(False)
+        return bool(wanted)
+
+    def _update_window(self) -> None:
+        # The rect composed last (main thread); update() never rebuilds the window surface,
+        # and SDL clips it to the window, so a resize racing with it cannot overrun the image.
+        pygame.display.update([self._window_rect])
+
+    def invalidate(self) -> None:
+        """Draw and present the next frame even if no scene says it changed."""
+        self._dirty = True
 
     def _apply_calibration(self) -> None:
         """Give the viewport the screen's physical width from the settings, if calibrated."""
@@ -174,6 +235,7 @@ class App:
 
     def set_fullscreen(self, on: bool) -> None:
         """Switch between full screen and a window of the configured size."""
+        self.presenter.wait()
         if on:
             self.window = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
         else:
@@ -183,12 +245,15 @@ class App:
         self._on_resize()
 
     def _on_resize(self) -> None:
+        self.presenter.wait()  # the worker must not be sending the surface being replaced
         surface = pygame.display.get_surface()
         if surface is not None:
             self.window = surface
         self.viewport.resize(self.window.get_size())
         self._apply_calibration()
         self._scaled = None
+        self._window_rect = self.window.get_rect()
+        self.invalidate()
 
     def logical_to_window(self, x: float, y: float) -> tuple[float, float]:
         """Logical coordinates to window pixels (see :class:`engine.viewport.Viewport`)."""
@@ -228,6 +293,8 @@ class App:
                 self.quit()
             elif isinstance(ev, WindowResized):
                 self._on_resize()
+            elif isinstance(ev, WindowExposed):
+                self.invalidate()
             elif isinstance(ev, FocusLost):
                 self.pause_game(ev.t_ns)
         return len(events)
@@ -253,12 +320,28 @@ class App:
     # -- loop -----------------------------------------------------------------------------------
 
     def frame(self) -> None:
-        """One frame: poll input, run the due fixed logic steps, draw and present."""
+        """One frame: poll input, run the due fixed logic steps, and if anything changed draw,
+        compose and present (unless the previous frame is still being shown: then the next
+        deadline draws it)."""
         t0 = time.perf_counter_ns()
         self.poll_input()
         self._run_updates()
-        self._draw()
-        self._present()
+        if self.presenter.take_error() is not None:
+            self._dirty = True  # that frame never reached the screen
+        visible = self.stack.visible()
+        if not (self._dirty or any(s.wants_draw() for s in visible)):
+            self.frames_unchanged += 1
+        elif self.presenter.busy:
+            self.frames_busy += 1
+        else:
+            for scene in visible:
+                scene.draw(self.screen)
+                scene.mark_drawn()
+            self._dirty = False
+            self._compose()
+            self.present_at_ns.append(time.perf_counter_ns())
+            self.presenter.present()
+            self.presented += 1
         self.frames += 1
         self.frame_cpu_ns.append(time.perf_counter_ns() - t0)
 
@@ -283,11 +366,8 @@ class App:
                 scene.update(dt)
             self.updates += 1
 
-    def _draw(self) -> None:
-        for scene in self.stack.visible():
-            scene.draw(self.screen)
-
-    def _present(self) -> None:
+    def _compose(self) -> None:
+        """Put the logical surface into the window surface (scaled and letterboxed)."""
         vp = self.viewport
         if vp.is_identity:
             self.window.blit(self.screen, (0, 0))
@@ -304,7 +384,6 @@ class App:
             self.window.blit(self._scaled, (c.x, c.y))
             for bar in vp.bars():
                 self.window.fill(BAR_COLOUR, (bar.x, bar.y, bar.w, bar.h))
-        pygame.display.flip()
 
     def reset_timing(self) -> None:
         """Forget elapsed logic time (after a long pause, or when a test moves the clock)."""
@@ -348,6 +427,7 @@ class App:
         self._closed = True
         self.running = False
         try:
+            self.presenter.close()
             self.stack.clear()
         finally:
             if self.on_quit is not None:
@@ -356,5 +436,10 @@ class App:
     # -- stats ----------------------------------------------------------------------------------
 
     def frame_times_ms(self) -> list[float]:
-        """CPU time of each recent frame (poll + update + draw + present), in milliseconds."""
+        """Build time of each recent frame in milliseconds: poll + update + draw + compose,
+        plus the present itself only where it runs on this thread (never the worker's wait)."""
         return [ns / 1e6 for ns in self.frame_cpu_ns]
+
+    def present_times_ms(self) -> list[float]:
+        """How long each recent present took (on whichever thread showed it), in ms."""
+        return [ns / 1e6 for ns in self.presenter.present_ns]

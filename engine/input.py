@@ -8,7 +8,12 @@ takes every waiting event and turns it into engine data:
   timestamp, so the app polls every ~2 ms to keep that stamp close to the real event time);
 * key presses -> :class:`engine.pointer.KeyPress`;
 * window close -> :class:`QuitRequest`; window size changes -> :class:`WindowResized` (the
-  viewport is updated at once, so later events of the same poll map with the new size).
+  viewport is updated at once, so later events of the same poll map with the new size); the
+  window uncovered -> :class:`WindowExposed` (its pixels must be presented again).
+
+Where the app shows frames on a present thread (:mod:`engine.present`), polls still run here,
+on the main thread, while a frame is being shown: that is what keeps the stamps within a few ms
+of the events on a real display.
 
 Rules, each for a reason:
 
@@ -75,7 +80,15 @@ class FocusLost:
     t_ns: int
 
 
-InputEvent = PointerSample | KeyPress | QuitRequest | WindowResized | FocusLost
+@dataclass(frozen=True, slots=True)
+class WindowExposed:
+    """The window was uncovered or restored: the frame on screen must be presented again."""
+
+    t_ns: int
+
+
+InputEvent = PointerSample | KeyPress | QuitRequest | WindowResized | FocusLost | WindowExposed
+_EXPOSED = (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE)
 _FOCUS_LOST = (pygame.WINDOWFOCUSLOST, pygame.WINDOWMINIMIZED, pygame.APP_WILLENTERBACKGROUND)
 
 
@@ -146,6 +159,8 @@ class PointerInput:
                 out.append(QuitRequest(t_ns))
             elif kind in _FOCUS_LOST:
                 out.append(FocusLost(t_ns))
+            elif kind in _EXPOSED:
+                out.append(WindowExposed(t_ns))
             elif kind in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
                 size = _event_size(ev)
                 if size is not None and size != self.viewport.window_size:

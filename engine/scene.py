@@ -11,6 +11,11 @@ Lifecycle of a scene on the stack (the engine calls these; scenes never call the
   overlay whose ``updates_below`` is true);
 * ``draw(surface)`` draws on the logical 1280x800 surface; it only reads state. The stack draws
   from the topmost opaque scene upwards, so overlays (``opaque = False``) show the game below.
+
+Drawing only what changed: a scene is drawn every frame unless it sets
+``redraw_every_frame = False``; then it calls :meth:`Scene.changed` whenever what it shows
+changes (input, a logic step, an animation frame), and frames where no visible scene changed
+are neither drawn nor presented. Pushing, popping or replacing a scene always redraws.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ class Scene:
 
     opaque: bool = True
     updates_below: bool = False
+    redraw_every_frame: bool = True
+    _changed: bool = True  # a scene starts out not yet drawn
 
     def __init__(self) -> None:
         self.app: Any = None  # set by the stack before enter(); the engine.app.App
@@ -56,6 +63,18 @@ class Scene:
     def draw(self, surface: pygame.Surface) -> None:
         """Draw the scene; must not change state."""
 
+    def changed(self) -> None:
+        """Say that what the scene shows changed: the next frame draws and presents it."""
+        self._changed = True
+
+    def wants_draw(self) -> bool:
+        """Whether the next frame must draw this scene (the engine asks; see the module doc)."""
+        return self.redraw_every_frame or self._changed
+
+    def mark_drawn(self) -> None:
+        """Called by the engine after :meth:`draw`: the scene's changes are on screen."""
+        self._changed = False
+
 
 class SceneStack:
     """A stack of scenes with the lifecycle above."""
@@ -63,6 +82,12 @@ class SceneStack:
     def __init__(self, app: Any = None) -> None:
         self.app = app
         self._scenes: list[Scene] = []
+
+    def _restacked(self) -> None:
+        # What is visible changed: the app must draw the next frame whatever the scenes say.
+        invalidate = getattr(self.app, "invalidate", None)
+        if invalidate is not None:
+            invalidate()
 
     def __len__(self) -> int:
         return len(self._scenes)
@@ -83,6 +108,7 @@ class SceneStack:
             self._scenes[-1].pause()
         scene.app = self.app
         self._scenes.append(scene)
+        self._restacked()
         scene.enter()
 
     def pop(self) -> Scene:
@@ -90,6 +116,7 @@ class SceneStack:
         if not self._scenes:
             raise IndexError("pop from an empty scene stack")
         scene = self._scenes.pop()
+        self._restacked()
         scene.exit()
         if self._scenes:
             self._scenes[-1].resume()
@@ -101,6 +128,7 @@ class SceneStack:
             self._scenes.pop().exit()
         scene.app = self.app
         self._scenes.append(scene)
+        self._restacked()
         scene.enter()
 
     def clear(self) -> None:
