@@ -24,10 +24,13 @@ def check_lines(body: bytes) -> tuple[bytes, int, bool]:
     Returns (the valid rows as bytes, each ending in a newline; the number of rows dropped;
     whether the last row was torn, i.e. had no newline). A row is valid when it ends in a
     newline and the 8 hex digits after its last comma are the crc32 of what precedes that
-    comma.
+    comma. CRLF line ends (a file saved on Windows) count as newlines: the crc32 is over the
+    row without its line end, and the rows come back ending in ``\\n``.
     """
     if not body:
         return b"", 0, False
+    if b"\r" in body:  # a CR elsewhere than before a newline stays, and fails its row
+        body = body.replace(b"\r\n", b"\n")
     lines = body.split(b"\n")
     tail = lines.pop()  # b"" when the file ends in a newline, else a torn row
     crc = _CRC
@@ -45,9 +48,11 @@ def check_lines(body: bytes) -> tuple[bytes, int, bool]:
 def checked_fields(lines: list[bytes]) -> list[list[bytes]]:
     """The data fields (version and crc dropped) of the lines (no newline) whose crc matches.
 
-    Same check as :func:`check_lines`; a line that fails is left out.
+    Same check as :func:`check_lines` (a line may keep the ``\\r`` of a CRLF line end); a
+    line that fails is left out.
     """
     crc = _CRC
+    lines = [ln[:-1] if ln.endswith(b"\r") else ln for ln in lines]
     return [
         ln.split(b",")[1:-1]
         for ln in lines
@@ -77,6 +82,8 @@ class TrialRows:
         if data is None:
             try:
                 data = b"\n" + path.read_bytes()  # so every row starts after a newline
+                if b"\r" in data:  # saved on Windows: rows end in CRLF
+                    data = data.replace(b"\r\n", b"\n")
             except OSError:
                 data = b""
             self._cache[key] = data

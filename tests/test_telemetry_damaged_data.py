@@ -23,6 +23,7 @@ from telemetry.children import ChildrenRegistry
 from telemetry.crc_batch import block_is_valid
 from telemetry.loader import load_dataset, load_session_table
 from telemetry.recorder import SessionRecorder
+from telemetry.rows import TrialRows, check_lines
 
 START = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 
@@ -163,6 +164,17 @@ def test_crlf_files_load_like_lf_files(data):
     assert (len(frame), skipped) == (2, 0)
 
 
+def test_crlf_trial_rows_read_like_lf(data):
+    _, _, recs = data
+    rec = recs[0]
+    lf = TrialRows().rows(rec.folder, schema.SAMPLES, rec.session_id, 2)
+    assert len(lf) == 1
+    for table in schema.SESSION_TABLES:
+        path = rec.folder / table.filename
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert TrialRows().rows(rec.folder, schema.SAMPLES, rec.session_id, 2) == lf
+
+
 def test_crlf_rows_pass_every_row_check():
     rows = [schema.encode_row(("s", n, "tracing", "m", n * 1.5, "px")) for n in range(50)]
     crlf = [r[:-1] + b"\r\n" for r in rows]
@@ -174,3 +186,7 @@ def test_crlf_rows_pass_every_row_check():
     assert not schema.row_is_valid(bad)
     assert not block_is_valid(b"".join([*crlf[:3], bad, *crlf[4:]]), b"1,")
     assert not schema.row_is_valid(rows[0][:-1] + b"\r")  # a lone CR is no line end
+    assert check_lines(b"".join(crlf)) == (b"".join(rows), 0, False)
+    assert check_lines(b"".join([*crlf[:3], bad, *crlf[4:]])) == (
+        b"".join(rows[:3] + rows[4:]), 1, False
+    )
