@@ -28,6 +28,7 @@ from games.commands import (  # noqa: E402
     EXIT_FAILURE,
     EXIT_USAGE,
     PROG,
+    _data_dir,
     cmd_calibrate,
     cmd_children,
     cmd_demo_data,
@@ -35,7 +36,7 @@ from games.commands import (  # noqa: E402
     cmd_play,
     cmd_report,
 )
-from telemetry.errors import UsageError  # noqa: E402
+from telemetry.errors import UsageError, describe_os_error  # noqa: E402
 
 MIN_WINDOW = (320, 200)
 
@@ -205,6 +206,14 @@ def _add_play_arguments(play: argparse.ArgumentParser) -> None:
 # -- entry point ----------------------------------------------------------------------------
 
 
+def _known_data_dir(args: argparse.Namespace) -> Path | None:
+    """The command's data folder, to name it in an error (None if it cannot be told)."""
+    try:
+        return _data_dir(args)
+    except (UsageError, OSError, ImportError):
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -218,8 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
-        # A folder that cannot be read or written: say which, without a traceback.
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        # A folder that cannot be read or written: say which, in words, without a traceback.
+        print(f"{PROG}: error: {describe_os_error(exc, _known_data_dir(args))}",
+              file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130

@@ -173,7 +173,12 @@ class SessionRecorder:
         self._setup_failed = False  # writer-set: nothing can be recorded
         self._setup_done = threading.Event()  # the set-up ran, with or without success
         self._finished = threading.Event()  # the writer ended: all durable, lock released
-        self.durable_trials = 0  # highest trial number whose rows are fsynced (writer-set)
+        # Highest trial number whose rows are fsynced, and highest the writer has handled
+        # (durable or failed); both writer-set, under _durable, which wait_durable waits on.
+        self.durable_trials = 0
+        self._handled_trials = 0
+        self._durable = threading.Condition()
+        self._last_finished = 0  # caller-side: the number finish_trial returned last
         self._fds: dict[str, int] = {}
         self._new_outer: list[Path] = []  # folders start() made above the data folder
         self._dirty: set[str] = set()
@@ -278,6 +283,11 @@ class SessionRecorder:
         return None if self._trial is None else self._trial.number
 
     @property
+    def last_finished(self) -> int:
+        """The number of the last trial finished (or abandoned), 0 before the first."""
+        return self._last_finished
+
+    @property
     def closed(self) -> bool:
         """True once :meth:`close` has run."""
         return self._closed
@@ -366,12 +376,15 @@ class SessionRecorder:
         completed: bool,
         metrics: Iterable[tuple[str, float, str]] = (),
         duration_ms: float | None = None,
-    ) -> None:
-        """End the trial in progress: its rows are written and fsynced by the writer thread.
+    ) -> int:
+        """End the trial in progress and return its number; the writer thread saves it.
 
-        ``accuracy`` is in 0..1 (None or NaN when there is none, e.g. abandoned); ``metrics``
-        holds (name, value, unit) rows; ``duration_ms`` defaults to the time since
-        :meth:`begin_trial` on the monotonic clock.
+        Returning does NOT mean the trial is saved: its rows are written and fsynced on the
+        writer thread a moment later (one write and fsync: milliseconds, see
+        docs/architecture.md). :meth:`wait_durable` with the returned number waits for that;
+        :attr:`durable_trials` says how far it got. ``accuracy`` is in 0..1 (None or NaN when
+        there is none, e.g. abandoned); ``metrics`` holds (name, value, unit) rows;
+        ``duration_ms`` defaults to the time since :meth:`begin_trial` on the monotonic clock.
         """
         self._check_open()
         trial = self._trial
@@ -414,12 +427,42 @@ class SessionRecorder:
         )
         self._trial = None
         self._samples = None
+        self._last_finished = trial.number
         self._queue.put(("finish", trial.number, trial.activity, trial_row, rows, trial.samples))
+        return trial.number
 
-    def abandon_trial(self) -> None:
-        """End the trial in progress as not completed (no accuracy, no errors counted)."""
+    def abandon_trial(self) -> int | None:
+        """End the trial in progress as not completed (no accuracy, no errors counted).
+
+        Returns its number (see :meth:`finish_trial`), or None when no trial was open.
+        """
         if self._trial is not None:
-            self.finish_trial(accuracy=None, errors=0, completed=False)
+            return self.finish_trial(accuracy=None, errors=0, completed=False)
+        return None
+
+    def wait_durable(self, trial: int | None = None, timeout: float | None = 10.0) -> bool:
+        """Wait until trial ``trial`` (default: the last one finished) is durable; True if so.
+
+        Durable means its ``trials.csv`` row and every detail row of it are written and
+        fsynced: no crash, SIGKILL or power cut can lose it any more. Returns at once when it
+        already is (or no trial was finished); False if ``timeout`` passes first. Raises the
+        writer's error (disk full, read-only folder) if the writer handled the trial and could
+        not save it.
+        """
+        target = self._last_finished if trial is None else int(trial)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._durable:
+            while self.durable_trials < target and self._handled_trials < target:
+                if self._finished.is_set():
+                    break
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._durable.wait(remaining)
+            if self.durable_trials >= target:
+                return True
+        self._raise_error()
+        raise OSError(f"trial {target} of session {self.session_id} was not saved")
 
     def flush(self, timeout: float | None = 10.0) -> bool:
         """Wait until everything queued so far is written and fsynced; False on timeout.
@@ -507,6 +550,8 @@ class SessionRecorder:
             with _OPEN_LOCK:
                 _OPEN_RECORDERS.discard(self)
             self._finished.set()
+            with self._durable:
+                self._durable.notify_all()
 
     def _loop(self) -> None:
         current: _WriterTrial | None = None
@@ -549,7 +594,8 @@ class SessionRecorder:
                     # Only now the trial row: its presence means every detail row is durable.
                     self._write("trials", [trial_row])
                     self._sync(("trials",))
-                    self.durable_trials = number
+                    with self._durable:
+                        self.durable_trials = number
                     current = None
                 elif kind == "flush":
                     if current is not None and not self._setup_failed:
@@ -578,6 +624,10 @@ class SessionRecorder:
                     msg[1].set()
                 elif kind == "setup":
                     self._setup_done.set()
+                elif kind == "finish":
+                    with self._durable:  # saved or failed: wake whoever waits for it
+                        self._handled_trials = msg[1]
+                        self._durable.notify_all()
             if current is not None and time.monotonic() >= next_flush:
                 # Raw samples of the trial in progress: durable at least every second.
                 try:

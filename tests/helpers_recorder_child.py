@@ -1,17 +1,25 @@
 """Child process for the SIGKILL durability test: records deterministic trials until killed.
 
-Usage: ``python tests/helpers_recorder_child.py DATA_DIR CHILD_ID MARKER_FILE``
+Usage: ``python tests/helpers_recorder_child.py DATA_DIR CHILD_ID MARKER_FILE [MODE]``
 
 Every value of trial ``n`` is a function of ``n`` (see :func:`expected_trial`), so the test can
-check each row that survives the kill exactly. After each ``finish_trial`` + ``flush`` the
-trial number is appended to MARKER_FILE (0 first, once the session folder exists): a marked
-trial must be readable after the kill.
+check each row that survives the kill exactly. The trial number is appended to MARKER_FILE (0
+first, once the session folder exists) when the trial is acknowledged, which MODE says:
+
+* ``flush`` (default): after ``finish_trial`` + ``flush()``;
+* ``durable``: after ``finish_trial`` + ``wait_durable(n)``;
+* ``returned``: as soon as ``finish_trial`` returns (NOT a durability promise: used to measure
+  the window), while a thread appends ``n`` to ``MARKER_FILE.durable`` once
+  ``wait_durable(n)`` says it is durable.
+
+A trial marked after ``flush`` or ``wait_durable`` must be readable after the kill.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from typing import Any
 
@@ -56,10 +64,22 @@ def main(argv: list[str]) -> int:
     """Record trials forever (until SIGKILL), marking each durable one."""
     from telemetry.recorder import SessionRecorder
 
-    data_dir, child_id, marker = argv
+    data_dir, child_id, marker = argv[:3]
+    mode = argv[3] if len(argv) > 3 else "flush"
     rec = SessionRecorder.start(data_dir, child_id, clock_ns=_Clock(), sample_flush_s=0.01)
     marker_fd = os.open(marker, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     os.write(marker_fd, b"0\n")  # the session folder is complete
+    if mode == "returned":
+        durable_fd = os.open(marker + ".durable", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+
+        def mark_durable() -> None:
+            k = 0
+            while True:
+                k += 1
+                rec.wait_durable(k, timeout=None)
+                os.write(durable_fd, b"%d\n" % k)
+
+        threading.Thread(target=mark_durable, daemon=True).start()
     n = 0
     while True:
         n += 1
@@ -70,14 +90,18 @@ def main(argv: list[str]) -> int:
             rec.add_sample(ORIGIN_NS + int(t_ms) * 1_000_000, x, y, pointer, phase, source)
             if i % 4 == 3:
                 time.sleep(0.002)  # spread the trial over time so kills land mid-trial
-        rec.finish_trial(
+        number = rec.finish_trial(
             accuracy=exp["accuracy"],
             errors=exp["errors"],
             completed=exp["completed"],
             metrics=exp["metrics"],
             duration_ms=exp["duration_ms"],
         )
-        rec.flush()
+        assert number == n
+        if mode == "flush":
+            rec.flush()
+        elif mode == "durable":
+            assert rec.wait_durable(number)
         os.write(marker_fd, b"%d\n" % n)
 
 

@@ -640,7 +640,10 @@ def test_picking_a_child_and_going_back_do_not_wait_for_the_disk(app, tmp_path, 
     launcher.pick_child(child)
     recorder = app.recorder
     recorder.begin_trial("dots", 1, "dot")
-    recorder.finish_trial(accuracy=1.0, errors=0, completed=True)
+    held_fsync.open()  # the finished trial is durable before the child reaches the house
+    assert recorder.wait_durable(recorder.finish_trial(accuracy=1.0, errors=0, completed=True))
+    held_fsync.shut()
+    recorder.begin_trial("dots", 1, "dot")  # left unfinished: abandoned by the session end
     launcher.back_to_picker()
     assert held_fsync.timed_out == [] and not held_fsync.gate.is_set()
     assert app.recorder is None and not recorder.done  # still being written
@@ -650,14 +653,55 @@ def test_picking_a_child_and_going_back_do_not_wait_for_the_disk(app, tmp_path, 
     app.running = False
     launcher.end_session()
     assert recorder.done and recorder.error is None
-    # set-up (10), the trial row (1), ended_at (2): all on the writer thread
-    assert len(held_fsync.calls) >= 13 and held_fsync.timed_out == []
+    # the abandoned trial's row (1), ended_at (2): on the writer thread after the session ended
+    assert len(held_fsync.calls) >= 3 and held_fsync.timed_out == []
     meta = read_session(recorder.folder)
     assert meta["ended_at"] is not None
     trials = rows(recorder.folder / "trials.csv")
-    assert len(trials) == 2 and trials[1][trials[0].index("item")] == "dot"
+    assert len(trials) == 3 and trials[1][trials[0].index("item")] == "dot"
     assert not (recorder.folder / ".lock").exists()
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("how", ["back", "reward", "quit"])
+def test_a_session_end_waits_until_the_finished_trials_are_durable(app, tmp_path, held_fsync,
+                                                                    how):
+    # The window between finish_trial returning and the trial being on disk is one write and
+    # fsync; a session that has ended on screen (back to the pictures, the reward, closing
+    # the app) must not be inside it. fsync is held shut and opened by a timer: the session
+    # end returns only after the trial row is on disk.
+    import threading
+
+    held_fsync.open()
+    child = ChildrenRegistry(tmp_path).add("Anna", "cat")
+    launcher = make_launcher(app, tmp_path)
+    app.running = True
+    launcher.pick_child(child)
+    recorder = app.recorder
+    assert recorder.wait_durable(0)  # nothing finished yet: nothing to wait for
+    recorder.flush()  # the set-up is done
+    held_fsync.shut()
+    recorder.begin_trial("dots", 1, "dot")
+    number = recorder.finish_trial(accuracy=1.0, errors=0, completed=True)
+    assert number == 1 and recorder.last_finished == 1 and recorder.durable_trials == 0
+    timer = threading.Timer(0.3, held_fsync.open)
+    timer.start()
+    try:
+        if how == "back":
+            launcher.back_to_picker()
+        elif how == "reward":
+            launcher.finish_with_reward()
+            assert isinstance(app.stack.top, RewardScene)
+        else:
+            launcher.quit()
+        assert recorder.durable_trials == 1
+        trials = rows(recorder.folder / "trials.csv")
+        assert [r[trials[0].index("trial")] for r in trials[1:]][:1] == ["1"]
+    finally:
+        timer.join()
+    app.running = False
+    launcher.end_session()
+    assert held_fsync.timed_out == []
 
 
 def _fail_setup(monkeypatch):
@@ -687,7 +731,8 @@ def test_a_session_folder_that_cannot_be_set_up_is_shown_and_play_goes_on(
             time.sleep(0.005)
             hand.step(1)
     assert app.recorder is None
-    message = "Not saving this session: [Errno 28] No space left on device"
+    message = ("Not saving this session: the disk is full: finemotor could not save in the "
+               f"data folder {tmp_path} (free some space and try again)")
     assert launcher.message == message
     assert capsys.readouterr().err == f"finemotor: warning: {message}\n"
     launcher.back_to_picker()
@@ -724,8 +769,8 @@ def test_an_error_while_closing_without_waiting_is_logged_on_a_later_frame(
     # if the writer was that quick, else the next frame), and only once.
     hand.step(1)
     assert capsys.readouterr().err == (
-        "finemotor: warning: session not closed cleanly: recording to "
-        f"{recorder.folder} failed: [Errno 28] No space left on device\n"
+        "finemotor: warning: session not closed cleanly: the disk is full: finemotor could "
+        f"not save in the data folder {tmp_path} (free some space and try again)\n"
     )
     hand.step(1)
     assert capsys.readouterr().err == ""

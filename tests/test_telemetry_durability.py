@@ -35,10 +35,10 @@ def _markers(path: Path) -> list[int]:
     return [int(line) for line in text.split("\n")[:-1]]
 
 
-def _run_and_kill(tmp: Path, rng: random.Random) -> tuple[Path, list[int]]:
+def _run_and_kill(tmp: Path, rng: random.Random, mode: str) -> tuple[Path, list[int]]:
     data, marker = tmp / "data", tmp / "markers"
     proc = subprocess.Popen(
-        [sys.executable, str(HELPER), str(data), CHILD, str(marker)],
+        [sys.executable, str(HELPER), str(data), CHILD, str(marker), mode],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -114,13 +114,15 @@ def _check(data: Path, durable: list[int]) -> None:
             assert pts == expected_trial(n)["targets"][: len(pts)]
 
 
-def test_sigkill_at_random_points_keeps_every_finished_trial(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["flush", "durable"])
+def test_sigkill_at_random_points_keeps_every_finished_trial(tmp_path: Path, mode: str) -> None:
+    # "durable": a trial acknowledged by wait_durable(finish_trial(...)) is never lost.
     rng = random.Random(20240611)
     killed_with_trials = 0
     for run in range(RUNS):
         folder = tmp_path / f"run{run}"
         folder.mkdir()
-        data, durable = _run_and_kill(folder, rng)
+        data, durable = _run_and_kill(folder, rng, mode)
         _check(data, durable)
         killed_with_trials += bool(durable)
     assert killed_with_trials >= RUNS // 2  # the kills really landed after some trials

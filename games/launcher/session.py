@@ -34,10 +34,13 @@ from games.launcher.reward import RewardScene
 from games.registry import Activity, load_activities
 from games.settings_store import DEFAULT_MODE, save_settings
 from telemetry.children import Child, ChildrenRegistry
-from telemetry.errors import UsageError
+from telemetry.errors import UsageError, describe_os_error
 from telemetry.recorder import SessionRecorder
 
 _W, _H = ui.LOGICAL_SIZE
+# How long a session's end waits for the trials the child finished to be durable (one write
+# and fsync each, already done unless the disk is slower than the child: see end_session).
+DURABLE_WAIT_S = 2.0
 
 
 def _app_version() -> str:
@@ -173,26 +176,38 @@ class Launcher:
 
     def _not_saving(self, exc: BaseException) -> None:
         # Play goes on (the child is waiting); the grown-up sees why nothing is saved.
-        self.message = f"Not saving this session: {exc}"
+        self.message = f"Not saving this session: {describe_os_error(exc, self.data_dir)}"
         print(f"finemotor: warning: {self.message}", file=sys.stderr)
 
     def end_session(self, wait: bool | None = None) -> None:
         """Close the session in progress, if any (``ended_at`` is written).
 
-        ``wait``: whether to wait until the session is durable on disk and report its
-        errors now (also for sessions closed earlier without waiting); by default only when
-        the frame loop is not running. Otherwise :meth:`check_sessions` reports them on a
-        following frame, and the recorder's exit hook waits for them if the process ends.
+        Always, before it returns, every trial the child finished is durable (written and
+        fsynced: :meth:`SessionRecorder.wait_durable`, at most ``DURABLE_WAIT_S``), so a
+        session that has ended on screen (back to the pictures, the reward) has lost nothing
+        to a crash or power cut after it. In play that wait is nothing: a trial is durable one
+        write and fsync (a few ms) after it ends, and the child takes longer to reach the
+        house. ``wait``: whether to also wait until the whole session (the abandoned trial in
+        progress, ``ended_at``) is durable and report its errors now (also for sessions
+        closed earlier without waiting); by default only when the frame loop is not running.
+        Otherwise :meth:`check_sessions` reports them on a following frame, and the
+        recorder's exit hook waits for them if the process ends.
         """
         recorder, self.app.recorder = self.app.recorder, None
         self.child = None
         self.deadline_ns = None
         if recorder is not None:
+            finished = recorder.last_finished  # before close() abandons the trial in progress
             try:
                 recorder.close(wait=False)
                 self._closing.append(recorder)
+                if recorder.ready and not recorder.wait_durable(finished, DURABLE_WAIT_S):
+                    print(f"finemotor: warning: the disk is slow: trial {finished} was not "
+                          f"saved after {DURABLE_WAIT_S:g} s (it still is being saved)",
+                          file=sys.stderr)
             except (OSError, UsageError) as exc:
-                print(f"finemotor: warning: session not closed cleanly: {exc}", file=sys.stderr)
+                print("finemotor: warning: session not closed cleanly: "
+                      f"{describe_os_error(exc, self.data_dir)}", file=sys.stderr)
         self._reap(not self._loop_running() if wait is None else wait)
 
     def check_sessions(self) -> None:
@@ -218,8 +233,8 @@ class Launcher:
                 recorder.join()
             except (OSError, UsageError) as exc:
                 if recorder.ready:
-                    print(f"finemotor: warning: session not closed cleanly: {exc}",
-                          file=sys.stderr)
+                    print("finemotor: warning: session not closed cleanly: "
+                          f"{describe_os_error(exc, self.data_dir)}", file=sys.stderr)
                 else:  # its set-up failed before a frame could report it
                     self._not_saving(recorder.error or exc)
         self._closing = busy
@@ -253,7 +268,7 @@ class Launcher:
         try:
             save_settings(self.data_dir, self.app.settings, self.mode)
         except (OSError, UsageError) as exc:
-            self.message = f"Settings not saved: {exc}"
+            self.message = f"Settings not saved: {describe_os_error(exc, self.data_dir)}"
             print(f"finemotor: warning: {self.message}", file=sys.stderr)
         apply = getattr(self.app, "apply_settings", None)
         if apply is not None:
