@@ -8,6 +8,7 @@ Loop (:meth:`App.run`)::
 
     frame():  poll input + dispatch  ->  fixed logic steps  ->  if anything changed and no
               frame is in flight: draw visible scenes, compose the window, present
+              (a changed frame that met a present in flight runs as soon as it ends)
 
 * **Input** is polled every ``poll_interval_ms`` between frames, not once a frame: pygame events
   carry no timestamp, so a sample is stamped when it leaves the queue, and polling often keeps
@@ -152,6 +153,7 @@ class App:
         self.presented = 0
         self.frames_unchanged = 0  # frame deadlines where nothing had changed
         self.frames_busy = 0  # deadlines met while the previous frame was still being shown
+        self._deferred = False  # a changed frame waits for the present in flight to end
 
     # -- window ---------------------------------------------------------------------------------
 
@@ -329,10 +331,12 @@ class App:
         if self.presenter.take_error() is not None:
             self._dirty = True  # that frame never reached the screen
         visible = self.stack.visible()
+        self._deferred = False
         if not (self._dirty or any(s.wants_draw() for s in visible)):
             self.frames_unchanged += 1
         elif self.presenter.busy:
             self.frames_busy += 1
+            self._deferred = True
         else:
             for scene in visible:
                 scene.draw(self.screen)
@@ -385,6 +389,12 @@ class App:
             for bar in vp.bars():
                 self.window.fill(BAR_COLOUR, (bar.x, bar.y, bar.w, bar.h))
 
+    @property
+    def deferred_frame_due(self) -> bool:
+        """A changed frame met a present in flight, and that present has ended: show it now
+        rather than at the next deadline (a slow present costs one late frame, not two)."""
+        return self._deferred and not self.presenter.busy
+
     def reset_timing(self) -> None:
         """Forget elapsed logic time (after a long pause, or when a test moves the clock)."""
         self._last_logic_ns = self.clock.now_ns()
@@ -407,6 +417,8 @@ class App:
                     if next_frame <= now:
                         # Missed whole frames: start afresh rather than render a burst.
                         next_frame = now + self.frame_ns
+                elif self.deferred_frame_due:
+                    self.frame()
                 else:
                     self.poll_input()
                     wait = min(self.poll_ns, next_frame - clock.now_ns())

@@ -230,3 +230,51 @@ def test_presenter_close_is_idempotent_and_stops_the_worker() -> None:
     p.close()
     p.close()
     assert shows == ["finemotor-present"] and p._thread is None
+
+
+class GateClock(ManualClock):
+    """A manual clock whose sleeps open the present gate at ``open_at`` and from then on
+    let the present thread finish (so the test does not depend on thread timing)."""
+
+    def __init__(self, show: GatedShow, open_at: int) -> None:
+        super().__init__()
+        self.show = show
+        self.open_at = open_at
+        self.app: App | None = None
+
+    def sleep_ns(self, ns: int) -> None:
+        super().sleep_ns(ns)
+        if self.now_ns() >= self.open_at:
+            self.show.gate.set()
+            assert self.app is not None and self.app.presenter.wait(WAIT_S)
+
+
+class DrawClock(Scene):
+    """Draws every frame, keeps the clock time of each draw; quits after ``n`` draws."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n = n
+        self.drawn_at: list[int] = []
+
+    def update(self, dt: float) -> None:
+        if len(self.drawn_at) >= self.n:
+            self.app.quit()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.drawn_at.append(self.app.clock.now_ns())
+
+
+def test_a_frame_that_met_a_busy_present_is_shown_when_that_present_ends() -> None:
+    show = GatedShow()
+    start = 1_000_000_000
+    clock = GateClock(show, open_at=start + FRAME + 5_000_000)
+    app = _app(clock, show, threaded=True)
+    clock.app = app
+    scene = DrawClock(3)
+    app.run(scene)
+    # Drawn at the first deadline; the second deadline met the present still in flight; the
+    # gate opened 5 ms later (seen at the next 2 ms poll, +6 ms): drawn then, not a frame later.
+    t0 = scene.drawn_at[0]
+    assert [t - t0 for t in scene.drawn_at[:3]] == [0, FRAME + 6_000_000, 2 * FRAME]
+    assert app.frames_busy == 1
