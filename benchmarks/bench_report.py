@@ -63,7 +63,7 @@ def _iso(dt: datetime) -> str:
 
 def generate(data: Path, children: int = CHILDREN, weeks: int = WEEKS, seed: int = SEED) -> int:
     """Write the benchmark data folder; returns the number of trials written."""
-    from games.demo_data import SHAPES, model_box, simulate_trace
+    from games.tracing.demo import SHAPES, model_box, simulate_trace
     from games.tracing.glyphs import glyph
     from games.tracing.staircase import level as tracing_level
     from telemetry import schema

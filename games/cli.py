@@ -185,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--weeks", metavar="W", type=_positive_int, default=12)
     demo.add_argument("--seed", metavar="S", type=_int, default=0)
     _add_data_dir(demo)
+    # An activity adds its own subcommand through its Activity.cli hook (no edit here).
+    from games.registry import load_activities
+
+    for activity in load_activities():
+        if activity.cli is not None:
+            activity.cli(sub)
     return parser
 
 

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from games.demo_data import NICKNAMES, model_box, write_demo_data
+from games.demo_data import NICKNAMES, write_demo_data
+from games.tracing.demo import model_box
 from games.tracing.glyphs import glyph
 from games.tracing.scoring import score_trace
 from games.tracing.staircase import level as tracing_level
@@ -103,7 +104,8 @@ def test_tracing_trials_rescore_from_their_samples(demo) -> None:
              samples["y"].to_numpy(), samples["phase"].astype(str).to_numpy()),
             tol,
         )
-        assert score.accuracy == pytest.approx(row.accuracy, abs=2e-3)
+        # scored in the demo from the samples as stored: the same figure, to the stored digits
+        assert score.accuracy == pytest.approx(row.accuracy, abs=5e-5)
         assert score.errors == row.errors
         checked += 1
     assert checked == 6

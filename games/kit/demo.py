@@ -9,8 +9,12 @@ or ``finish_trial(completed=False)`` when the made-up child wanders off), moving
 :attr:`SimTrial.clock` on by the time it took.
 
 The child's skill is given two ways: ``wobble_px`` (how far a hand strays across a path, px;
-shrinks over the weeks) and ``speed_px_s``; ``state`` is this child's memory for this activity
-across sessions (e.g. its staircase), empty at the child's first trial.
+shrinks over the weeks) and ``speed_px_s``; ``items_known`` says how many of the activity's
+items (in its teaching order) the child has met so far; ``state`` is this child's memory for
+this activity across sessions (e.g. its staircase), empty at the child's first trial.
+
+An activity's simulator writes its targets through its own ``record.py`` (as its scene does)
+and scores with its real scoring, so the report reads demo trials as it reads played ones.
 """
 
 from __future__ import annotations
@@ -58,4 +62,5 @@ class SimTrial:
     speed_px_s: float
     weeks_in: float  # weeks since the child's first session
     weeks: int  # length of the whole simulated period
+    items_known: int = 1  # how many of the activity's items the child has met (grows weekly)
     state: dict[str, Any] = field(default_factory=dict)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pygame
 
     from engine.scene import Scene
+    from games.kit.demo import SimTrial
 
 LEVELS = 6
 
@@ -97,6 +98,13 @@ def _report_sections() -> list[Any]:
     return report_sections()
 
 
+def _simulate(trial: SimTrial) -> None:
+    """One made-up tracing trial for ``finemotor demo-data`` (``games/tracing/demo.py``)."""
+    from games.tracing.demo import simulate
+
+    simulate(trial)
+
+
 ACTIVITY = Activity(
     id="tracing",
     title="Tracing",
@@ -108,4 +116,5 @@ ACTIVITY = Activity(
     pin_level=_pin_level,
     item_label=_item_label,
     report_sections=_report_sections,
+    simulate=_simulate,
 )
