@@ -21,6 +21,9 @@ Optional hooks (``None``: the activity does not have that part yet):
   ``ReportSection`` protocol), which ``finemotor report`` injects into the report;
 * ``simulate(trial)``: play one made-up trial for ``finemotor demo-data``
   (:class:`games.kit.demo.SimTrial`);
+* ``rescore(trial)``: a stored trial's figures re-computed from its samples and targets
+  (:class:`games.kit.rescore.StoredTrial` -> :class:`~games.kit.rescore.Figures`): the
+  contract test checks they equal the stored ones;
 * ``cli(subparsers)``: add the activity's own ``finemotor`` subcommand.
 """
 
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
 
     from engine.scene import Scene
     from games.kit.demo import SimTrial
+    from games.kit.rescore import Figures, StoredTrial
 
 
 
@@ -55,6 +59,7 @@ class Activity:
     item_label: Callable[[str], str] | None = None
     report_sections: Callable[[], Sequence[Any]] | None = None
     simulate: Callable[[SimTrial], None] | None = None
+    rescore: Callable[[StoredTrial], Figures] | None = None
     cli: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] | None = None
 
     def __post_init__(self) -> None:

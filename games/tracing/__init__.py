@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from engine.scene import Scene
     from games.kit.demo import SimTrial
+    from games.kit.rescore import Figures, StoredTrial
 
 LEVELS = 6
 
@@ -105,6 +106,13 @@ def _simulate(trial: SimTrial) -> None:
     simulate(trial)
 
 
+def _rescore(trial: StoredTrial) -> Figures:
+    """A stored tracing trial's figures from its samples and targets (``figures.py``)."""
+    from games.tracing.figures import rescore
+
+    return rescore(trial)
+
+
 ACTIVITY = Activity(
     id="tracing",
     title="Tracing",
@@ -117,4 +125,5 @@ ACTIVITY = Activity(
     item_label=_item_label,
     report_sections=_report_sections,
     simulate=_simulate,
+    rescore=_rescore,
 )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from games.kit.demo import SimTrial
+from games.tracing.figures import trial_figures
 from games.tracing.glyphs import glyph
 from games.tracing.record import layout, stored_model, write_targets
 from games.tracing.scoring import score_trace
@@ -112,10 +113,10 @@ def trace_trial(trial: SimTrial, item: str, level: int) -> float | None:
     y = as_stored(np.array([s[2] for s in samples]))
     phase = np.array([s[3] for s in samples], dtype=object)
     score = score_trace(model, (t_ms / 1e3, x, y, phase), tol)
-    accuracy = min(1.0, max(0.0, score.accuracy))
-    rec.finish_trial(accuracy=accuracy, errors=score.errors, completed=True,
-                     metrics=score.metric_rows(), duration_ms=score.completion_ms)
-    return accuracy
+    figures, _ = trial_figures(score, strict=False)  # the figures the scene stores
+    rec.finish_trial(accuracy=figures.accuracy, errors=figures.errors, completed=True,
+                     metrics=figures.metrics, duration_ms=score.completion_ms)
+    return score.accuracy
 
 
 def simulate(trial: SimTrial) -> None:

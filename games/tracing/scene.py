@@ -52,8 +52,8 @@ import pygame
 
 from engine import ui
 from engine.pointer import PointerSample
-from games.kit.staircase import TrialOutcome
 from games.tracing.draw import thick_polyline
+from games.tracing.figures import trial_figures
 from games.tracing.glyphs import Glyph, glyph, glyph_ids
 from games.tracing.lesson import Step, lesson_plan
 from games.tracing.record import layout, stored_model, write_targets
@@ -190,25 +190,15 @@ class TracingScene(TracingView):
         if self.step.mode == "copy":
             score = score_copy(self.model, samples, tol, rule=self.glyph.copy_rule,
                                px_per_mm=self._px_per_mm())
-            trace = score.trace
-            formation_ok = bool(score.rule_passed) if score.rule_passed is not None else True
-            errors = (0 if score.rule_passed in (None, True) else 1) + trace.exits
-            # a copy's form always counts: the Beery rule is what a copy is about
-            outcome = TrialOutcome(trace.accuracy, True, formation_ok, strict=True)
         else:
             score = score_trace(self.model, samples, tol, px_per_mm=self._px_per_mm())
-            trace = score
-            errors = score.errors
-            outcome = TrialOutcome(score.accuracy, True, score.formation_errors == 0,
-                                   self.strict)
-        success = self.progress.success_rule(outcome)
-        rows = score.metric_rows()
-        rows.append(("success", float(success), "bool"))
-        rows.append(("strict", float(self.strict), "bool"))
+        figures, success = trial_figures(score, self.strict)
         self.results.append(score)
         if self.use_staircase:
             self._record_progress(success)
-        self.finish_trial(trace.accuracy, errors, rows, trace.completion_ms,
+        duration = score.trace.completion_ms if isinstance(score, CopyScore) else (
+            score.completion_ms)
+        self.finish_trial(figures.accuracy, figures.errors, figures.metrics, duration,
                           sticker=self.glyph.id)
 
     def _record_progress(self, success: bool) -> None:
