@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -76,6 +76,26 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
     return value
+
+
+# demo-data bounds: a large clinic's caseload, two years of weekly practice. Past them a demo
+# runs for hours (99999999999999999999 children ran for 12 minutes writing nothing).
+MAX_DEMO_CHILDREN = 200
+MAX_DEMO_WEEKS = 104
+
+
+def _at_most(limit: int, what: str) -> Callable[[str], int]:
+    """An argument type: a whole number from 1 to ``limit``, else a one-line error."""
+
+    def parse(text: str) -> int:
+        value = _positive_int(text)
+        if value > limit:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is too many: use 1 to {limit} {what}"
+            )
+        return value
+
+    return parse
 
 
 def _int(text: str) -> int:
@@ -181,8 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo-data", help="write made-up children and sessions to try reports")
     demo.set_defaults(handler=cmd_demo_data)
-    demo.add_argument("--children", metavar="N", type=_positive_int, default=6)
-    demo.add_argument("--weeks", metavar="W", type=_positive_int, default=12)
+    demo.add_argument("--children", metavar="N", default=6,
+                      type=_at_most(MAX_DEMO_CHILDREN, "children"))
+    demo.add_argument("--weeks", metavar="W", default=12, type=_at_most(MAX_DEMO_WEEKS, "weeks"))
     demo.add_argument("--seed", metavar="S", type=_int, default=0)
     _add_data_dir(demo)
     # An activity adds its own subcommand through its Activity.cli hook (no edit here).

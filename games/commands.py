@@ -139,9 +139,19 @@ def cmd_level(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """``finemotor calibrate [WIDTH_MM | off]``: the screen width behind mm figures."""
     from engine.settings import Settings
-    from games.settings_store import load_settings, save_settings
+    from games.settings_store import load_settings, settings_path, update_settings
 
     data_dir = _data_dir(args)
+
+    def set_width(width: float | None) -> None:
+        # Only this field, read-modify-written under the lock: a running game's change of
+        # another setting meanwhile is kept.
+        def change(stored: Settings, stored_mode: str) -> tuple[Settings, str]:
+            stored.screen_width_mm = width
+            return stored, stored_mode
+
+        update_settings(data_dir, change)
+
     settings, mode = load_settings(data_dir)
     if args.width_mm is None:
         if settings.screen_width_mm is None:
@@ -151,8 +161,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             print(f"screen width: {settings.screen_width_mm:g} mm")
         return 0
     if args.width_mm.strip().lower() == "off":
-        settings.screen_width_mm = None
-        save_settings(data_dir, settings, mode)
+        set_width(None)
         print("calibration removed: figures are in screen pixels only")
         return 0
     try:
@@ -164,9 +173,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if checked is None:
         raise UsageError(f"a screen {width:g} mm wide is not plausible: measure the lit "
                          "picture area with a ruler, in millimetres")
-    settings.screen_width_mm = checked
-    path = save_settings(data_dir, settings, mode)
-    print(f"screen width set to {checked:g} mm (saved in {path})")
+    set_width(checked)
+    print(f"screen width set to {checked:g} mm (saved in {settings_path(data_dir)})")
     return 0
 
 

@@ -124,6 +124,12 @@ def test_children_list_when_empty_and_data_dir_from_the_environment(capsys, tmp_
          "argument --child: not allowed with argument --all"),
         (["report"], "the following arguments are required: --out"),
         (["demo-data", "--children", "0"], "argument --children: '0' must be 1 or more"),
+        (["demo-data", "--children", "99999999999999999999"],
+         "argument --children: '99999999999999999999' is too many: use 1 to 200 children"),
+        (["demo-data", "--children", "201"],
+         "argument --children: '201' is too many: use 1 to 200 children"),
+        (["demo-data", "--weeks", "105"],
+         "argument --weeks: '105' is too many: use 1 to 104 weeks"),
     ],
 )
 def test_errors_are_one_line_and_exit_2(capsys, tmp_path, argv, message):

@@ -329,6 +329,29 @@ def test_settings_are_saved_atomically_and_owner_only(app, tmp_path):
     assert app.stack.top.gate.rect == pygame.Rect(20, 20, 72, 72)
 
 
+def test_a_calibration_made_while_the_game_is_open_is_kept(app, tmp_path, capsys):
+    # The grown-up runs `finemotor calibrate 300` in a terminal while the game is open, then
+    # turns the sound off in the game: both changes stay (the game used to write its whole
+    # copy back and undo the calibration), and the game now knows the new width.
+    from games.cli import main
+
+    launcher = make_launcher(app, tmp_path)
+    hand = ScriptedHand(app)
+    hand.hold(GATE, 3.0)
+    grown = app.stack.top
+    assert main(["calibrate", "300", "--data-dir", str(tmp_path)]) == 0
+    hand.tap(grown.controls["sound_on"].rect.center)
+    hand.tap(grown.controls["mode"].rect.center)
+    assert load_settings(tmp_path) == (Settings(sound_on=False, screen_width_mm=300.0),
+                                       "clinic")
+    assert app.settings == Settings(sound_on=False, screen_width_mm=300.0)
+    assert launcher.mode == "clinic"
+    assert main(["calibrate", "off", "--data-dir", str(tmp_path)]) == 0
+    hand.tap(grown.controls["mode"].rect.center)
+    assert load_settings(tmp_path) == (Settings(sound_on=False), "home")
+    assert capsys.readouterr().err == ""
+
+
 def test_session_minutes_step_through_the_choices(app, tmp_path):
     make_launcher(app, tmp_path)
     hand = ScriptedHand(app)

@@ -27,12 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from engine import ui
+from engine.settings import Settings
 from games.launcher.grown_up import AddChildScene, GrownUpScene
 from games.launcher.host import ActivityHost
 from games.launcher.pickers import ActivityPickerScene, ChildPickerScene
 from games.launcher.reward import RewardScene
 from games.registry import Activity, load_activities
-from games.settings_store import DEFAULT_MODE, save_settings
+from games.settings_store import DEFAULT_MODE, update_settings
 from telemetry.children import Child, ChildrenRegistry
 from telemetry.errors import UsageError, describe_os_error
 from telemetry.recorder import SessionRecorder
@@ -75,6 +76,11 @@ class Launcher:
         self.activities = load_activities() if activities is None else list(activities)
         self.mode = mode
         self.level = level
+        # The settings as last read or written, so a save writes only what changed here.
+        settings = getattr(app, "settings", None)
+        self._saved: tuple[dict[str, Any], str] = (
+            settings.to_dict() if settings is not None else {}, mode
+        )
         self.child: Child | None = None
         self.deadline_ns: int | None = None
         self.message: str | None = None  # a problem to show the grown-up (e.g. disk full)
@@ -264,9 +270,27 @@ class Launcher:
     # -- settings ---------------------------------------------------------------------------
 
     def save_settings(self) -> None:
-        """Write the settings and mode to ``settings.json``; a failure is shown, not raised."""
+        """Write the settings and mode changed here to ``settings.json``; a failure is shown,
+        not raised.
+
+        Only what changed since the last read or write is written over the stored file, under
+        its lock (:func:`games.settings_store.update_settings`), and the app takes what the
+        file then holds: a ``finemotor calibrate`` run while the game is open is kept, and
+        shows up here.
+        """
+        saved, saved_mode = self._saved
+        changed = {k: v for k, v in self.app.settings.to_dict().items() if saved.get(k) != v}
+        new_mode = self.mode if self.mode != saved_mode else None
+
+        def change(stored: Settings, stored_mode: str) -> tuple[Settings, str]:
+            return Settings.from_dict({**stored.to_dict(), **changed}), new_mode or stored_mode
+
         try:
-            save_settings(self.data_dir, self.app.settings, self.mode)
+            settings, mode = update_settings(self.data_dir, change)
+            for key, value in settings.to_dict().items():
+                setattr(self.app.settings, key, value)
+            self.mode = mode
+            self._saved = (settings.to_dict(), mode)
         except (OSError, UsageError) as exc:
             self.message = f"Settings not saved: {describe_os_error(exc, self.data_dir)}"
             print(f"finemotor: warning: {self.message}", file=sys.stderr)
