@@ -1,0 +1,118 @@
+"""``finemotor routines add | list | show | delete | choose``: sequencing's own subcommand.
+
+Added to the shared parser through the Activity's ``cli(subparsers)`` hook; a person's mistake
+raises :class:`UsageError` (one line, exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from telemetry.errors import UsageError
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    if args.data_dir is not None:
+        path = Path(args.data_dir).expanduser()
+    else:
+        from telemetry.storage import default_data_dir
+
+        path = default_data_dir()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--data-dir is a file, not a folder: {path}")
+    return path
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-")[:40] or "routine"
+
+
+def cmd_routines(args: argparse.Namespace) -> int:
+    """Run ``finemotor routines ...``; returns the exit code."""
+    from games.sequencing import custom
+
+    data_dir = _data_dir(args)
+    action = args.routines_action or "list"
+    if action == "add":
+        rid = args.id or _slug(Path(args.file).stem)
+        routine = custom.add_routine(data_dir, Path(args.file), args.photos, rid)
+        print(f"routine {routine.id!r} added: {len(routine.steps)} steps ({routine.title})")
+    elif action == "list":
+        routines = custom.all_routines(data_dir)
+        for r in routines:
+            kind = "custom" if r.custom else "built-in"
+            print(f"{r.id:<16} {len(r.steps)} steps  {kind:<8}  {r.title}")
+        for problem in custom.custom_routines(data_dir)[1]:
+            print(f"(not playable) {problem}")
+    elif action == "show":
+        r = custom.find_routine(data_dir, args.routine)
+        print(f"{r.title} ({r.id}, {'custom' if r.custom else 'built-in'})")
+        for i, s in enumerate(r.steps, 1):
+            print(f"  {i}. {s.id}: {s.label}  [{s.picture}]")
+        order = ", ".join(f"{a} before {b}" for a, b in r.before)
+        print(f"  order: {order}")
+        orders = _count_orders(r)
+        print(f"  {orders} order{'s' if orders != 1 else ''} accepted")
+    elif action == "delete":
+        left = custom.delete_routine(data_dir, args.routine)
+        print(f"routine {args.routine!r} deleted")
+        if left:
+            print(f"left in its folder (not written by finemotor): {', '.join(left)}")
+    else:
+        return _choose(args, data_dir)
+    return 0
+
+
+def _count_orders(routine: object) -> int:
+    from games.sequencing.score import Order
+
+    r = routine
+    return len(Order.from_pairs(r.step_ids, r.before).valid_orders())  # type: ignore[attr-defined]
+
+
+def _choose(args: argparse.Namespace, data_dir: Path) -> int:
+    from games.sequencing import custom
+    from telemetry.children import ChildrenRegistry
+
+    child = ChildrenRegistry(data_dir).get(args.child)
+    if args.all:
+        custom.choose_routines(data_dir, child.child_id, None)
+    elif args.routine:
+        custom.choose_routines(data_dir, child.child_id, list(dict.fromkeys(args.routine)))
+    chosen = custom.chosen_routines(data_dir, child.child_id)
+    print(f"{child.nickname} plays: {', '.join(chosen) if chosen else 'every routine'}")
+    return 0
+
+
+def add_cli(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``routines`` and its actions to the shared ``finemotor`` parser."""
+
+    def data(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--data-dir", metavar="DIR", type=Path, default=None,
+                       help="the data folder (default: $FINEMOTOR_DATA or the usual place)")
+
+    top = subparsers.add_parser("routines", help="sequencing routines: add your own photos")
+    top.set_defaults(handler=cmd_routines, routines_action=None, data_dir=None)
+    sub = top.add_subparsers(dest="routines_action", parser_class=type(top))
+    add = sub.add_parser("add", help="add a routine from a text file and a folder of photos")
+    add.add_argument("file", help="the routine file (title:, step:, before: lines)")
+    add.add_argument("--photos", type=Path, default=None,
+                     help="the folder with the photos (default: the file's folder)")
+    add.add_argument("--id", default=None, help="the routine's id (default: from the file name)")
+    data(add)
+    lst = sub.add_parser("list", help="list the routines (the default)")
+    data(lst)
+    show = sub.add_parser("show", help="show a routine's steps and order")
+    show.add_argument("routine")
+    data(show)
+    delete = sub.add_parser("delete", help="delete a custom routine and its photos")
+    delete.add_argument("routine")
+    data(delete)
+    choose = sub.add_parser("choose", help="choose the routines a child plays")
+    choose.add_argument("child", help="the child's id or nickname")
+    group = choose.add_mutually_exclusive_group()
+    group.add_argument("routine", nargs="*", default=[], help="routine ids (none: show)")
+    group.add_argument("--all", action="store_true", help="play every routine again")
+    data(choose)
