@@ -153,12 +153,17 @@ def test_a_grown_up_chooses_the_routines_a_child_plays(
     assert [r.id for r in custom.routines_for_child(data, child.child_id)][:2] == [
         "toilet", "socks-shoes"]
     _run(data, "routines", "choose", child.child_id, "bath", "bedtime")
-    assert capsys.readouterr().out == "Mia plays: bath, bedtime\n"
+    assert capsys.readouterr().out == (
+        "Mia plays: bath, bedtime; prompting: after-error; input: drag\n")
     assert [r.id for r in custom.routines_for_child(data, child.child_id)] == ["bath", "bedtime"]
-    path = custom.choice_path(data, child.child_id)
+    _run(data, "routines", "choose", child.child_id, "--prompting", "errorless", "--input", "tap")
+    assert capsys.readouterr().out == (
+        "Mia plays: bath, bedtime; prompting: errorless; input: tap\n")
+    path = custom.settings_path(data, child.child_id)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with pytest.raises(UsageError, match="^unknown routine 'castle' "):
         _run(data, "routines", "choose", child.child_id, "castle")
     _run(data, "routines", "choose", child.child_id, "--all")
-    assert capsys.readouterr().out == "Mia plays: every routine\n"
+    assert capsys.readouterr().out == (
+        "Mia plays: every routine; prompting: errorless; input: tap\n")
     assert len(custom.routines_for_child(data, child.child_id)) == 10

@@ -77,12 +77,21 @@ def _choose(args: argparse.Namespace, data_dir: Path) -> int:
     from telemetry.children import ChildrenRegistry
 
     child = ChildrenRegistry(data_dir).get(args.child)
+    changes: dict[str, object] = {}
     if args.all:
-        custom.choose_routines(data_dir, child.child_id, None)
+        changes["routines"] = []
     elif args.routine:
-        custom.choose_routines(data_dir, child.child_id, list(dict.fromkeys(args.routine)))
-    chosen = custom.chosen_routines(data_dir, child.child_id)
-    print(f"{child.nickname} plays: {', '.join(chosen) if chosen else 'every routine'}")
+        changes["routines"] = list(dict.fromkeys(args.routine))
+    if args.prompting is not None:
+        changes["prompting"] = args.prompting
+    if args.input is not None:
+        changes["input"] = args.input
+    if changes:
+        custom.update_child_settings(data_dir, child.child_id, **changes)
+    now = custom.child_settings(data_dir, child.child_id)
+    chosen = now["routines"]
+    print(f"{child.nickname} plays: {', '.join(chosen) if chosen else 'every routine'}"  # type: ignore[arg-type]
+          f"; prompting: {now['prompting']}; input: {now['input']}")
     return 0
 
 
@@ -110,9 +119,14 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     delete = sub.add_parser("delete", help="delete a custom routine and its photos")
     delete.add_argument("routine")
     data(delete)
-    choose = sub.add_parser("choose", help="choose the routines a child plays")
+    choose = sub.add_parser("choose", help="choose what a child plays (routines, prompting)")
     choose.add_argument("child", help="the child's id or nickname")
     group = choose.add_mutually_exclusive_group()
     group.add_argument("routine", nargs="*", default=[], help="routine ids (none: show)")
     group.add_argument("--all", action="store_true", help="play every routine again")
+    choose.add_argument("--prompting", choices=("errorless", "after-error", "none"),
+                        help="errorless: the right slot glows when a card is picked; "
+                        "after-error: it glows after a mistake; none")
+    choose.add_argument("--input", choices=("drag", "tap"),
+                        help="tap: tap a card, then a slot (recorded as assisted)")
     data(choose)

@@ -16,8 +16,8 @@ only then writes ``<data>/routines/<id>/`` (owner-only): ``routine.txt`` and eac
 to fit :data:`PHOTO_PX` as ``<step>.png``. A mistake is one :class:`UsageError` line and
 nothing is written.
 
-The routines a child plays are a per-child setting, ``<data>/children/<id>/sequencing-
-routines.json``, changed under the file lock.
+What a child plays is a per-child setting, ``<data>/children/<id>/sequencing-settings.json``
+(the routines, the prompting, drag or tap-then-tap), changed under the file lock.
 """
 
 from __future__ import annotations
@@ -57,9 +57,9 @@ def routines_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "routines"
 
 
-def choice_path(data_dir: Path, child_id: str) -> Path:
-    """The per-child file naming the routines the child plays."""
-    return Path(data_dir) / "children" / child_id / "sequencing-routines.json"
+def settings_path(data_dir: Path, child_id: str) -> Path:
+    """The per-child sequencing settings file (routines, prompting, input)."""
+    return Path(data_dir) / "children" / child_id / "sequencing-settings.json"
 
 
 def parse_routine_text(text: str, routine_id: str, *, where: str) -> Routine:
@@ -256,28 +256,59 @@ def delete_routine(data_dir: Path, routine_id: str) -> list[str]:
     return left
 
 
+PROMPTINGS = ("errorless", "after-error", "none")
+INPUTS = ("drag", "tap")
+DEFAULT_SETTINGS: dict[str, object] = {"routines": [], "prompting": "after-error", "input": "drag"}
+
+
+def child_settings(data_dir: Path, child_id: str) -> dict[str, object]:
+    """The child's sequencing settings: ``routines`` (ids; empty: all), ``prompting``
+    (:data:`PROMPTINGS`), ``input`` (``drag``, or ``tap`` for tap-then-tap). A missing or
+    unreadable file, or a value out of range, gives the default for that value."""
+    out = dict(DEFAULT_SETTINGS)
+    try:
+        data = json.loads(settings_path(data_dir, child_id).read_text("utf-8"))
+    except (OSError, ValueError):
+        return out
+    if not isinstance(data, dict):
+        return out
+    ids = data.get("routines")
+    if isinstance(ids, list):
+        out["routines"] = [str(i) for i in ids]
+    if data.get("prompting") in PROMPTINGS:
+        out["prompting"] = data["prompting"]
+    if data.get("input") in INPUTS:
+        out["input"] = data["input"]
+    return out
+
+
 def chosen_routines(data_dir: Path, child_id: str) -> list[str] | None:
     """The routine ids a grown-up chose for the child, or None (all routines)."""
-    path = choice_path(data_dir, child_id)
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        return None  # unreadable: play everything rather than nothing
-    ids = data.get("routines") if isinstance(data, dict) else None
-    return [str(i) for i in ids] if isinstance(ids, list) and ids else None
+    ids = child_settings(data_dir, child_id)["routines"]
+    return list(ids) if ids else None  # type: ignore[call-overload]
+
+
+def update_child_settings(data_dir: Path, child_id: str, **changes: object) -> dict[str, object]:
+    """Change some of the child's settings (read, change, write under the file lock)."""
+    if changes.get("routines"):
+        for rid in changes["routines"]:  # type: ignore[attr-defined]
+            find_routine(data_dir, rid)
+    if "prompting" in changes and changes["prompting"] not in PROMPTINGS:
+        raise UsageError(f"prompting is one of {', '.join(PROMPTINGS)}")
+    if "input" in changes and changes["input"] not in INPUTS:
+        raise UsageError(f"input is one of {', '.join(INPUTS)}")
+    path = settings_path(data_dir, child_id)
+    ensure_private_dir(path.parent)
+    with locked(path):
+        current = child_settings(data_dir, child_id)
+        current.update(changes)
+        atomic_write_json(path, current)
+    return current
 
 
 def choose_routines(data_dir: Path, child_id: str, routine_ids: list[str] | None) -> None:
-    """Set the routines the child plays (None: all of them), under the file lock."""
-    if routine_ids is not None:
-        for rid in routine_ids:
-            find_routine(data_dir, rid)
-    path = choice_path(data_dir, child_id)
-    ensure_private_dir(path.parent)
-    with locked(path):
-        atomic_write_json(path, {"routines": routine_ids or []})
+    """Set the routines the child plays (None: all of them)."""
+    update_child_settings(data_dir, child_id, routines=list(routine_ids or []))
 
 
 def routines_for_child(data_dir: Path | None, child_id: str) -> list[Routine]:

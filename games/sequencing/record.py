@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from games.sequencing.board import Layout, Rect
-from games.sequencing.score import DISTRACTOR, Order
+from games.sequencing.score import DISTRACTOR, Move, Order, TrialScore, score_trial
 
 
 class TargetSink(Protocol):
@@ -101,3 +101,23 @@ def read_targets(rows: Iterable[tuple[str, int, int, float, float]]) -> Played:
         ka, kb = points[("before", m)][0]
         before.append((cards[int(ka)], cards[int(kb)]))
     return Played(routine[0][0][len("routine:") :], cards, tuple(before), layout)
+
+
+def rescore(
+    played: Played,
+    samples: Iterable[tuple[float, float, float, int, str]],
+    *,
+    tap: bool,
+    prompting: str,
+    slot_hint: int,
+) -> tuple[TrialScore, list[Move]]:
+    """Replay a stored trial's samples (t_ms, x, y, pointer, phase) on its stored geometry and
+    order, and score it: the figures the scene recorded, from the files alone."""
+    from games.sequencing.board import PROMPT_LEVEL, Board, replay
+
+    board = replay(Board(played.order(), played.cards, played.layout, tap=tap,
+                         prompting=prompting), list(samples))
+    score = score_trial(board.order, board.moves, board.attempts,
+                        prompt_level=PROMPT_LEVEL[prompting], slot_hint=slot_hint,
+                        completed=board.done)
+    return score, board.moves
