@@ -1,1 +1,120 @@
-"""Daily-routine picture sequencing activity (joins in a later issue)."""
+"""Sequencing activity: put the picture cards of a daily routine in order.
+
+``ACTIVITY`` is what the registry lists. Importing this package stays light (no pygame scene,
+no numpy): the hooks import their modules when called. The level adapts per child on one
+staircase for every routine (item ``routines``), kept in ``<data>/children/<id>/
+sequencing.json`` and pinnable with ``finemotor level ID LEVEL --activity sequencing``; the
+routines, the prompting and drag or tap-then-tap are the child's sequencing settings
+(``finemotor routines choose``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from games.kit.activity import Activity
+from games.kit.progress import ProgressFile
+
+if TYPE_CHECKING:
+    import pygame
+
+    from engine.scene import Scene
+
+ITEM = "routines"
+N_LEVELS = 8  # games/sequencing/levels.py LEVELS (a test checks they agree)
+PROGRESS = ProgressFile("sequencing", n_levels=N_LEVELS)
+
+
+def _draw_icon(surface: pygame.Surface, rect: pygame.Rect) -> None:
+    """Three cards in a row with an arrow under them: first, then, last."""
+    import pygame
+
+    from engine import ui
+
+    w = rect.w * 0.26
+    colours = (ui.SKY_BLUE, ui.ORANGE, ui.GREEN)
+    for i, colour in enumerate(colours):
+        card = pygame.Rect(0, 0, w, w * 1.15)
+        card.center = (rect.x + rect.w * (0.2 + 0.3 * i), rect.y + rect.h * 0.42)
+        pygame.draw.rect(surface, ui.WHITE, card, border_radius=max(3, rect.w // 30))
+        pygame.draw.rect(surface, ui.GREY, card, max(2, rect.w // 60),
+                         border_radius=max(3, rect.w // 30))
+        pygame.draw.circle(surface, colour, card.center, w * 0.28)
+    y = rect.y + rect.h * 0.8
+    pygame.draw.line(surface, ui.INK, (rect.x + rect.w * 0.15, y), (rect.x + rect.w * 0.8, y),
+                     max(3, rect.w // 30))
+    tip = rect.x + rect.w * 0.88
+    pygame.draw.polygon(surface, ui.INK, [(tip, y), (tip - rect.w * 0.1, y - rect.h * 0.07),
+                                          (tip - rect.w * 0.1, y + rect.h * 0.07)])
+
+
+def data_dir_of(app: Any) -> Path | None:
+    """The data folder, from ``app.data_dir`` or the recorder's session folder
+    (``<data>/sessions/<child>/<date>_<id>``); None when neither is known."""
+    d = getattr(app, "data_dir", None)
+    if d is not None:
+        return Path(d)
+    folder = getattr(getattr(app, "recorder", None), "folder", None)
+    return Path(folder).parents[2] if folder is not None else None
+
+
+def _make_scene(app: Any, child_id: str, level: int) -> Scene:
+    """The sequencing scene for the child's routines, prompting and input, at the child's
+    level (``level`` for a child who has not played yet); each trial moves the staircase."""
+    from games.sequencing.custom import child_settings, routines_dir, routines_for_child
+    from games.sequencing.scene import Options, SequencingScene
+
+    data = data_dir_of(app)
+    settings = child_settings(data, child_id) if data is not None else {}
+    routines = routines_for_child(data, child_id)
+    base = routines_dir(data) if data is not None else None
+    options = Options(
+        routines,
+        prompting=str(settings.get("prompting", "after-error")),
+        tap=settings.get("input") == "tap",
+        folder_of=lambda r: base / r.id if r.custom and base is not None else None,
+    )
+    if data is None:
+        return SequencingScene(child_id, options, level)
+    path = PROGRESS.path(data, child_id)
+    progress = PROGRESS.load(path)
+    progress.start_level = max(1, min(N_LEVELS, level))
+    start = progress.current_level(ITEM)
+
+    def on_result(_lvl: Any, score: Any) -> int:
+        def change(s: Any) -> int:
+            s.start_level = progress.start_level
+            return s.record(ITEM, bool(score.first_try))
+
+        return int(PROGRESS.update(path, change))
+
+    return SequencingScene(child_id, options, start, on_result=on_result)
+
+
+def _items() -> list[str]:
+    return [ITEM]
+
+
+def _label(item: str) -> str:
+    return "every routine" if item == ITEM else item
+
+
+def _cli(subparsers: Any) -> None:
+    from games.sequencing.cli import add_cli
+
+    add_cli(subparsers)
+
+
+ACTIVITY = Activity(
+    id="sequencing",
+    title="Sequencing",
+    draw_icon=_draw_icon,
+    levels=N_LEVELS,
+    make_scene=_make_scene,
+    items=_items,
+    item_label=_label,
+    read_levels=PROGRESS.read_levels,
+    pin_level=PROGRESS.pin_level,
+    cli=_cli,
+)

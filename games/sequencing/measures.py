@@ -34,7 +34,7 @@ def one_move(move: Move, samples: Sequence[Sample]) -> dict[str, float]:
     return {
         "path_efficiency": motion.path_efficiency(xy) if len(xy) >= 2 else math.nan,
         "release_error": move.release_error if move.release_error is not None else math.nan,
-        "velocity_peaks": float(motion.velocity_peaks(speed)),
+        "velocity_peaks": float(motion.velocity_peaks(motion.smooth(speed))),
         "sparc": motion.sparc(speed) if len(speed) else math.nan,
     }
 
