@@ -50,7 +50,7 @@ def make_layout(n_slots: int, n_cards: int, shuffle_seed: int) -> Layout:
     """
     margin, gap = 50.0, 24.0
     fit = (WIDTH - 2 * margin - (max(n_slots, n_cards) - 1) * gap) / max(n_slots, n_cards)
-    size = float(min(190.0, math.floor(fit)))
+    size = float(min(220.0, math.floor(fit)))
 
     def row(n: int, top: float) -> list[Rect]:
         left = (WIDTH - (n * size + (n - 1) * gap)) / 2

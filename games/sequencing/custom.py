@@ -43,7 +43,7 @@ from telemetry.errors import UsageError
 from telemetry.locking import locked
 from telemetry.storage import DIR_MODE, FILE_MODE, atomic_write_json, ensure_private_dir
 
-PHOTO_PX = 320  # the largest a card is shown (190 logical px, up to 1.6x on a big screen)
+PHOTO_PX = 320  # the largest a card is shown (220 logical px, up to 1.45x on a big screen)
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000
 ROUTINE_FILE = "routine.txt"

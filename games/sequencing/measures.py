@@ -15,7 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from games.kit import motion
-from games.sequencing.score import Move
+from games.sequencing.board import PROMPT_LEVEL, Board
+from games.sequencing.score import Move, TrialScore, score_trial
 
 Sample = tuple[float, float, float, int, str]  # t_ms, x, y, pointer, phase
 
@@ -52,3 +53,16 @@ def move_measures(moves: Sequence[Move], samples: Sequence[Sample]) -> list[tupl
         if values:
             rows.append((f"drag_{name}", float(np.mean(values)), unit))
     return rows
+
+
+def trial_figures(
+    board: Board, slot_hint: int, samples: Sequence[Sample]
+) -> tuple[TrialScore, list[tuple[str, float, str]]]:
+    """A finished board's score and every metric row of its trial (the scene and the demo
+    record the same)."""
+    score = score_trial(board.order, board.moves, board.attempts,
+                        prompt_level=PROMPT_LEVEL[board.prompting], slot_hint=slot_hint,
+                        completed=board.done)
+    metrics = score.metrics() + move_measures(board.moves, samples)
+    metrics.append(("assisted", float(board.tap), "bool"))
+    return score, metrics

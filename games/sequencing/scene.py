@@ -26,12 +26,12 @@ from engine import ui
 from engine.pointer import KeyPress, PointerSample
 from engine.scene import Scene
 from games.sequencing import draw
-from games.sequencing.board import PROMPT_LEVEL, Board, centre, make_layout
+from games.sequencing.board import Board, centre, make_layout
 from games.sequencing.levels import Level, level, pick_routine, routine_for_level
-from games.sequencing.measures import move_measures
+from games.sequencing.measures import trial_figures
 from games.sequencing.record import Played, write_targets
 from games.sequencing.routines import Routine, distractor_for
-from games.sequencing.score import DISTRACTOR, TrialScore, score_trial
+from games.sequencing.score import DISTRACTOR, TrialScore
 
 ACTIVITY_ID = "sequencing"
 STORY_STEP_S = 0.7  # each card of the finished routine lights this long
@@ -148,11 +148,7 @@ class SequencingScene(Scene):
     def _finish(self) -> None:
         board = self.board
         assert board is not None
-        score = score_trial(board.order, board.moves, board.attempts,
-                            prompt_level=PROMPT_LEVEL[board.prompting],
-                            slot_hint=self.level.slot_hint_level, completed=True)
-        metrics = score.metrics() + move_measures(board.moves, self.samples)
-        metrics.append(("assisted", float(self.options.tap), "bool"))
+        score, metrics = trial_figures(board, self.level.slot_hint_level, self.samples)
         self._recorder().finish_trial(accuracy=score.accuracy, errors=score.errors,
                                       completed=True, metrics=metrics,
                                       duration_ms=score.total_ms)
