@@ -97,7 +97,24 @@ def _items() -> list[str]:
 
 
 def _label(item: str) -> str:
-    return "every routine" if item == ITEM else item
+    """People's name for an item: the staircase's item, or a built-in routine's title."""
+    if item == ITEM:
+        return "every routine"
+    from games.sequencing.routines import BUILT_IN
+
+    return next((r.title for r in BUILT_IN if r.id == item), item)
+
+
+def _sections() -> list[Any]:
+    from games.sequencing.report import sections
+
+    return sections()
+
+
+def _simulate(trial: Any) -> None:
+    from games.sequencing.demo import simulate
+
+    simulate(trial)
 
 
 def _cli(subparsers: Any) -> None:
@@ -116,5 +133,7 @@ ACTIVITY = Activity(
     item_label=_label,
     read_levels=PROGRESS.read_levels,
     pin_level=PROGRESS.pin_level,
+    report_sections=_sections,
+    simulate=_simulate,
     cli=_cli,
 )

@@ -1,0 +1,170 @@
+"""Sequencing's section of a child's report: routine length, first-try success, ordered pairs,
+time per card, and the prompting needed, over time; the routines practised; milestone rows.
+
+Injected through the activity's ``report_sections`` hook (``telemetry.report_sections``). The
+per-trial figures come from metrics.csv, read through telemetry's one checked-row reader. A
+child who needs less prompting is progressing even when the score is flat, so the prompt level
+and the hints stand beside the scores. Milestones are guidance from weak sources, not norms.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from telemetry import charts, schema
+from telemetry import report_html as H
+from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ACTIVITY = "sequencing"
+METRICS = ("first_try", "pairs_share", "ms_per_card", "prompt_level", "hints", "steps",
+           "assisted", "drag_path_efficiency")
+# (band, steps, typical age, source): guidance only, weak evidence (docs/therapist-guide.md).
+MILESTONES = (
+    ("First, then (2 steps)", (2,), "about 2 years and up",
+     "safeappsforkids.com First Then review; materials.pinnacleblooms.org"),
+    ("3 steps", (3,), "about 4 years",
+     "daycareresource.com/developmentalstages4to5years.html; "
+     "earlylearningprogressions.fpg.unc.edu (NC DPI 2015)"),
+    ("4 steps", (4,), "about 4 to 5 years",
+     "neonataldisorders.com; eathealthy365.com (blog-quality)"),
+)
+BANDS = ((2, "2"), (3, "3"), (4, "4"), (5, "5-6"), (6, "5-6"))
+
+
+def band(steps: float) -> str:
+    """The routine-length band of a trial: 2, 3, 4 or 5-6 steps."""
+    return dict(BANDS).get(int(steps), "5-6") if steps == steps else "?"
+
+
+def trial_table(child: ChildContext) -> pd.DataFrame:
+    """The child's completed sequencing trials with their figures from metrics.csv."""
+    import pandas as pd
+
+    tr = child.trials
+    tr = tr[(tr["activity"] == ACTIVITY) & (tr["completed"] == True)]  # noqa: E712
+    rows = []
+    for rec in tr[["session_id", "trial", "started_at", "item", "level"]].to_dict("records"):
+        figures: dict[str, Any] = dict(rec)
+        for f in child.trial_rows(schema.METRICS, str(rec["session_id"]), int(rec["trial"])):
+            name = f[3].decode()
+            if name in METRICS:
+                figures[name] = float(f[4]) if f[4] else math.nan
+        rows.append(figures)
+    frame = pd.DataFrame(rows, columns=["session_id", "trial", "started_at", "item", "level",
+                                        *METRICS])
+    frame = frame.sort_values("started_at", kind="stable").reset_index(drop=True)
+    frame["band"] = [band(s) for s in frame["steps"]]
+    frame["week"] = frame["started_at"].dt.tz_localize(None).dt.to_period("W").dt.start_time \
+        if len(frame) else frame["started_at"]
+    return frame
+
+
+def weekly(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per week and length band: trials, first-try share, pairs share, s per card, prompt
+    level and hints per trial (means)."""
+    if frame.empty:
+        return frame.assign(trials=[])
+    g = frame.groupby(["week", "band"], sort=True)
+    out = g.agg(trials=("trial", "size"), first_try=("first_try", "mean"),
+                pairs_share=("pairs_share", "mean"), ms_per_card=("ms_per_card", "median"),
+                prompt_level=("prompt_level", "mean"), hints=("hints", "mean")).reset_index()
+    return out
+
+
+class SequencingSection:
+    """The sequencing section of a child's page (module docstring) and ``sequencing.csv``."""
+
+    key = "sequencing"
+
+    def prepare(self, report: ReportContext) -> None:
+        """Nothing caseload-wide: each child's figures are read in :meth:`render`."""
+
+    def render(self, child: ChildContext) -> SectionOutput:
+        """The section for one child (empty when the child played no sequencing)."""
+        frame = trial_table(child)
+        if frame.empty:
+            return SectionOutput()
+        weeks = weekly(frame)
+        out = ["<section id='sequencing'><h2>Sequencing: daily routines in order</h2>",
+               "<p class='muted'>First try: the first complete arrangement was right (every "
+               "\"must come before\" pair, any valid order). Ordered pairs: the share of those "
+               "pairs in order in the first arrangement (partial credit). Prompt level: 2 the "
+               "right slot glowed at every pick, 1 it glowed after a mistake, 0 none. Needing "
+               "less prompting is progress even when the scores stay flat.</p>"]
+        out.append(self._charts(frame))
+        rows = [[H.esc(w.week.date().isoformat()), H.esc(w.band), H.fmt_num(w.trials, 0),
+                 H.fmt_num(100 * w.first_try, 0), H.fmt_num(w.pairs_share),
+                 H.fmt_num(w.ms_per_card / 1000, 1), H.fmt_num(w.prompt_level, 1),
+                 H.fmt_num(w.hints, 1)] for w in weeks.itertuples(index=False)]
+        out.append(H.numbers_table("Per week and routine length", H.table(
+            ["Week", "Steps", "Trials", "First try %", "Ordered pairs", "s per card",
+             "Prompt level", "Hints per trial"], rows, [False, False] + [True] * 6)))
+        out.append(self._routines(child, frame))
+        out.append(self._milestones(frame))
+        motor = frame[frame["assisted"] != 1.0]["drag_path_efficiency"].dropna()
+        if len(motor):
+            out.append(f"<p class='muted'>Card drags (tap-then-tap trials left out): median "
+                       f"path efficiency {H.fmt_num(float(motor.median()))} over "
+                       f"{len(motor)} trials.</p>")
+        out.append("</section>")
+        latest = frame.tail(5)
+        glance = (f"Sequencing: {H.fmt_num(100 * latest['first_try'].mean(), 0)}% right first "
+                  f"try in the latest {len(latest)} routines (up to "
+                  f"{int(latest['steps'].max())} steps), prompt level "
+                  f"{H.fmt_num(latest['prompt_level'].mean(), 1)}.")
+        table = weeks.assign(child_id=child.child_id if not child.anonymize else "")
+        return SectionOutput(html="".join(out), glance=H.esc(glance),
+                             tables={"sequencing": table})
+
+    @staticmethod
+    def _charts(frame: pd.DataFrame) -> str:
+        sessions = frame.groupby("session_id", sort=False).agg(
+            day=("started_at", "first"), first_try=("first_try", "mean"),
+            pairs=("pairs_share", "mean"), prompt=("prompt_level", "mean"))
+        sessions = sessions.sort_values("day")
+        labels = H.dates(sessions["day"])
+        figs = [
+            charts.trend_chart(sessions["first_try"].tolist(), labels,
+                               title="First try right (share per session)", y_range=(0, 1)),
+            charts.trend_chart(sessions["pairs"].tolist(), labels,
+                               title="Ordered pairs (mean per session)", y_range=(0, 1)),
+            charts.trend_chart(sessions["prompt"].tolist(), labels,
+                               title="Prompt level (mean per session)", y_range=(0, 2)),
+        ]
+        return "".join(H.figure(svg) for svg in figs)
+
+    @staticmethod
+    def _routines(child: ChildContext, frame: pd.DataFrame) -> str:
+        per = frame.groupby("item", sort=True).agg(
+            trials=("trial", "size"), first_try=("first_try", "mean"),
+            last=("started_at", "max"), steps=("steps", "max"))
+        rows = [[H.esc(child.item_label(ACTIVITY, str(item))), H.fmt_num(r.steps, 0),
+                 H.fmt_num(r.trials, 0), H.fmt_num(100 * r.first_try, 0),
+                 H.esc(r.last.date().isoformat())] for item, r in per.iterrows()]
+        return "<h3>Routines practised</h3>" + H.table(
+            ["Routine", "Steps (most)", "Trials", "First try %", "Last played"], rows,
+            [False, True, True, True, False])
+
+    @staticmethod
+    def _milestones(frame: pd.DataFrame) -> str:
+        rows = []
+        for name, steps, age, source in MILESTONES:
+            played = frame[frame["steps"].isin(steps)].tail(5)
+            seen = (f"{int(played['first_try'].sum())} of {len(played)} right first try "
+                    "(latest)") if len(played) else "not played yet"
+            rows.append([H.esc(name), H.esc(age), H.esc(seen),
+                         f"<span class='src'>{H.esc(source)}</span>"])
+        return ("<h3>Sequencing milestones (guidance)</h3><p class='note'>Weak evidence: the "
+                "ages come from parent- and blog-level sources and vary; use them as a rough "
+                f"guide, never as a pass or fail. {H.esc(H.DISCLAIMER)}</p>" + H.table(
+                    ["Skill", "Typical age", "This child", "Sources"], rows))
+
+
+def sections() -> list[Any]:
+    """The activity's report sections."""
+    return [SequencingSection()]
+
