@@ -72,9 +72,11 @@ def _render(picture: str, size: int, folder: str, converted: bool) -> pygame.Sur
     else:
         image = pygame.image.load(str(Path(folder) / name))
         w, h = image.get_size()
-        scale = size / max(w, h)
-        fit = (max(1, round(w * scale)), max(1, round(h * scale)))
-        surface = pygame.transform.smoothscale(image, fit)
+        side = min(w, h)  # a photo fills its card: the middle square, as a phone crops
+        square = image.subsurface(((w - side) // 2, (h - side) // 2, side, side))
+        surface = pygame.Surface((size, size), pygame.SRCALPHA)
+        surface.blit(pygame.transform.smoothscale(square.convert_alpha() if converted
+                                                  else square, (size, size)), (0, 0))
     # An unconverted alpha blit costs many times a converted one (engine/ui.py).
     return surface.convert_alpha() if converted else surface
 

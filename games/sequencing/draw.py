@@ -38,7 +38,9 @@ def card_surface(scene: SequencingScene, card: str, size: int) -> pygame.Surface
         pygame.draw.rect(s, SLOT_EDGE, s.get_rect(), 3, border_radius=RADIUS)
         routine = scene.routine
         folder = scene.options.folder_of(routine) if routine is not None else None
-        pic = card_picture(scene.picture_of(card), int(size * 0.8), folder)
+        picture = scene.picture_of(card)
+        inset = 0.9 if picture.startswith("photo:") else 0.8
+        pic = card_picture(picture, int(size * inset), folder)
         s.blit(pic, pic.get_rect(center=(size // 2, size // 2)))
         if pygame.display.get_surface() is not None:
             s = s.convert_alpha()

@@ -157,6 +157,7 @@ class SequencingScene(Scene):
         if self.on_result is not None:
             self.level = level(self.on_result(self.level, score))
         self.story_t = 0.0
+        self.app.sound.play("tap")  # the first card of the story lights
 
     def _next(self) -> None:
         self.turn += 1
