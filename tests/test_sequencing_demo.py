@@ -52,12 +52,12 @@ def test_simulated_trials_rescore_exactly(tmp_path: Path) -> None:
                                 float(r["y"])) for r in targets if r["trial"] == n])
         rows = [(float(r["t_ms"]), float(r["x"]), float(r["y"]), int(r["pointer"]), r["phase"])
                 for r in samples if r["trial"] == n]
-        score, _ = rescore(played, rows, tap=False, prompting=NAMES[int(m["prompt_level"])],
-                           slot_hint=int(m["slot_hint"]))
+        score, again_metrics, _ = rescore(played, rows, tap=False,
+                                          prompting=NAMES[int(m["prompt_level"])],
+                                          slot_hint=int(m["slot_hint"]))
         assert float(t["accuracy"]) == round(score.accuracy, 4)
         assert int(t["errors"]) == score.errors
-        for name, value, _unit in score.metrics():
-            assert m[name] == round(value, 4), name
+        assert {n: round(v, 4) for n, v, _ in again_metrics} == m  # every row, from the files
         assert 0.5 < m["drag_path_efficiency"] <= 1.0 and m["assisted"] == 0.0
 
 

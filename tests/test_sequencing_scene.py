@@ -85,11 +85,11 @@ def test_a_whole_routine_by_scripted_drags_records_and_rescores(setup) -> None:
     hand.wait(1.0)  # they glide back
     for card, slot in (("socks", 0), ("shirt", 2), ("shoes", 4)):
         drag_card(hand, scene, card, slot)
-    assert scene.board.done and scene.story_t is not None
+    assert scene.board.done and scene.reward_t is not None and scene.lit_slot() == 0
     live, first_played, first_moves = scene.results[0], scene.played, scene.board.moves
     assert (live.first_try, live.attempts, live.completed) == (False, 2, True)
     hand.wait(5 * 0.7 + 1.7)  # the story, then the reward, then the next trial
-    assert scene.trial_no == 2 and scene.story_t is None
+    assert scene.trial_no == 2 and scene.reward_t is None
     rec.flush()
     folder = rec.folder
     trial = read_table(folder, schema.TRIALS)[0]
@@ -109,9 +109,10 @@ def test_a_whole_routine_by_scripted_drags_records_and_rescores(setup) -> None:
     assert metrics["drag_velocity_peaks"] >= 1.0 and metrics["drag_sparc"] < 0
     played = read_targets(_targets(folder, 1))
     assert played.routine_id == "get-dressed" and played == first_played
-    again, moves = rescore(played, _trial_samples(folder, 1), tap=False,
+    again, again_metrics, moves = rescore(played, _trial_samples(folder, 1), tap=False,
                            prompting="after-error", slot_hint=0)
     assert again == live and moves == first_moves
+    assert {n: round(v, 4) for n, v, _ in again_metrics} == metrics
 
 
 def test_tap_then_tap_is_marked_assisted(setup) -> None:
@@ -136,3 +137,17 @@ def test_leaving_mid_trial_records_it_abandoned(setup) -> None:
     rec.flush()
     (trial,) = read_table(rec.folder, schema.TRIALS)
     assert (trial["completed"], trial["accuracy"], trial["item"]) == ("0", "", "tidy-up")
+
+
+def test_a_pause_plays_the_same_routine_again(setup) -> None:
+    app, rec, scene, hand = setup(Options([built_in("tidy-up"), built_in("bath")]),
+                                  start_level=3)
+    assert scene.routine.id == "tidy-up"
+    drag_card(hand, scene, "pick", 0)
+    scene.pause()
+    scene.resume()
+    assert scene.routine.id == "tidy-up" and scene.trial_no == 2
+    assert scene.board.placed == [None, None, None] and scene.board.moves == []
+    rec.flush()
+    (trial,) = read_table(rec.folder, schema.TRIALS)
+    assert (trial["trial"], trial["completed"], trial["item"]) == ("1", "0", "tidy-up")

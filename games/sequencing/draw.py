@@ -60,7 +60,7 @@ def background(scene: SequencingScene) -> pygame.Surface:
     surf = ui.backdrop((WIDTH, HEIGHT)).copy()
     tray = _rect(board.layout.tray)
     pygame.draw.rect(surf, TRAY, tray, border_radius=32)
-    ui.draw_text(surf, scene.routine.title, 28, ui.GREY, topleft=(40, 20))
+    ui.draw_text(surf, scene.routine.title, 24, ui.GREY, topleft=(tray.x + 20, tray.y + 10))
     hint = scene.level.slot_hint
     slots = [_rect(s) for s in board.layout.slots]
     for i, r in enumerate(slots):
@@ -127,22 +127,9 @@ def draw_scene(scene: SequencingScene, surface: pygame.Surface) -> None:
         if slot is not None and slot == lit:
             light = _rect(board.layout.slots[slot]).inflate(22, 22)
             pygame.draw.rect(surface, ui.YELLOW, light, border_radius=RADIUS + 8)
-            cy -= 0 if reduce else 14 * math.sin(math.pi * ((scene.story_t or 0) % 0.7) / 0.7)
+            cy -= 0 if reduce else 14 * math.sin(math.pi * ((scene.reward_t or 0) % 0.7) / 0.7)
         surface.blit(img, img.get_rect(center=(round(cx), round(cy))))
         if card == held and board.tap:
             sel = img.get_rect(center=(round(cx), round(cy))).inflate(12, 12)
             pygame.draw.rect(surface, ui.BLUE, sel, 6, border_radius=RADIUS + 4)
-    if scene.reward_t is not None:
-        _reward(surface, scene.reward_t, reduce)
 
-
-def _reward(surface: pygame.Surface, t: float, reduce: bool) -> None:
-    grow = 1.0 if reduce else min(1.0, t / 0.4)
-    for k in range(7):
-        angle = 2 * math.pi * k / 7 + (0 if reduce else t)
-        r = 250 * grow
-        x = WIDTH / 2 + r * math.cos(angle)
-        y = 330 + 0.55 * r * math.sin(angle)
-        star = pygame.Rect(0, 0, 70, 70)
-        star.center = (round(x), round(y))
-        ui.draw_star(surface, star, ui.PALETTE[k % len(ui.PALETTE)])

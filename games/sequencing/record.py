@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from games.sequencing.board import Layout, Rect
-from games.sequencing.score import DISTRACTOR, Move, Order, TrialScore, score_trial
+from games.sequencing.score import DISTRACTOR, Move, Order, TrialScore
 
 
 class TargetSink(Protocol):
@@ -110,14 +110,14 @@ def rescore(
     tap: bool,
     prompting: str,
     slot_hint: int,
-) -> tuple[TrialScore, list[Move]]:
+) -> tuple[TrialScore, list[tuple[str, float, str]], list[Move]]:
     """Replay a stored trial's samples (t_ms, x, y, pointer, phase) on its stored geometry and
-    order, and score it: the figures the scene recorded, from the files alone."""
-    from games.sequencing.board import PROMPT_LEVEL, Board, replay
+    order and score it: the score, every metric row and the moves, from the files alone."""
+    from games.sequencing.board import Board, replay
+    from games.sequencing.measures import trial_figures
 
+    rows = list(samples)
     board = replay(Board(played.order(), played.cards, played.layout, tap=tap,
-                         prompting=prompting), list(samples))
-    score = score_trial(board.order, board.moves, board.attempts,
-                        prompt_level=PROMPT_LEVEL[prompting], slot_hint=slot_hint,
-                        completed=board.done)
-    return score, board.moves
+                         prompting=prompting), rows)
+    score, metrics = trial_figures(board, slot_hint, rows)
+    return score, metrics, board.moves
