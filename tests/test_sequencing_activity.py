@@ -104,3 +104,27 @@ def test_a_custom_photo_routine_round_trips_through_add_and_play(tmp_path: Path)
     with open(folder / schema.TRIALS.filename, newline="") as fh:
         (trial,) = list(csv.DictReader(fh))
     assert (trial["item"], trial["completed"], trial["accuracy"]) == ("school", "1", "1.0")
+
+
+def test_grown_ups_hold_the_gear_to_choose_routines_and_prompting(tmp_path: Path) -> None:
+    from games.sequencing.chooser import RoutineChooserScene
+    from games.sequencing.custom import child_settings
+
+    child = ChildrenRegistry(tmp_path).add("Kim").child_id
+    app, rec, scene, hand = _play(tmp_path, child)
+    hand.tap(scene.gear.rect.center)  # a child's tap does nothing
+    assert app.stack.top is scene
+    hand.hold(scene.gear.rect.center, 3.2)
+    chooser = app.stack.top
+    assert isinstance(chooser, RoutineChooserScene)
+    app.frame()  # draws the tiles
+    hand.tap(chooser.tile_of["bath"].center)
+    hand.tap(chooser.tile_of["bedtime"].center)
+    hand.tap(chooser.tile_of["bath"].center)  # and un-ticks it again
+    hand.tap(chooser.buttons[len(chooser.tile_of)].rect.center)  # errorless
+    hand.tap(chooser.buttons[-1].rect.center)  # the tick: save and back
+    assert app.stack.top is scene
+    assert child_settings(tmp_path, child) == {"routines": ["bedtime"],
+                                               "prompting": "errorless", "input": "drag"}
+    assert scene.routine.id == "bedtime" and scene.board.prompting == "errorless"
+    rec.close()

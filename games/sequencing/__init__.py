@@ -62,18 +62,24 @@ def data_dir_of(app: Any) -> Path | None:
 def _make_scene(app: Any, child_id: str, level: int) -> Scene:
     """The sequencing scene for the child's routines, prompting and input, at the child's
     level (``level`` for a child who has not played yet); each trial moves the staircase."""
-    from games.sequencing.custom import child_settings, routines_dir, routines_for_child
+    from games.sequencing import custom
     from games.sequencing.scene import Options, SequencingScene
 
     data = data_dir_of(app)
-    settings = child_settings(data, child_id) if data is not None else {}
-    routines = routines_for_child(data, child_id)
-    base = routines_dir(data) if data is not None else None
+    settings = custom.child_settings(data, child_id) if data is not None else {}
+    base = custom.routines_dir(data) if data is not None else None
+
+    def save(chosen: dict[str, object]) -> None:
+        assert data is not None
+        custom.update_child_settings(data, child_id, **chosen)
+
     options = Options(
-        routines,
+        custom.routines_for_child(data, child_id),
         prompting=str(settings.get("prompting", "after-error")),
         tap=settings.get("input") == "tap",
         folder_of=lambda r: base / r.id if r.custom and base is not None else None,
+        choices=custom.all_routines(data),
+        save=save if data is not None else None,
     )
     if data is None:
         return SequencingScene(child_id, options, level)

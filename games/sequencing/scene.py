@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pygame
 
+from engine import ui
 from engine.pointer import PointerSample
 from games.kit.reward import REWARD_S, draw_reward
-from games.kit.trial_scene import TrialScene
+from games.kit.trial_scene import EXIT_HOLD_S, TrialScene
 from games.sequencing import draw
 from games.sequencing.board import Board, centre, make_layout
 from games.sequencing.levels import Level, level, pick_routine, routine_for_level
@@ -33,6 +34,7 @@ from games.sequencing.routines import Routine, distractor_for
 from games.sequencing.score import DISTRACTOR, TrialScore
 
 ACTIVITY_ID = "sequencing"
+GEAR_PX = 72
 STORY_STEP_S = 0.7  # each card of the finished routine lights this long, then the reward
 
 
@@ -44,6 +46,10 @@ class Options:
     prompting: str = "after-error"
     tap: bool = False
     folder_of: Callable[[Routine], Path | None] = lambda r: None
+    # The grown-ups' screen (gear held 3 s): every routine to choose from, and how to save
+    # the child's choice; without ``save`` there is no gear.
+    choices: Sequence[Routine] = ()
+    save: Callable[[dict[str, object]], None] | None = None
 
 
 class SequencingScene(TrialScene):
@@ -73,13 +79,49 @@ class SequencingScene(TrialScene):
         self.shown: dict[str, tuple[float, float]] = {}  # each card's centre as drawn
         self.pointer: int | None = None
         self.story_s = 0.0
+        self.settings_changed = False
+        self.gear = ui.HoldButton(pygame.Rect(1280 - GEAR_PX - 20, 800 - GEAR_PX - 20, GEAR_PX,
+                                              GEAR_PX), self.open_chooser, EXIT_HOLD_S,
+                                  draw_icon=ui.draw_gear, color=ui.WHITE)
 
     # -- trials ---------------------------------------------------------------------------------
 
     def resume(self) -> None:
-        """Back from the pause overlay: an interrupted trial is played again, same routine."""
+        """Back from the pause overlay: an interrupted trial is played again, same routine.
+        Back from the grown-ups' screen with new settings: a fresh routine with them."""
+        if self.settings_changed:
+            self.settings_changed = False
+            self.restart_on_resume = False
+            if self.running:
+                self.abandon_trial()
+                self.start_trial()
+            return
         self._again = self.restart_on_resume
         super().resume()
+
+    # -- the grown-ups' screen ------------------------------------------------------------------
+
+    def open_chooser(self) -> None:
+        """The gear was held: the routines, prompting and input screen."""
+        from games.sequencing.chooser import RoutineChooserScene
+
+        o = self.options
+        current = {"routines": [r.id for r in o.routines] if o.routines != o.choices else [],
+                   "prompting": o.prompting, "input": "tap" if o.tap else "drag"}
+        self.app.stack.push(RoutineChooserScene(o.choices or o.routines, current, self.apply,
+                                                o.folder_of))
+
+    def apply(self, settings: dict[str, object]) -> None:
+        """Use and save the grown-ups' choice (called by the chooser's tick)."""
+        o = self.options
+        ids = list(settings.get("routines") or [])  # type: ignore[call-overload]
+        pool = o.choices or o.routines
+        o.routines = [r for r in pool if r.id in ids] or list(pool)
+        o.prompting = str(settings["prompting"])
+        o.tap = settings["input"] == "tap"
+        if o.save is not None:
+            o.save(settings)
+        self.settings_changed = True
 
     def start_trial(self) -> None:
         """Lay out the next routine (or the same one again after a pause) and begin it."""
@@ -137,14 +179,22 @@ class SequencingScene(TrialScene):
 
     # -- input ----------------------------------------------------------------------------------
 
+    def handle_pointer(self, sample: PointerSample) -> None:
+        """The grown-ups' gear first (when there is one), then the kit's handling."""
+        if self.options.save is not None and self.gear.handle_pointer(sample):
+            return
+        super().handle_pointer(sample)
+
     def handle_trial_pointer(self, sample: PointerSample) -> None:
         """Record the playing pointer's samples and feed them to the board."""
         board = self.board
         if board is None or board.done:
             return
         if sample.phase == "down":
-            if self.pointer is not None or self.on_leave_button(sample.x, sample.y):
-                return  # a second finger, or a grown-up's hold on the house
+            on_gear = self.options.save is not None and self.gear.rect.collidepoint(sample.x,
+                                                                                    sample.y)
+            if self.pointer is not None or self.on_leave_button(sample.x, sample.y) or on_gear:
+                return  # a second finger, or a grown-up's hold on the house or the gear
             self.pointer = sample.pointer_id
         elif sample.pointer_id != self.pointer:
             return
@@ -168,6 +218,8 @@ class SequencingScene(TrialScene):
         """Glide the cards to their places; tell the story (a sound per card), then the
         stars (the kit plays the reward's time and then starts the next trial)."""
         before = self.reward_t
+        if self.options.save is not None and self.gear.tick(self.app.clock.now_ns()):
+            return
         super().update(dt)
         board = self.board
         if board is None:
@@ -199,6 +251,8 @@ class SequencingScene(TrialScene):
         draw.draw_scene(self, surface)
         self.stickers.draw(surface, self.left_handed)
         self.exit_button.draw(surface)
+        if self.options.save is not None:
+            self.gear.draw(surface)
         if self.reward_t is not None and self.reward_t >= self.story_s:
             draw_reward(surface, (640, 610), self.reward_t - self.story_s, REWARD_S,
                         self.reduce_motion)
