@@ -38,8 +38,8 @@ def test_children_and_sessions(demo) -> None:
     assert ds.sessions["started_at"].max() < NOW
     assert ds.sessions["started_at"].min() >= NOW - timedelta(weeks=6)
     assert set(ds.sessions["mode"]) <= {"clinic", "home"}
-    # Only what the launcher offers: pinch joins when its activity is installed.
-    assert set(ds.trials["activity"]) == {"tracing"}
+    # Only what the launcher offers (pinch joins when its activity is installed).
+    assert set(ds.trials["activity"]) == {"tracing", "sequencing"}
     assert ds.trials["accuracy"].dropna().between(0, 1).all()
 
 
@@ -148,7 +148,8 @@ def test_unknown_demo_activity_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(UsageError) as err:
         write_demo_data(tmp_path, children=1, weeks=1, progress=False, now=NOW,
                         activities=("tracing", "juggling"))
-    assert str(err.value) == "demo data simulates tracing and pinch (tracing always), not juggling"
+    assert str(err.value) == ("demo data simulates tracing and sequencing and pinch (tracing "
+                              "always), not juggling")
     assert not (tmp_path / "children.csv").exists()
 
 

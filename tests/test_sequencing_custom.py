@@ -167,3 +167,16 @@ def test_a_grown_up_chooses_the_routines_a_child_plays(
     assert capsys.readouterr().out == (
         "Mia plays: every routine; prompting: errorless; input: tap\n")
     assert len(custom.routines_for_child(data, child.child_id)) == 10
+
+
+def test_routines_through_the_finemotor_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from games.cli import main
+
+    missing = tmp_path / "none.txt"
+    assert main(["routines", "add", str(missing), "--data-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"finemotor: error: routine file '{missing}' does not exist\n"
+    assert main(["routines", "--data-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "toilet           2 steps  built-in  Toilet"
+    assert not (tmp_path / "routines").exists()

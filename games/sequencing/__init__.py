@@ -129,6 +129,26 @@ def _cli(subparsers: Any) -> None:
     add_cli(subparsers)
 
 
+def _rescore(trial: Any) -> Any:
+    """A stored trial's figures from its samples and targets alone (the contract's check)."""
+    from games.kit.rescore import Figures
+    from games.sequencing.board import PROMPT_LEVEL
+    from games.sequencing.record import read_targets, rescore
+
+    if not trial.completed:
+        return Figures(None, 0, [])  # an abandoned trial stores no figures
+    t_s, x, y, phase = trial.samples
+    # The scene records only the playing pointer's samples: one pointer, id 0 or a finger's.
+    rows = [(round(float(t) * 1000.0, 4), float(a), float(b), 0, str(p))
+            for t, a, b, p in zip(t_s, x, y, phase, strict=True)]
+    names = {v: k for k, v in PROMPT_LEVEL.items()}
+    prompting = names[int(trial.metric("prompt_level", "level") or 0)]
+    slot_hint = int(trial.metric("slot_hint", "level") or 0)
+    score, metrics, _ = rescore(read_targets(trial.targets), rows, tap=trial.mode == "tap",
+                                prompting=prompting, slot_hint=slot_hint)
+    return Figures(score.accuracy, score.errors, metrics)
+
+
 ACTIVITY = Activity(
     id="sequencing",
     title="Sequencing",
@@ -141,5 +161,6 @@ ACTIVITY = Activity(
     pin_level=PROGRESS.pin_level,
     report_sections=_sections,
     simulate=_simulate,
+    rescore=_rescore,
     cli=_cli,
 )

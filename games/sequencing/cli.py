@@ -98,12 +98,14 @@ def _choose(args: argparse.Namespace, data_dir: Path) -> int:
 def add_cli(subparsers: argparse._SubParsersAction) -> None:
     """Add ``routines`` and its actions to the shared ``finemotor`` parser."""
 
-    def data(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--data-dir", metavar="DIR", type=Path, default=None,
+    def data(p: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
+        # SUPPRESS on the actions: their default must not hide a --data-dir given before them
+        p.add_argument("--data-dir", metavar="DIR", type=Path, default=default,
                        help="the data folder (default: $FINEMOTOR_DATA or the usual place)")
 
     top = subparsers.add_parser("routines", help="sequencing routines: add your own photos")
-    top.set_defaults(handler=cmd_routines, routines_action=None, data_dir=None)
+    top.set_defaults(handler=cmd_routines, routines_action=None)
+    data(top, None)
     sub = top.add_subparsers(dest="routines_action", parser_class=type(top))
     add = sub.add_parser("add", help="add a routine from a text file and a folder of photos")
     add.add_argument("file", help="the routine file (title:, step:, before: lines)")
