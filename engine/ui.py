@@ -219,12 +219,33 @@ def backdrop(size: tuple[int, int] = LOGICAL_SIZE) -> pygame.Surface:
     return surf
 
 
+_ROUNDED: dict[tuple[tuple[int, int], tuple[int, ...], int], pygame.Surface] = {}
+
+
+def rounded_rect(size: tuple[int, int], color: Color, radius: int) -> pygame.Surface:
+    """A filled rounded rectangle on a transparent surface, made once and converted.
+
+    Blitting it gives the same pixels as ``pygame.draw.rect(..., border_radius=radius)`` at a
+    third of the cost (24 against 74 us for a 220x260 tile): the launcher draws 16 a frame.
+    """
+    key = (size, tuple(color), radius)
+    surf = _ROUNDED.get(key)
+    if surf is None:
+        surf = pygame.Surface(size, pygame.SRCALPHA)
+        pygame.draw.rect(surf, color, surf.get_rect(), border_radius=radius)
+        if pygame.display.get_init() and pygame.display.get_surface() is not None:
+            surf = surf.convert_alpha()
+        _ROUNDED[key] = surf
+    return surf
+
+
 def clear_caches() -> None:
     """Forget cached fonts and surfaces (after ``pygame.quit()``, whose fonts die with it)."""
     _FONTS.clear()
     _TEXT_CACHE.clear()
     _ICON_CACHE.clear()
     _BACKDROPS.clear()
+    _ROUNDED.clear()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -479,10 +500,10 @@ class PictureButton:
         rect = self.rect.move(0, sink - round(lift))
         radius = max(8, min(rect.w, rect.h) // 6)
         if not self.pressed:
-            pygame.draw.rect(surface, darker(LIGHT_GREY, 0.8), self.rect.move(0, 5),
-                             border_radius=radius)
+            shadow = rounded_rect(self.rect.size, darker(LIGHT_GREY, 0.8), radius)
+            surface.blit(shadow, self.rect.move(0, 5))
         fill = darker(self.color, 0.85) if self.pressed else self.color
-        pygame.draw.rect(surface, fill, rect, border_radius=radius)
+        surface.blit(rounded_rect(rect.size, fill, radius), rect)
         if self.draw_icon is not None:
             icon = self.icon_rect()
             pic = icon_surface(self.draw_icon, icon.size, self.icon_key)

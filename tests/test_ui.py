@@ -245,3 +245,27 @@ def test_fonts_survive_a_pygame_restart():
     pygame.display.set_mode((1280, 800))
     assert ui.fit_text("Anna", 33, 200) == "Anna"  # a dead cached font is replaced, not used
     assert ui.text_surface("Anna again", 33).get_width() > 0
+
+
+@pytest.mark.parametrize(("pressed", "lift"), [(False, 0.0), (False, 6.0), (True, 0.0)])
+def test_picture_button_tile_is_the_same_pixels_as_drawing_it(pressed: bool, lift: float):
+    # The tile and its shadow come from cached surfaces (ui.rounded_rect): the pixels must be
+    # exactly those of pygame.draw.rect with the same radius, drawn each frame as before.
+    rect = pygame.Rect(100, 120, 220, 260)
+    button = ui.PictureButton(rect, None, lambda: None, color=ui.WHITE)
+    button.pressed = pressed
+    cached = pygame.Surface((1280, 800)).convert()
+    cached.fill((90, 60, 30))
+    expected = cached.copy()
+    button.draw(cached, lift)
+
+    sink = 4 if pressed else 0
+    face = rect.move(0, sink - round(lift))
+    radius = max(8, min(face.w, face.h) // 6)
+    if not pressed:
+        pygame.draw.rect(expected, ui.darker(ui.LIGHT_GREY, 0.8), rect.move(0, 5),
+                         border_radius=radius)
+    fill = ui.darker(ui.WHITE, 0.85) if pressed else ui.WHITE
+    pygame.draw.rect(expected, fill, face, border_radius=radius)
+    assert pygame.image.tobytes(cached, "RGB") == pygame.image.tobytes(expected, "RGB")
+    assert ui.rounded_rect(rect.size, fill, radius) is ui.rounded_rect(rect.size, fill, radius)
