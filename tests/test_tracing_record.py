@@ -42,3 +42,8 @@ def test_targets_written_then_read_back() -> None:
     plain = read_targets([("model_path", 0, 1, 2.0, 2.0), ("model_path", 0, 0, 1.0, 1.0)])
     assert plain.copy_box is None and plain.tolerance_px == 0.0
     assert plain.model[0].tolist() == [[1.0, 1.0], [2.0, 2.0]]
+
+
+def test_a_copy_trial_with_one_corner_left_is_still_a_copy() -> None:
+    back = read_targets([("copy_box", 0, 0, 720.0, 147.0), ("tolerance", 0, 0, 30.0, 30.0)])
+    assert back.copied and back.copy_box == (720, 147, 0, 0)

@@ -187,7 +187,7 @@ def resample_speed_xy(t: np.ndarray, x: np.ndarray, y: np.ndarray, hz: float) ->
     grid += t[0]
     gx = np.interp(grid, t, x)
     gy = np.interp(grid, t, y)
-    v = np.hypot(np.diff(gx), np.diff(gy))
+    v: np.ndarray = np.hypot(np.diff(gx), np.diff(gy))
     v *= hz
     return v
 

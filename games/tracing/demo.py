@@ -109,10 +109,10 @@ def trace_trial(trial: SimTrial, item: str, level: int) -> float | None:
     # scored from the samples as samples.csv stores them (t_ms from the recorder's origin)
     t_ms = as_stored(np.array([origin + int(s[0] * 1e9) - rec.origin_ns for s in samples],
                               dtype=float) / 1e6)
-    x = as_stored(np.array([s[1] for s in samples]))
-    y = as_stored(np.array([s[2] for s in samples]))
-    phase = np.array([s[3] for s in samples], dtype=object)
-    score = score_trace(model, (t_ms / 1e3, x, y, phase), tol)
+    xs = as_stored(np.array([s[1] for s in samples]))
+    ys = as_stored(np.array([s[2] for s in samples]))
+    phases = np.array([s[3] for s in samples], dtype=object)
+    score = score_trace(model, (t_ms / 1e3, xs, ys, phases), tol)
     figures, _ = trial_figures(score, strict=False)  # the figures the scene stores
     rec.finish_trial(accuracy=figures.accuracy, errors=figures.errors, completed=True,
                      metrics=figures.metrics, duration_ms=score.completion_ms)

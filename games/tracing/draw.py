@@ -17,7 +17,7 @@ GUIDE_LINE = (190, 200, 220)
 
 
 def thick_polyline(surface: pygame.Surface, colour: tuple[int, int, int],
-                   points: Sequence[Sequence[float]], half: float) -> None:
+                   points: Sequence[Sequence[float]] | np.ndarray, half: float) -> None:
     """A polyline of even width ``2 * half`` with round joins and ends (a chain of capsules).
 
     ``pygame.draw.lines`` measures a thick line's width along x or y, so a diagonal comes out
@@ -75,8 +75,9 @@ def draw_beetle(surface: pygame.Surface, rect: pygame.Rect, worried: bool = Fals
 
 def blend(colour: tuple, under: tuple, alpha: float) -> tuple[int, int, int]:
     """``colour`` seen at ``alpha`` over ``under`` (the fading guide's arrows)."""
-    return tuple(int(round(c * alpha + u * (1.0 - alpha))) for c, u in zip(colour, under,
-                                                                           strict=False))[:3]
+    r, g, b = (int(round(c * alpha + u * (1.0 - alpha)))
+               for c, u in zip(colour[:3], under[:3], strict=True))
+    return (r, g, b)
 
 
 def guide_lines(surf: pygame.Surface, box: pygame.Rect, category: str) -> None:

@@ -96,7 +96,7 @@ def _stroke(*parts: Sequence[Point] | Point) -> np.ndarray:
     for part in parts:
         items = [part] if isinstance(part[0], (int, float)) else part
         for p in items:
-            q = (float(p[0]), float(p[1]))  # type: ignore[index]
+            q = (float(p[0]), float(p[1]))  # type: ignore[index,arg-type]
             if pts and math.dist(pts[-1], q) < 1e-9:
                 continue
             pts.append(q)

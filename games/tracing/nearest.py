@@ -101,11 +101,10 @@ def _segments(model: Model) -> _Segments:
     stroke_len = np.bincount(stroke, weights=length, minlength=n_str)
     stroke_s0 = np.concatenate(([0.0], np.cumsum(stroke_len)[:-1]))
     wx, wy = u[:, 0] * inv_l2, u[:, 1] * inv_l2
+    ax, ay, ux, uy = (np.ascontiguousarray(c) for c in (a[:, 0], a[:, 1], u[:, 0], u[:, 1]))
     return _Segments(
         a, u, length, inv_l2, stroke, s0, stroke_s0, stroke_len, float(length.sum()),
-        _has_overlap(a, u, length),
-        *(np.ascontiguousarray(c) for c in (a[:, 0], a[:, 1], u[:, 0], u[:, 1])),
-        wx, wy,
+        _has_overlap(a, u, length), ax, ay, ux, uy, wx, wy,
     )
 
 

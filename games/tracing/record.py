@@ -123,7 +123,8 @@ def read_targets(rows: Iterable[tuple[str, int, int, float, float]]) -> Targets:
             corners.append((int(seq), float(x), float(y)))
     out.model = [np.array([(x, y) for _, x, y in sorted(parts[k])], dtype=float)
                  for k in sorted(parts)]
-    if len(corners) >= 2:
-        (_, x0, y0), (_, x1, y1) = sorted(corners)[:2]
+    if corners:  # one corner left (a damaged file): still a copy trial, its box unknown
+        (_, x0, y0), (_, x1, y1) = (sorted(corners) * 2)[:2] if len(corners) < 2 else (
+            sorted(corners)[:2])
         out.copy_box = (round(x0), round(y0), round(x1 - x0), round(y1 - y0))
     return out

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from games.tracing import milestones
+from games.tracing.record import read_targets
 from telemetry import charts, schema
 from telemetry import report_html as H
 from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 ACTIVITY = milestones.TRACING_ACTIVITY
 MAX_STROKE_ITEMS = 12  # shapes drawn per child: enough for the pre-writing set, cheap to load
 STROKE_POINTS = 150  # samples kept per drawn trial: plenty for a 170 px drawing
-# targets.csv kinds the tracing scene writes (games/tracing/scene.py).
-MODEL_PATH, TOLERANCE, COPY_BOX = b"model_path", b"tolerance", b"copy_box"
 
 
 @dataclass
@@ -43,19 +42,13 @@ class TrialDrawing:
 
 def read_drawing(child: ChildContext, session_id: str, trial: int) -> TrialDrawing:
     """The model path parts and the child's strokes (split at pen-down) of one trial."""
-    drawing = TrialDrawing()
-    # targets fields: session_id, trial, kind, part, seq, x, y
-    parts: dict[int, list[tuple[int, float, float]]] = {}
-    for f in child.trial_rows(schema.TARGETS, session_id, trial):
-        if f[2] == MODEL_PATH:
-            parts.setdefault(int(f[3]), []).append((int(f[4]), float(f[5]), float(f[6])))
-        elif f[2] == TOLERANCE:  # the scene stores the band's half-width as (tol, tol)
-            drawing.road_px = 2.0 * float(f[5])
-        elif f[2] == COPY_BOX:
-            drawing.copied = True
-    for part in sorted(parts):
-        pts = sorted(parts[part])
-        drawing.model.append(np.array([(x, y) for _, x, y in pts], dtype=float))
+    # targets fields: session_id, trial, kind, part, seq, x, y; record.py owns their meaning
+    targets = read_targets(
+        (f[2].decode(), int(f[3]), int(f[4]), float(f[5]), float(f[6]))
+        for f in child.trial_rows(schema.TARGETS, session_id, trial))
+    # the scene stores the band's half-width; a copy was drawn in a copy box
+    drawing = TrialDrawing(model=targets.model, road_px=2.0 * targets.tolerance_px,
+                           copied=targets.copied)
     # samples fields: session_id, trial, t_ms, x, y, pointer, phase, source
     lines = child.trial_lines(schema.SAMPLES, session_id, trial)
     if not lines:
