@@ -124,6 +124,8 @@ def _add_data_dir(parser: argparse.ArgumentParser, dest: str = "data_dir") -> No
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from games.plan_commands import add_parsers as add_plan_parsers
+
     """The full argument parser (exposed for tests and for ``--help`` text)."""
     parser = _Parser(
         prog=PROG,
@@ -157,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(dele)
     # Also accepted before the action; its own dest, or the action's default would erase it.
     _add_data_dir(children, dest="parent_data_dir")
+    add_plan_parsers(sub, csub, _add_data_dir)  # plan; children set|show
 
     report = sub.add_parser("report", help="write the HTML progress reports and CSV summaries")
     report.set_defaults(handler=cmd_report)

@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from telemetry.errors import UsageError
 
@@ -43,6 +44,28 @@ def _data_dir(args: argparse.Namespace) -> Path:
     if path.exists() and not path.is_dir():
         raise UsageError(f"{source} is a file, not a folder: {path}")
     return path
+
+
+def resolve_child(data_dir: Path, text: str) -> Any:
+    """The roster's child named by ``text``: a whole id, a unique id prefix (4+ characters) or a
+    unique nickname (any case). An unknown or ambiguous name is one line that says what to do."""
+    from telemetry.children import ChildrenRegistry
+
+    children = ChildrenRegistry(data_dir).list()
+    wanted = text.strip()
+    exact = [c for c in children if c.child_id == wanted.lower()]
+    if exact:
+        return exact[0]
+    by_name = [c for c in children if c.nickname.casefold() == wanted.casefold()]
+    by_prefix = ([c for c in children if c.child_id.startswith(wanted.lower())]
+                 if len(wanted) >= 4 else [])
+    found = by_name or by_prefix
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        listed = ", ".join(f"{c.nickname} ({c.child_id[:8]})" for c in found)
+        raise UsageError(f"{text!r} could be more than one child: {listed}; give more of the id")
+    raise UsageError(f"no child {text!r}: see `{PROG} children list` for nicknames and ids")
 
 
 # -- children -------------------------------------------------------------------------------
