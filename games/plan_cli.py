@@ -34,8 +34,7 @@ PRACTICE_RANGES: dict[str, tuple[str, float, float]] = {
 
 def goal_metrics(activity: Activity) -> dict[str, tuple[str, float, float]]:
     """Every metric a goal on ``activity`` can name: name -> (unit, lowest, highest)."""
-    own: dict[str, tuple[str, float, float]] = dict(getattr(activity, "goal_metrics", {}) or {})
-    metrics = {**TRIAL_METRICS, **own}
+    metrics = {**TRIAL_METRICS, **activity.goal_metrics}
     metrics["level"] = ("level", 1.0, float(activity.levels))
     return metrics
 
@@ -128,6 +127,7 @@ def build_goal(args: argparse.Namespace, goal_id: str, today: date,
             min_level=args.level_from if args.level_from is not None else (
                 old.min_level if old else None),
             agg="best" if args.best else (old.agg if old else "median"),
+            unit="" if metric in TRIAL_METRICS or metric in PRACTICE_METRICS else unit,
             target_date=target, gas=gas, created=old.created if old else today,
         )
     except ValueError as exc:

@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from games.plan_cli import _on_off, add_goal_options, build_goal, plan_set_changes
 from telemetry.errors import UsageError
@@ -44,6 +45,10 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     pset.add_argument("--per-week", metavar="N", type=int, help="home sessions a week")
     pset.add_argument("--review", metavar="DATE", help="review date (YYYY-MM-DD, or none)")
     add_data_dir(pset)
+    home = psub.add_parser("home", help="write the printable one-page home programme (HTML)")
+    home.add_argument("--out", metavar="FILE", type=Path, required=True,
+                      help="the HTML file to write (must not exist yet)")
+    add_data_dir(home)
     goal = psub.add_parser("goal", help="add, edit or close a goal")
     gsub = goal.add_subparsers(dest="goal_command", metavar="ACTION", required=True,
                                parser_class=type(plan))
@@ -116,6 +121,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
             pf = update_plan(data, child.child_id, edit)
         print(pf.history[-1].change)
         return 0
+    if action == "home":
+        return _write_home_programme(data, child, args.out, today)
     as_of = date.fromisoformat(args.as_of) if getattr(args, "as_of", None) else today
     print(show_plan(data, child, load_plan(data, child.child_id), as_of, installed))
     return 0
@@ -206,4 +213,29 @@ def cmd_children_set(args: argparse.Namespace) -> int:
     update_profile(data, child.child_id, birth_month=birth, hand=hand, settings=settings,
                    clear=tuple(clear))
     print(f"saved {child.nickname}'s details")
+    return 0
+
+
+def _write_home_programme(data: Path, child, out: Path, today: date) -> int:  # type: ignore[no-untyped-def]
+    """Write the home programme page to ``out`` (owner-only; never over an existing file)."""
+    from games.home_programme import render_home_programme
+    from games.registry import load_activities
+    from games.settings_store import load_settings
+    from telemetry.plan import load_plan
+    from telemetry.profile import load_profile
+    from telemetry.storage import atomic_write_bytes
+
+    out = out.expanduser()
+    if out.exists():
+        raise UsageError(f"{out} already exists: give a new file name (finemotor never "
+                         "overwrites a file it did not write)")
+    if not out.parent.is_dir():
+        raise UsageError(f"the folder {out.parent} does not exist")
+    profile = load_profile(data, child.child_id)
+    device, _mode = load_settings(data)
+    minutes = profile.settings.get("session_minutes", device.session_minutes)
+    page = render_home_programme(child.nickname, load_plan(data, child.child_id).plan,
+                                 load_activities(), profile, today, minutes)
+    atomic_write_bytes(out, page.encode("utf-8"))
+    print(f"home programme for {child.nickname} written to {out}")
     return 0

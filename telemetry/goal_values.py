@@ -59,6 +59,8 @@ def session_points(goal: Goal, trials: pd.DataFrame, metrics: pd.DataFrame,
         per_trial = pd.DataFrame({"session_id": t["session_id"], "value": values})
     else:
         m = metrics[(metrics["metric"] == goal.metric) & (metrics["activity"] == goal.activity)]
+        if goal.unit:
+            m = m[m["unit"] == goal.unit]
         per_trial = t[["session_id", "trial"]].merge(m[["session_id", "trial", "value"]],
                                                      on=["session_id", "trial"])
     per_trial = per_trial.dropna(subset=["value"])

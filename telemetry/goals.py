@@ -54,6 +54,7 @@ class Goal:
     item: str = "*"
     min_level: int | None = None  # only trials at this level or above count
     agg: str = "median"  # a session's value: the median of its trials, or their "best"
+    unit: str = ""  # for a metrics.csv metric stored in several units (px and mm): which one
     target_date: date | None = None
     gas: tuple[float, float, float, float, float] | None = None  # thresholds of -2..+2
     created: date | None = None

@@ -116,7 +116,7 @@ def goal_to_json(g: Goal) -> dict[str, Any]:
     return {
         "id": g.goal_id, "activity": g.activity, "item": g.item, "metric": g.metric,
         "op": g.op, "threshold": g.threshold, "window": g.window, "needed": g.needed,
-        "min_level": g.min_level, "agg": g.agg,
+        "min_level": g.min_level, "agg": g.agg, "unit": g.unit,
         "target_date": g.target_date.isoformat() if g.target_date else None,
         "gas": list(g.gas) if g.gas is not None else None,
         "created": g.created.isoformat() if g.created else None,
@@ -132,7 +132,7 @@ def goal_from_json(d: dict[str, Any]) -> Goal:
         metric=str(d["metric"]), op=str(d["op"]), threshold=float(d["threshold"]),
         window=int(d.get("window", 3)), needed=int(d.get("needed", 3)),
         min_level=None if d.get("min_level") is None else int(d["min_level"]),
-        agg=str(d.get("agg", "median")),
+        agg=str(d.get("agg", "median")), unit=str(d.get("unit", "")),
         target_date=_date(d.get("target_date")),
         gas=None if gas is None else tuple(float(x) for x in gas),  # type: ignore[arg-type]
         created=_date(d.get("created")), closed=_date(d.get("closed")),

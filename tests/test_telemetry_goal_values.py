@@ -90,3 +90,13 @@ def test_practice_weeks_count_home_sessions_and_minutes() -> None:
     pts = week_points(minutes, TRIALS, SESSIONS, as_of=date(2026, 11, 15))
     assert pts == [(date(2026, 11, 2), pytest.approx(17.0)),
                    (date(2026, 11, 9), pytest.approx(7 + 7 / 60 + 20))]
+
+
+def test_a_metric_stored_in_px_and_mm_is_read_in_the_goal_unit() -> None:
+    metrics = pd.DataFrame({
+        "session_id": ["s1", "s1"], "trial": [1, 1], "activity": ["tracing"] * 2,
+        "metric": ["mean_deviation"] * 2, "value": [12.0, 3.0], "unit": ["px", "mm"]})
+    px = Goal("g", "tracing", "mean_deviation", "<=", 10.0, item="circle", unit="px")
+    mm = Goal("g", "tracing", "mean_deviation", "<=", 10.0, item="circle", unit="mm")
+    assert session_points(px, TRIALS, metrics, SESSIONS)[0] == (date(2026, 11, 2), 12.0)
+    assert session_points(mm, TRIALS, metrics, SESSIONS)[0] == (date(2026, 11, 2), 3.0)

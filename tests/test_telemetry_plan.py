@@ -53,7 +53,7 @@ def test_changes_are_dated_in_a_readable_owner_only_file(tmp_path: Path) -> None
                                                   "2026-11-09T09:00:00.000000Z"]
     assert doc["history"][1]["plan"]["goals"][0] == {
         "id": "g1", "activity": "tracing", "item": "circle", "metric": "accuracy", "op": ">=",
-        "threshold": 0.8, "window": 3, "needed": 3, "min_level": 4, "agg": "median",
+        "threshold": 0.8, "window": 3, "needed": 3, "min_level": 4, "agg": "median", "unit": "",
         "target_date": "2027-03-01", "gas": None, "created": "2026-11-09", "closed": None}
     assert path.read_text("utf-8").startswith('{\n  "format": 1,')  # indented for people
     pf = load_plan(tmp_path, CHILD)

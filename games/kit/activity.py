@@ -25,13 +25,21 @@ Optional hooks (``None``: the activity does not have that part yet):
   (:class:`games.kit.rescore.StoredTrial` -> :class:`~games.kit.rescore.Figures`): the
   contract test checks they equal the stored ones;
 * ``cli(subparsers)``: add the activity's own ``finemotor`` subcommand.
+
+Data for the therapy cycle (empty: nothing beyond the common parts):
+
+* ``goal_metrics``: the activity's own figures a plan's goal can name (``metrics.csv``
+  metric -> (unit, lowest, highest)), beside the common ``accuracy``, ``errors``,
+  ``duration_s`` and ``level`` (``finemotor plan ... goal add`` refuses any other name);
+* ``home_tips``: two or three plain-language tips for the parent's printed home programme
+  (how to help with this activity).
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +69,9 @@ class Activity:
     simulate: Callable[[SimTrial], None] | None = None
     rescore: Callable[[StoredTrial], Figures] | None = None
     cli: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] | None = None
+    goal_metrics: Mapping[str, tuple[str, float, float]] = field(
+        default_factory=dict, hash=False, compare=False)
+    home_tips: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id or not self.id.replace("_", "").replace("-", "").isalnum():

@@ -126,4 +126,23 @@ ACTIVITY = Activity(
     report_sections=_report_sections,
     simulate=_simulate,
     rescore=_rescore,
+    goal_metrics={
+        "coverage": ("%", 0.0, 100.0),
+        "exits": ("count", 0.0, 1000.0),
+        "mean_deviation": ("px", 0.0, 1000.0),
+        "completion_time": ("ms", 0.0, 600_000.0),
+        "pen_lifts": ("count", 0.0, 100.0),
+        "start_errors": ("count", 0.0, 100.0),
+        "direction_errors": ("count", 0.0, 100.0),
+        "order_errors": ("count", 0.0, 100.0),
+        "mean_speed": ("px/s", 0.0, 10_000.0),
+        "velocity_peaks_per_stroke": ("count", 0.0, 1000.0),
+        "sparc": ("", -100.0, 0.0),
+    },
+    home_tips=(
+        "Point to the green start dot first: every shape starts there and follows the arrows.",
+        "Use one finger (or a chunky stylus) of the writing hand; the other hand holds the "
+        "screen steady.",
+        "Go slowly: staying on the road matters more than being fast.",
+    ),
 )
