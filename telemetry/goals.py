@@ -95,7 +95,7 @@ class Goal:
         return value >= self.threshold if self.op == ">=" else value <= self.threshold
 
     def describe(self) -> str:
-        """The goal in words, e.g. 'tracing circle: accuracy >= 0.8 (level 4+), 3 sessions in
+        """The goal in words, e.g. 'drawing circle: accuracy >= 0.8 (level 4+), 3 sessions in
         a row, by 2027-03-01'."""
         what = "practice" if self.activity == "*" else self.activity
         if self.item != "*":

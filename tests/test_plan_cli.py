@@ -92,7 +92,7 @@ def test_plan_set_goal_add_edit_close_and_show_with_real_sessions(capsys, ada) -
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["goal", "add", "--activity", "tracing", "--metric", "speed_of_light", "--at-least", "1"],
-     "tracing has no metric 'speed_of_light' (goals can use: accuracy, duration_s, errors, level"),
+     "tracing has no metric 'speed_of_light' (goals can use: accuracy, completion_time, cov"),
     (["goal", "add", "--activity", "tracing", "--metric", "accuracy", "--at-least", "1.5"],
      "accuracy is 0..1: the threshold must be between 0 and 1, got 1.5"),
     (["goal", "add", "--activity", "tracing", "--metric", "level", "--at-least", "9"],
