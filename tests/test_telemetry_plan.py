@@ -87,15 +87,21 @@ def test_goal_lookup_and_ids(tmp_path: Path) -> None:
         p.goal("g9")
 
 
-def _add_goal(args: tuple[str, int]) -> None:
-    data, i = args
-    update_plan(data, CHILD, lambda p: (replace(p, goals=(*p.goals, Goal(
-        p.next_goal_id(), "*", "sessions_per_week", ">=", float(i)))), f"goal {i}"))
+def _add_goals(data: str, first: int, count: int) -> None:
+    for i in range(first, first + count):
+        update_plan(data, CHILD, lambda p, i=i: (replace(p, goals=(*p.goals, Goal(
+            p.next_goal_id(), "*", "sessions_per_week", ">=", float(i)))), f"goal {i}"))
 
 
 def test_parallel_changes_from_processes_all_land(tmp_path: Path) -> None:
-    with get_context("fork").Pool(8) as pool:
-        pool.map(_add_goal, [(str(tmp_path), i) for i in range(40)])
+    # Plain forked processes (no Pool: its helper threads must not be forked mid-lock).
+    procs = [get_context("fork").Process(target=_add_goals, args=(str(tmp_path), 5 * k, 5))
+             for k in range(8)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(timeout=120)
+        assert proc.exitcode == 0
     pf = load_plan(tmp_path, CHILD)
     assert len(pf.history) == 40
     assert sorted(g.threshold for g in pf.plan.goals) == [float(i) for i in range(40)]
