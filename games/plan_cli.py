@@ -162,8 +162,12 @@ def plan_set_changes(plan: Any, args: argparse.Namespace, installed: list[str]) 
 
     words: list[str] = []
     acts = dict(plan.activities)
-    if not acts and (args.on or args.off):
+    if not acts and args.off and not args.on:
+        # A plan naming no activity plays them all: "--off X" keeps the others on...
         acts = {a: ActivityPlan() for a in installed}
+    elif not acts and args.on:
+        # ...while a first "--on X" writes the plan as "X" (the others are not planned).
+        acts = {a: ActivityPlan(on=False) for a in installed}
     for name in args.on or ():
         find_activity(name)
         acts[name] = replace(acts.get(name, ActivityPlan()), on=True)

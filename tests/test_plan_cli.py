@@ -151,3 +151,16 @@ def test_children_set_and_show(capsys, ada) -> None:
     assert code == 2 and "use on or off, not 'maybe'" in err
     run(capsys, "children", "set", "Ada", "--hand", "none", "--birth", "none", *d)
     assert load_profile(data, cid).hand is None and load_profile(data, cid).birth_month is None
+
+
+def test_on_and_off_on_a_plan_that_names_no_activity(capsys, ada) -> None:
+    from games.registry import load_activities
+
+    data, cid = ada
+    installed = [a.id for a in load_activities()]
+    run(capsys, "plan", "Ada", "set", "--off", "tracing", "--data-dir", str(data))
+    assert load_plan(data, cid).plan.planned_activities(installed) == [
+        a for a in installed if a != "tracing"]
+    other = ChildrenRegistry(data).add("Bo", "owl")
+    run(capsys, "plan", "Bo", "set", "--on", "tracing", "--data-dir", str(data))
+    assert load_plan(data, other.child_id).plan.planned_activities(installed) == ["tracing"]
