@@ -32,6 +32,7 @@ from games.commands import (  # noqa: E402
     cmd_calibrate,
     cmd_children,
     cmd_demo_data,
+    cmd_export,
     cmd_level,
     cmd_play,
     cmd_report,
@@ -175,6 +176,32 @@ def build_parser() -> argparse.ArgumentParser:
                         help="pseudonymous ids instead of nicknames")
     report.add_argument("--out", metavar="DIR", type=Path, required=True,
                         help="folder to write the report into")
+
+    export = sub.add_parser(
+        "export", help="write the checked data as Parquet for DuckDB, Spark or polars",
+        description="Write the rows that passed the crc32 check as partitioned Parquet "
+        "datasets (by activity and month) with a manifest.json. Run it again into the same "
+        "folder to add only new or changed sessions.",
+    )
+    export.set_defaults(handler=cmd_export)
+    _add_data_dir(export)
+    who = export.add_mutually_exclusive_group()
+    who.add_argument("--child", metavar="ID", nargs="+", action="extend", dest="child_ids",
+                     help="only these children")
+    who.add_argument("--all", action="store_true", dest="all_children",
+                     help="every child (the default)")
+    export.add_argument("--since", metavar="DATE", help="first day (YYYY-MM-DD, UTC)")
+    export.add_argument("--until", metavar="DATE", help="last day, included (YYYY-MM-DD, UTC)")
+    export.add_argument("--anonymize", action="store_true",
+                        help="no roster: no nicknames, pseudonymous child ids only")
+    export.add_argument("--tables", metavar="LIST", default=None,
+                        help="comma-separated tables: trials,metrics,samples,targets,sessions "
+                        "(default: trials,metrics,sessions; samples are raw movement, the "
+                        "most sensitive data)")
+    export.add_argument("--format", metavar="FORMAT", default="parquet",
+                        help="file format (parquet, the default and only one)")
+    export.add_argument("--out", metavar="DIR", type=Path, required=True,
+                        help="export folder (new, empty, or an earlier export to add to)")
 
     lvl = sub.add_parser(
         "level", help="show or pin a child's level in an activity (therapist setting)",

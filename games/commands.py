@@ -239,6 +239,31 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """``finemotor export``: checked rows as Parquet for DuckDB, Spark, polars (lazy imports)."""
+    from telemetry.export import export_dataset
+
+    result = export_dataset(
+        _data_dir(args),
+        args.out,
+        child_ids=args.child_ids,
+        all_children=args.all_children,
+        since=args.since,
+        until=args.until,
+        anonymize=args.anonymize,
+        tables=args.tables,
+        fmt=args.format,
+    )
+    m = result.manifest
+    rows = ", ".join(f"{t['rows']} {name}" for name, t in m["tables"].items())
+    print(
+        f"export written: {result.out_dir} ({result.sessions_added} sessions added, "
+        f"{result.sessions_replaced} replaced, {result.sessions_unchanged} unchanged; "
+        f"now {m['sessions']} sessions: {rows}; see manifest.json)"
+    )
+    return 0
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     """``finemotor demo-data``: made-up children and sessions (imports numpy, lazily)."""
     from games.demo_data import write_demo_data

@@ -143,7 +143,8 @@ class CheckedRows(io.RawIOBase):
     ``pd.read_csv`` reads it in blocks; each file is read and checked only when the parser
     needs more bytes, and dropped once consumed, so the whole table's text is never held in
     memory at once (the clinic's metrics are ~190 MB of text). After reading, ``skipped`` and
-    ``torn`` say what was left out.
+    ``torn`` say what was left out, and ``skipped_by_file`` how many rows of which file (the
+    export keeps its counts per session).
     """
 
     def __init__(
@@ -157,6 +158,7 @@ class CheckedRows(io.RawIOBase):
         self._count_rows = count_rows
         self.skipped = 0
         self.rows = 0  # rows served (counted only with ``count_rows``)
+        self.skipped_by_file: dict[str, int] = {}
         self.torn: list[str] = []
 
     def _serve(self, valid: bytes) -> None:
@@ -180,7 +182,7 @@ class CheckedRows(io.RawIOBase):
                 path, body = self._pending.pop()
                 valid, skipped, torn = check_lines(body)
                 _check_versions(valid, path)
-                self.skipped += skipped
+                self._count_skipped(path, skipped)
                 if torn:
                     self.torn.append(str(path))
                 self._serve(valid)
@@ -221,9 +223,14 @@ class CheckedRows(io.RawIOBase):
         for path, body in block:
             valid, skipped, _ = check_lines(body)
             _check_versions(valid, path)
-            self.skipped += skipped
+            self._count_skipped(path, skipped)
             kept.append(valid)
         return b"".join(kept)
+
+    def _count_skipped(self, path: str | Path, skipped: int) -> None:
+        self.skipped += skipped
+        if skipped:
+            self.skipped_by_file[str(path)] = skipped
 
     def has_rows(self) -> bool:
         """True if at least one valid row is left (reads ahead to the next non-empty file)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from telemetry.children import ChildrenRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("pandas", "matplotlib", "scipy")
+HEAVY = ("pandas", "matplotlib", "scipy", "duckdb", "pyarrow", "polars")
 
 # Runs the real command line (child picked, so the recorder, the activity picker and every
 # registered activity package are imported), then a few more frames of the same launcher.
