@@ -32,7 +32,7 @@ import contextlib
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -40,6 +40,7 @@ from typing import Any
 
 from telemetry import schema
 from telemetry.errors import UsageError
+from telemetry.export_plan import Session, chunks, plan, select_sessions
 from telemetry.export_state import (
     INDEX_NAME,
     MANIFEST_NAME,
@@ -57,8 +58,6 @@ ALL_TABLES = ("trials", "metrics", "samples", "targets", "sessions")
 # biggest: exported only when asked for, with targets (their geometry).
 DEFAULT_TABLES = ("trials", "metrics", "sessions")
 FORMATS = ("parquet",)
-SESSION_FILES = ("session.json", *(t.filename for t in schema.SESSION_TABLES))
-CHUNK_BYTES = 64 << 20  # CSV text parsed into pandas at once (bounds the export's memory)
 
 
 @dataclass
@@ -122,75 +121,6 @@ def _check_out(out: Path, data: Path) -> None:
             )
 
 
-def _fingerprint(folder: str) -> list[list[int] | None]:
-    out: list[list[int] | None] = []
-    for name in SESSION_FILES:
-        try:
-            st = os.stat(os.path.join(folder, name))
-        except FileNotFoundError:
-            out.append(None)
-            continue
-        out.append([st.st_size, st.st_mtime_ns])
-    return out
-
-
-def _content_hash(folder: str) -> str:
-    h = hashlib.sha256()
-    for name in SESSION_FILES:
-        try:
-            with open(os.path.join(folder, name), "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            h.update(b"\0missing " + name.encode() + b"\n")
-            continue
-        h.update(b"%s %d\n" % (name.encode(), len(data)))
-        h.update(data)
-    return h.hexdigest()
-
-
-@dataclass
-class _Session:
-    key: str  # "<child_id>/<folder name>", the index key
-    folder: str
-    session_id: str
-    child_id: str
-    month: str | None
-    start: str | None  # ISO UTC, None when session.json is unreadable
-    fingerprint: list[list[int] | None]
-    content: str = ""
-
-
-def _select_sessions(ds: Any) -> list[_Session]:
-    """The run's session folders (readable and unreadable), with their ids and months."""
-    out = []
-    for row in ds.sessions.itertuples(index=False):
-        start = row.started_at.tz_convert("UTC")
-        out.append(_Session(
-            key="/".join(Path(row.folder).parts[-2:]), folder=row.folder,
-            session_id=str(row.session_id), child_id=str(row.child_id),
-            month=start.strftime("%Y-%m"), start=start.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            fingerprint=_fingerprint(row.folder),
-        ))
-    for folder in ds.quality.unreadable_sessions:
-        child, name = Path(folder).parts[-2:]
-        day = name[:10]
-        month = day[:7] if _parse_quiet(day) else None
-        out.append(_Session(
-            key=f"{child}/{name}", folder=folder, session_id=name.partition("_")[2] or name,
-            child_id=child, month=month, start=None, fingerprint=_fingerprint(folder),
-        ))
-    out.sort(key=lambda s: s.key)
-    return out
-
-
-def _parse_quiet(day: str) -> bool:
-    try:
-        date.fromisoformat(day)
-    except ValueError:
-        return False
-    return True
-
-
 def export_dataset(
     data_dir: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -234,7 +164,7 @@ def export_dataset(
             raise UsageError(
                 f"unknown child: {unknown[0]} (list the children with `finemotor children`)"
             )
-    selected = _select_sessions(ds)
+    selected = select_sessions(ds)
 
     settings = {"tables": list(wanted_tables), "anonymized": anonymize, "format": fmt}
     existed = out.exists()
@@ -264,47 +194,40 @@ def export_dataset(
         lock.release()
 
 
-def _plan(selected: list[_Session], state: ExportState) -> tuple[list[_Session], list[_Session]]:
-    """(new sessions, changed sessions); unchanged ones get their new fingerprint noted."""
-    new, changed = [], []
-    for s in selected:
-        entry = state.index.get(s.key)
-        if entry is not None and entry["fp"] == s.fingerprint:
-            continue
-        s.content = _content_hash(s.folder)
-        if entry is None:
-            new.append(s)
-        elif entry["hash"] == s.content:
-            entry["fp"] = s.fingerprint  # copied again, same bytes: nothing to rewrite
-        else:
-            changed.append(s)
-    return new, changed
+def _load_chunk(chunk: list[Session], spec: schema.Table) -> tuple[Any, dict[str, int]]:
+    """The checked, typed rows of one table over a chunk of sessions; rows skipped per file.
 
+    The loader's own reading: :class:`~telemetry.loader.CheckedRows` into one ``read_csv``.
+    A row with a right crc32 but contents not of its columns' types makes that parse fail;
+    then the chunk is read file by file through the loader's lenient path, so such rows are
+    dropped and counted against their own session, as the report counts them.
+    """
+    import pandas as pd
 
-def _chunks(sessions: list[_Session], filename: str) -> Iterable[list[_Session]]:
-    """Sessions in groups of about ``CHUNK_BYTES`` of ``filename`` text."""
-    chunk: list[_Session] = []
-    size = 0
-    col = SESSION_FILES.index(filename)
-    for s in sessions:
-        fp = s.fingerprint[col]
-        chunk.append(s)
-        size += fp[0] if fp else 0
-        if size >= CHUNK_BYTES:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
+    from telemetry.loader import CheckedRows, _load_table, parse_rows
+
+    paths = [os.path.join(s.folder, spec.filename) for s in chunk]
+    stream = CheckedRows(paths, spec)
+    try:
+        return parse_rows(stream, spec), stream.skipped_by_file
+    except (ValueError, TypeError, OverflowError):
+        frames, skipped = [], {}
+        for path in paths:
+            frame, n, _torn = _load_table([path], spec)
+            frames.append(frame)
+            if n:
+                skipped[path] = n
+        return pd.concat(frames, ignore_index=True), skipped
 
 
 def _run(
-    data: Path, out: Path, ds: Any, selected: list[_Session], state: ExportState,
+    data: Path, out: Path, ds: Any, selected: list[Session], state: ExportState,
     settings: dict[str, Any], now: datetime | None,
 ) -> ExportResult:
     from telemetry.export_parquet import Writer, batch_prefix, drop_sessions, make_private
-    from telemetry.loader import CheckedRows, parse_rows
+    from telemetry.loader import _sessions_frame, _stand_in_sessions
 
-    new, changed = _plan(selected, state)
+    new, changed = plan(selected, state)
     todo = new + changed
     result = ExportResult(out, {}, len(new), len(changed), len(selected) - len(todo))
     tables: list[str] = settings["tables"]
@@ -318,25 +241,29 @@ def _run(
         try:
             writer.add_months({s.session_id: s.month for s in todo if s.month})
             by_folder = {s.folder: s for s in todo}
-            row_tables = [t for t in tables if t != "sessions"]
-            if {"samples", "targets"} & set(tables) and "trials" not in tables:
-                row_tables.insert(0, "trials")  # read only to file samples by activity
+            # Trials are always read: samples and targets are filed by their trial's
+            # activity, and a session with a damaged session.json gets its row from them.
+            row_tables = ["trials", *(t for t in tables if t not in ("trials", "sessions"))]
+            stand_ins = []
             for name in row_tables:
                 spec = schema.TABLES[name]
-                for chunk in _chunks(todo, spec.filename):
-                    stream = CheckedRows([os.path.join(s.folder, spec.filename) for s in chunk],
-                                         spec)
-                    frame = parse_rows(stream, spec)
+                for chunk in chunks(todo, spec.filename):
+                    frame, skipped = _load_chunk(chunk, spec)
                     if name == "trials":
                         writer.add_trial_activity(frame)
+                        damaged = [s.folder for s in chunk if s.start is None]
+                        if damaged:
+                            stand_ins += _stand_in_sessions(damaged, frame)
                     if name in tables:
                         writer.add_rows(name, frame)
-                    for path, n in stream.skipped_by_file.items():
+                    for path, n in skipped.items():
                         sid = by_folder[os.path.dirname(path)].session_id
                         counts[sid].setdefault("skipped", {})[name] = n
             if "sessions" in tables:
                 keys = {s.session_id for s in todo}
                 writer.add_rows("sessions", ds.sessions[ds.sessions["session_id"].isin(keys)])
+                if stand_ins:
+                    writer.add_rows("sessions", _sessions_frame(stand_ins))
             for name in tables:
                 kept, left = writer.per_session(name)
                 for sid, n in kept.items():
@@ -401,7 +328,7 @@ def _run(
 
 
 def _write_roster(
-    data: Path, out: Path, state: ExportState, selected: list[_Session],
+    data: Path, out: Path, state: ExportState, selected: list[Session],
     settings: dict[str, Any], staging: Path,
 ) -> bool:
     """Write ``children.parquet`` (exported children only) when it changed; never anonymised."""

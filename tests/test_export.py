@@ -117,6 +117,7 @@ def write_random(data: Path, seed: int = 5, children: int = 8, sessions: int = 6
     """
     rng = random.Random(seed)
     reg = ChildrenRegistry(data)
+    with_trials = data
     headers = {t.name: t.header_line() for t in schema.SESSION_TABLES}
     for c in range(children):
         cid = reg.add(f"Kid {c}", "cat").child_id
@@ -137,6 +138,8 @@ def write_random(data: Path, seed: int = 5, children: int = 8, sessions: int = 6
                     "trace", t.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), dur, acc, 0, done)))
                 t += timedelta(milliseconds=dur + rng.uniform(0, 5000))
             (folder / "trials.csv").write_bytes(b"".join(rows))
+            if len(rows) > 1:
+                with_trials = folder
             end = None if rng.random() < 0.1 else t + timedelta(seconds=rng.uniform(0, 120))
             (folder / "session.json").write_text(json.dumps({
                 "schema_version": 1, "session_id": sid, "child_id": cid,
@@ -147,6 +150,13 @@ def write_random(data: Path, seed: int = 5, children: int = 8, sessions: int = 6
                            "height_mm": None},
                 "handedness": "right",
             }))
+        # A row with a right crc32 but a level of "abc" (a file edited by another tool).
+        with open(folder / "trials.csv", "ab") as fh:
+            fh.write(schema.encode_row((sid, cid, "pinch", "abc", 99, "x", "trace",
+                                        start.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), 1.0, 0.5, 0,
+                                        True)))
+    # A damaged session.json: the report gives the session a stand-in row from its trials.
+    (with_trials / "session.json").write_text("{not json")
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +195,13 @@ def test_recipe_gives_the_report_figures_on_random_data(randomized, engine):
     practice, activity = _figures(rows)
     want_practice, want_activity = _report_figures(report)
     assert len(want_activity) > 150
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["unreadable_sessions"] == 1
+    stand_in = duckdb.connect().execute(
+        f"SELECT count(*) FROM read_parquet('{out}/sessions/**/*.parquet') WHERE mode = 'unknown'"
+    ).fetchone()
+    assert stand_in == (1,)
+    assert manifest["tables"]["trials"]["skipped_rows"] == 8  # the 8 rows of level "abc"
     assert practice == want_practice
     assert activity == want_activity
     # Sessions and minutes per child, as the report's sessions.csv has them.
