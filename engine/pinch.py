@@ -91,6 +91,14 @@ class PinchDetector:
         self._pair: tuple[int, int] | None = None
         self._opening: PinchEvent | None = None  # where and when an opening began (pending)
 
+    @property
+    def points(self) -> list[tuple[float, float]]:
+        """Where the pointers that can pinch are now: the pair's fingers (the first two down),
+        or the mouse/pen while held (for drawing finger rings)."""
+        if self._single is not None:
+            return [self._single]
+        return [self._touches[i] for i in self._pair_ids()]
+
     # -- feeding --------------------------------------------------------------------------------
 
     def feed(self, sample: PointerSample) -> list[PinchEvent]:

@@ -24,7 +24,11 @@ class Settings:
     ``strict`` asks activities to score more exactly (e.g. narrower tracing band);
     ``screen_width_mm`` is the calibration of the screen's physical width, or None;
     ``stylus`` says the mouse pointer is a pen (a graphics tablet, or a stylus the system
-    reports as a mouse), so samples are labelled ``pen`` rather than ``mouse``.
+    reports as a mouse), so samples are labelled ``pen`` rather than ``mouse``;
+    ``assisted_input`` asks activities for their single-pointer alternative (tap an object,
+    then a target, instead of a pinch or a drag; such trials are marked assisted);
+    ``timed_rounds`` turns on an activity's optional timed round (e.g. objects in 60 s), off by
+    default so children work at their own pace.
     """
 
     sound_on: bool = True
@@ -34,6 +38,8 @@ class Settings:
     session_minutes: int = 10
     screen_width_mm: float | None = None
     stylus: bool = False
+    assisted_input: bool = False
+    timed_rounds: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary of every setting."""
@@ -60,7 +66,8 @@ _BAD = object()
 
 def _check(key: str, value: Any) -> Any:
     """The value to store for ``key``, or ``_BAD`` when it is not acceptable."""
-    if key in ("sound_on", "left_handed", "reduce_motion", "strict", "stylus"):
+    if key in ("sound_on", "left_handed", "reduce_motion", "strict", "stylus", "assisted_input",
+               "timed_rounds"):
         # bool only: "false" as a string would otherwise be truthy.
         return value if isinstance(value, bool) else _BAD
     if key == "session_minutes":

@@ -353,7 +353,7 @@ def test_level_item_accepts_a_bare_digit_or_letter(capsys, tmp_path):
         (["2", "--item", "zz"], "finemotor: error: unknown tracing item 'zz' (e.g. vertical, "
                                 "horizontal, circle, cross; '*' for every item)\n"),
         (["2", "--activity", "nope"], "finemotor: error: unknown activity 'nope' "
-                                      "(known: tracing, sequencing)\n"),
+                                      "(known: tracing, pinch, sequencing)\n"),
     ],
 )
 def test_level_errors_are_one_line_and_exit_2(capsys, tmp_path, argv, message):

@@ -38,8 +38,8 @@ def test_children_and_sessions(demo) -> None:
     assert ds.sessions["started_at"].max() < NOW
     assert ds.sessions["started_at"].min() >= NOW - timedelta(weeks=6)
     assert set(ds.sessions["mode"]) <= {"clinic", "home"}
-    # Only what the launcher offers (pinch joins when its activity is installed).
-    assert set(ds.trials["activity"]) == {"tracing", "sequencing"}
+    # Only what the launcher offers: every installed activity that has a simulator.
+    assert set(ds.trials["activity"]) == {"tracing", "pinch", "sequencing"}
     assert ds.trials["accuracy"].dropna().between(0, 1).all()
 
 

@@ -256,3 +256,17 @@ def test_a_third_finger_is_replayed_by_the_detector_itself() -> None:
     assert [e.kind for e in track.events] == ["grip", "release"]
     assert track.index == [3, 6]
     np.testing.assert_array_equal(track.cx, [np.nan, np.nan, np.nan, 340, 340, 360, 360])
+
+
+def test_points_are_the_pair_or_the_held_mouse() -> None:
+    d = PinchDetector()
+    assert d.points == []
+    d.feed(touch(1, 1, 100, 300, "down"))
+    d.feed(touch(2, 2, 300, 300, "down"))
+    d.feed(touch(3, 3, 900, 300, "down"))  # a third finger is not part of the pinch
+    assert d.points == [(100.0, 300.0), (300.0, 300.0)]
+    d.feed(touch(4, 1, 100, 300, "up"))
+    assert d.points == [(300.0, 300.0), (900.0, 300.0)]
+    d.reset()
+    d.feed(PointerSample(5, 40, 50, 0, "down", "mouse"))
+    assert d.points == [(40.0, 50.0)]

@@ -17,12 +17,15 @@ def test_defaults() -> None:
         "session_minutes": 10,
         "screen_width_mm": None,
         "stylus": False,
+        "assisted_input": False,
+        "timed_rounds": False,
     }
 
 
 def test_round_trip_through_json() -> None:
     s = Settings(sound_on=False, left_handed=True, reduce_motion=True, strict=True,
-                 session_minutes=15, screen_width_mm=217.5, stylus=True)
+                 session_minutes=15, screen_width_mm=217.5, stylus=True, assisted_input=True,
+                 timed_rounds=True)
     assert Settings.from_dict(json.loads(json.dumps(s.to_dict()))) == s
 
 
@@ -40,6 +43,8 @@ def test_bad_values_fall_back_to_defaults() -> None:
         "session_minutes": 0,
         "screen_width_mm": "wide",
         "stylus": "yes",
+        "assisted_input": 1,
+        "timed_rounds": "on",
     })
     assert s == Settings(strict=True)
     assert Settings.from_dict({"session_minutes": 121}).session_minutes == 10

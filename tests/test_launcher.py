@@ -310,6 +310,8 @@ def test_settings_are_saved_atomically_and_owner_only(app, tmp_path):
         "session_minutes": 15,
         "screen_width_mm": None,
         "stylus": False,
+        "assisted_input": False,
+        "timed_rounds": False,
         "mode": "clinic",
     }
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

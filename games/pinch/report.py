@@ -1,0 +1,258 @@
+"""Pinch's section of a child's report: per-session figures, baseline against latest, the
+transport paths over the board, and the grasp milestones as guidance.
+
+Injected into ``telemetry.report.build_reports`` through the activity's ``report_sections``
+hook (``telemetry.report_sections`` describes the contract). Figures come from the boards'
+``metrics.csv`` rows; the paths are replayed from the stored samples and board
+(:mod:`games.pinch.record`, :mod:`games.pinch.score`), for the first and the latest board only.
+Boards played with the single-pointer alternative (``assisted`` = 1) are counted but kept out
+of every motor figure.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from games.pinch.record import read_board
+from games.pinch.score import Samples, score_round
+from telemetry import report_html as H
+from telemetry import schema
+from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
+
+if TYPE_CHECKING:
+    from games.pinch.board import Board
+
+ACTIVITY = "pinch"
+# (metric name in metrics.csv, column, header, unit shown, digits, lower is better)
+MEASURES = (
+    ("time_per_object", "time_per_object_s", "Time per object", "s", 2, True),
+    ("objects_per_minute", "objects_per_minute", "Objects per minute", "", 1, False),
+    ("drops", "drops", "Drops", "", 0, True),
+    ("failed_grasps", "failed_grasps", "Failed grasps", "", 0, True),
+    ("path_efficiency", "path_efficiency", "Path efficiency", "", 2, False),
+    ("throughput", "throughput_bps", "Throughput", "bits/s", 2, False),
+)
+BASELINE_BOARDS = 3  # baseline and latest are medians of three boards (peg-test practice)
+# Grasp milestones: guidance with their public sources, never pass/fail norms.
+MILESTONES = (
+    ("Inferior pincer (thumb to the side of the index finger)", "9-12 months",
+     "drannezachry.com/blog-posts/fine-motor-skill-development-2/"),
+    ("Static tripod grasp (inconsistent); strings beads", "3-4 years",
+     "cheshire.k12.ct.us/occupational-therapy/fine-motor-development"),
+    ("Dynamic tripod emerging; mature neat pincer grasp", "4-5 years",
+     "cheshire.k12.ct.us/occupational-therapy/fine-motor-development"),
+    ("Tongs (whole hand opens and closes) before tweezers (pincer precision)",
+     "no age norm found for tweezers: aim them at children with a mature pincer (4-5 years+)",
+     "jewelautismcentre.com; cheshire.k12.ct.us"),
+)
+STATEMENT = (
+    "A screen score is its own measure: digital peg tests agree only weakly with the physical "
+    "Nine-Hole Peg Test, so these figures are never a peg-test equivalent and are compared "
+    "with the child's own earlier boards. No age norm exists for tweezer use."
+)
+
+
+def board_figures(child: ChildContext, trials: pd.DataFrame) -> pd.DataFrame:
+    """One row per pinch board: its session, date, level and the :data:`MEASURES` (from the
+    board's metrics.csv rows), plus ``assisted``."""
+    out = []
+    for rec in trials.to_dict("records"):
+        sid, trial = str(rec["session_id"]), int(rec["trial"])
+        m: dict[str, float] = {}
+        for f in child.trial_rows(schema.METRICS, sid, trial):
+            # metrics fields: session_id, trial, activity, metric, value, unit
+            unit = f[5].decode()
+            if unit == "mm" or not f[4]:
+                continue
+            m[f[3].decode()] = float(f[4])
+        row = {"session_id": sid, "trial": trial, "started_at": rec["started_at"],
+               "level": rec["level"], "assisted": bool(m.get("assisted", 0.0))}
+        for name, col, *_ in MEASURES:
+            value = m.get(name, math.nan)
+            row[col] = value / 1000.0 if name == "time_per_object" else value
+        out.append(row)
+    cols = ["session_id", "trial", "started_at", "level", "assisted", *(c for _, c, *_ in MEASURES)]
+    return pd.DataFrame(out, columns=cols)
+
+
+def _paths_svg(board: Board, paths: list[np.ndarray], title: str, width: int = 300) -> str:
+    """The board (targets, objects at their start) and the carries' paths, as an SVG."""
+    k = width / 1280.0
+    h = int(800 * k)
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{h}' "
+             f"viewBox='0 0 {width} {h}' role='img' aria-label='{H.esc(title)}'>",
+             f"<title>{H.esc(title)}</title>",
+             f"<rect width='{width}' height='{h}' fill='#f3f7ee' stroke='#ccc'/>"]
+    for t in board.targets:
+        parts.append(f"<circle cx='{t.x * k:.1f}' cy='{t.y * k:.1f}' r='{t.r * k:.1f}' "
+                     "fill='#cfe3f7' stroke='#4a78b0'/>")
+    for p in board.objects:
+        parts.append(f"<circle cx='{p.x * k:.1f}' cy='{p.y * k:.1f}' r='{p.r * k:.1f}' "
+                     "fill='none' stroke='#c0392b' stroke-dasharray='2,2'/>")
+    for d in board.decoys:
+        parts.append(f"<circle cx='{d.x * k:.1f}' cy='{d.y * k:.1f}' r='{d.r * k:.1f}' "
+                     "fill='none' stroke='#999'/>")
+    for path in paths:
+        if len(path) < 2:
+            continue
+        pts = " ".join(f"{x * k:.1f},{y * k:.1f}" for x, y in path[:, 1:3])
+        parts.append(f"<polyline points='{pts}' fill='none' stroke='#1f5fbf' "
+                     "stroke-width='1.5' stroke-linejoin='round'/>")
+        ex, ey = path[-1, 1] * k, path[-1, 2] * k
+        parts.append(f"<circle cx='{ex:.1f}' cy='{ey:.1f}' r='2.5' fill='#1f5fbf'/>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def read_paths(child: ChildContext, session_id: str, trial: int
+               ) -> tuple[Board, list[np.ndarray]] | None:
+    """The board of one stored trial and the path of every carry, replayed from disk."""
+    targets = [(f[2].decode(), int(f[3]), int(f[4]), float(f[5]), float(f[6]))
+               for f in child.trial_rows(schema.TARGETS, session_id, trial)]
+    if not targets:
+        return None
+    board, shown = read_board(targets)
+    rows = [(float(f[2]), float(f[3]), float(f[4]), int(f[5]), f[6].decode(), f[7].decode())
+            for f in child.trial_rows(schema.SAMPLES, session_id, trial)]
+    rows.sort(key=lambda r: r[0])
+    if not rows:
+        return board, []
+    score = score_round(Samples.from_rows(rows), board, shown)
+    return board, [c.path for c in score.carries]
+
+
+def _median(values: pd.Series) -> float:
+    v = values.dropna()
+    return float(v.median()) if len(v) else math.nan
+
+
+class PinchSection:
+    """Per-session figures, baseline vs latest, transport paths and grasp milestones."""
+
+    key = "pinch"
+
+    def prepare(self, report: ReportContext) -> None:
+        """Nothing to precompute: a child's boards are read when the child is rendered."""
+
+    def render(self, child: ChildContext) -> SectionOutput:
+        """The pinch section (empty when the child played no pinch board in the period)."""
+        tr = child.trials
+        tr = tr[(tr["activity"] == ACTIVITY) & tr["completed"].astype(bool)]
+        if tr.empty:
+            return SectionOutput()
+        tr = tr.sort_values("started_at", kind="stable")
+        boards = board_figures(child, tr)
+        motor = boards[~boards["assisted"]]
+        n_assisted = int(boards["assisted"].sum())
+        out = ["<section id='pinch'><h2>Pinch: grasp, carry and release</h2>",
+               f"<p class='note'>{H.esc(STATEMENT)} {H.esc(H.DISCLAIMER)}</p>"]
+        if n_assisted:
+            out.append(f"<p class='muted'>{n_assisted} board(s) played with the single-pointer "
+                       "alternative (tap, then tap) are left out of every figure below.</p>")
+        tables: dict[str, pd.DataFrame] = {}
+        glance = ""
+        if not motor.empty:
+            out.append(self._baseline(motor))
+            sessions = self._sessions(child, motor)
+            tables["pinch_sessions"] = sessions
+            out.append(self._sessions_table(sessions))
+            out.append(self._paths(child, motor))
+            glance = self._glance(motor)
+        out.append(self._milestones())
+        out.append("</section>")
+        return SectionOutput(html="".join(out), glance=glance, tables=tables)
+
+    def _baseline(self, motor: pd.DataFrame) -> str:
+        first, last = motor.head(BASELINE_BOARDS), motor.tail(BASELINE_BOARDS)
+        # The level comes first: a harder board (farther, smaller) takes longer per object.
+        rows = [[H.esc("Level (harder boards take longer)"),
+                 H.fmt_num(_median(first["level"].astype(float)), 0),
+                 H.fmt_num(_median(last["level"].astype(float)), 0), "", ""]]
+        for _, col, header, unit, digits, lower in MEASURES:
+            b, latest = _median(first[col]), _median(last[col])
+            change = latest - b
+            better = (change < 0) if lower else (change > 0)
+            word = "" if not math.isfinite(change) or change == 0 else (
+                "better" if better else "worse")
+            rows.append([H.esc(header + (f" ({unit})" if unit else "")), H.fmt_num(b, digits),
+                         H.fmt_num(latest, digits), H.fmt_signed(change, digits), H.esc(word)])
+        return ("<h3>Baseline against latest</h3>"
+                f"<p class='muted'>Medians of the first {BASELINE_BOARDS} and the latest "
+                f"{BASELINE_BOARDS} boards played with a pinch ({len(motor)} in the period); "
+                "therapists average three trials of a peg test for the same reason.</p>"
+                + H.table(["Figure", "Baseline", "Latest", "Change", ""], rows,
+                          numeric=[False, True, True, True, False]))
+
+    def _sessions(self, child: ChildContext, motor: pd.DataFrame) -> pd.DataFrame:
+        g = motor.groupby("session_id", sort=False)
+        sessions = pd.DataFrame({
+            "child_id": child.child_id,
+            "session_id": list(g.groups),
+            "date": [v.date().isoformat() for v in g["started_at"].min()],
+            "boards": g.size().to_numpy(),
+            "time_per_object_s": g["time_per_object_s"].median().to_numpy(),
+            "objects_per_minute": g["objects_per_minute"].median().to_numpy(),
+            "drops": g["drops"].sum().to_numpy(),
+            "failed_grasps": g["failed_grasps"].sum().to_numpy(),
+            "path_efficiency": g["path_efficiency"].median().to_numpy(),
+            "throughput_bps": g["throughput_bps"].median().to_numpy(),
+        })
+        return sessions
+
+    def _sessions_table(self, s: pd.DataFrame) -> str:
+        rows = [[H.esc(r.date), H.fmt_num(r.boards, 0), H.fmt_num(r.time_per_object_s),
+                 H.fmt_num(r.objects_per_minute, 1), H.fmt_num(r.drops, 0),
+                 H.fmt_num(r.failed_grasps, 0), H.fmt_num(r.path_efficiency),
+                 H.fmt_num(r.throughput_bps)] for r in s.itertuples(index=False)]
+        return ("<h3>Per session</h3>"
+                "<p class='muted'>Medians per session (drops and failed grasps: totals). Also in "
+                "pinch_sessions.csv.</p>"
+                + H.table(["Date", "Boards", "Time per object (s)", "Objects per minute",
+                           "Drops", "Failed grasps", "Path efficiency", "Throughput (bits/s)"],
+                          rows, numeric=[False] + [True] * 7))
+
+    def _paths(self, child: ChildContext, motor: pd.DataFrame) -> str:
+        picks = [("first", motor.iloc[0])]
+        if len(motor) > 1:
+            picks.append(("latest", motor.iloc[-1]))
+        figs = []
+        for which, rec in picks:
+            got = read_paths(child, str(rec["session_id"]), int(rec["trial"]))
+            if got is None:
+                continue
+            board, paths = got
+            day = rec["started_at"].date().isoformat()
+            title = f"{which} board {day}, level {int(rec['level'])}"
+            figs.append(H.figure(_paths_svg(board, paths, title), title))
+        if not figs:
+            return ""
+        return ("<h3>Transport paths: first and latest board</h3>"
+                "<p class='muted'>Each line is one carry, from the grip to the release (dot), "
+                "over the cups (blue) and where the objects lay (dashed red).</p>"
+                "<div class='pair'>" + "".join(figs) + "</div>")
+
+    def _glance(self, motor: pd.DataFrame) -> str:
+        b = _median(motor.head(BASELINE_BOARDS)["time_per_object_s"])
+        latest = _median(motor.tail(BASELINE_BOARDS)["time_per_object_s"])
+        if not (math.isfinite(b) and math.isfinite(latest)):
+            return ""
+        return (f"Pinch: time per object <b>{H.fmt_num(b)} s</b> at baseline, "
+                f"<b>{H.fmt_num(latest)} s</b> latest (medians of {BASELINE_BOARDS} boards; a "
+                "screen measure, not a peg-test score).")
+
+    def _milestones(self) -> str:
+        rows = [[H.esc(skill), H.esc(age), f"<span class='src'>{H.esc(src)}</span>"]
+                for skill, age, src in MILESTONES]
+        return ("<h3>Grasp milestones (guidance)</h3>"
+                "<p class='muted'>Typical ages from the sources listed; ranges, never pass or "
+                "fail.</p>"
+                + H.table(["Skill", "Typical age", "Sources"], rows))
+
+
+def report_sections() -> list[Any]:
+    """Pinch's sections, in page order (the registry's ``report_sections`` hook)."""
+    return [PinchSection()]

@@ -1,0 +1,82 @@
+"""Pinch's report section: per-session figures, baseline against latest (medians of three),
+paths over the board, milestones with sources, assisted boards out of the motor figures."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from games.kit.demo import SimClock, SimTrial
+from games.pinch import ACTIVITY
+from games.pinch.levels import layout, level
+from games.pinch.record import write_board
+from games.pinch.report import STATEMENT, PinchSection
+from games.reporting import build_reports
+from telemetry.children import ChildrenRegistry
+from telemetry.recorder import SessionRecorder
+
+START = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One child: 4 weekly sessions of 3 simulated pinch boards, then one assisted board."""
+    folder = tmp_path_factory.mktemp("data")
+    child = ChildrenRegistry(folder).add("Mia", "cat")
+    state: dict = {}
+    rng = np.random.default_rng(3)
+    for week in range(4):
+        clock = SimClock(START + timedelta(weeks=week))
+        rec = SessionRecorder.start(folder, child.child_id, clock_ns=clock.mono_ns,
+                                    wall_clock=clock.wall_now)
+        for _ in range(3):
+            ACTIVITY.simulate(SimTrial(rec, clock, rng, wobble_px=10.0, speed_px_s=400.0,
+                                       weeks_in=week * 4.0, weeks=12, state=state))
+        if week == 3:  # an assisted board, very fast: it must not count
+            rec.begin_trial("pinch", 1, "cup", "tap")
+            write_board(rec, layout(level(1), 0), 0.0)
+            rec.finish_trial(accuracy=1.0, errors=0, completed=True,
+                             metrics=[("assisted", 1.0, "bool"), ("time_per_object", 10.0, "ms"),
+                                      ("drops", 0.0, "count")])
+        rec.close()
+    return folder, child.child_id
+
+
+def test_the_pinch_section_in_a_real_report(data: tuple[Path, str], tmp_path: Path) -> None:
+    folder, child_id = data
+    build_reports(folder, tmp_path / "r", until=START + timedelta(weeks=5),
+                        progress=False)
+    html = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "r").rglob("*.html"))
+    assert "<section id='pinch'>" in html
+    assert STATEMENT.split(":")[0] in html  # "A screen score is its own measure"
+    assert "No age norm exists for tweezer use" in html
+    assert "Baseline against latest" in html and "Medians of the first 3" in html
+    assert html.count("<polyline") >= 2  # the carries of the first and latest board
+    assert "no age norm found for tweezers" in html and "cheshire.k12.ct.us" in html
+    assert "1 board(s) played with the single-pointer alternative" in html
+    sessions = pd.read_csv(next((tmp_path / "r").rglob("pinch_sessions.csv")))
+    assert sessions["boards"].tolist() == [3, 3, 3, 3]  # the assisted board is not counted
+    assert (sessions["time_per_object_s"] > 0.5).all()  # 10 ms of the assisted one never shows
+
+
+def test_baseline_and_latest_are_medians_of_three_boards() -> None:
+    section = PinchSection()
+    motor = pd.DataFrame({
+        "level": [1, 1, 2, 2, 3, 3, 4],
+        "time_per_object_s": [9.0, 5.0, 7.0, 4.0, 3.0, 2.0, 2.5],
+        "objects_per_minute": [6.0, 12.0, 9.0, 15, 20, 30, 24],
+        "drops": [3.0, 1, 2, 0, 1, 0, 0], "failed_grasps": [2.0, 2, 1, 0, 0, 0, 1],
+        "path_efficiency": [0.6, 0.7, 0.8, 0.9, 0.9, 0.95, 0.9],
+        "throughput_bps": [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 3.2],
+    })
+    html = section._baseline(motor)
+    assert "Level (harder boards take longer)</td><td class=num>1</td><td class=num>3</td>" in html
+    # time per object: baseline median(9, 5, 7) = 7.00, latest median(3, 2, 2.5) = 2.50
+    assert "<td class=num>7.00</td><td class=num>2.50</td><td class=num>-4.50</td><td>better" \
+        in html
+    # drops: baseline median(3, 1, 2) = 2, latest median(1, 0, 0) = 0
+    assert "<td class=num>2</td><td class=num>0</td><td class=num>-2</td><td>better" in html
