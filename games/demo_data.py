@@ -14,9 +14,6 @@ activity, the first (tracing) plays about three quarters of a session's trials a
 take turns with the rest. One session (of the first child with two or more) is crash-torn: its
 end is missing and its last trial row and last sample row are cut short (that trial is lost).
 
-Pinch trials come from a stand-in here (objects placed, drops; no samples) until the pinch
-activity brings its own simulator.
-
 Deterministic for a given ``seed`` and ``now`` (the ids are random uuid4, as in real data).
 """
 
@@ -134,29 +131,6 @@ def skill_wobble(profile: ChildProfile, weeks_in: float, weeks_left: float) -> f
     return w
 
 
-def _pinch_stand_in(trial: SimTrial) -> None:
-    """Pinch trials until the pinch activity brings its own ``simulate``: objects placed and
-    drops from the skill curve, no samples."""
-    rec, clock, rng, wobble = trial.recorder, trial.clock, trial.rng, trial.wobble_px
-    level = 1 + int(trial.weeks_in > trial.weeks / 2)
-    objects = 4 + level
-    p_drop = min(0.6, wobble / 60.0)
-    drops = int(rng.binomial(objects, p_drop))
-    placed = objects - int(rng.binomial(drops, 0.5))
-    per_item_s = float(rng.uniform(1.5, 2.5)) * (1 + wobble / 40.0)
-    duration = objects * per_item_s + drops * 1.0
-    rec.begin_trial("pinch", level, f"beads_{objects}", "tweezers")
-    clock.advance(duration + 0.5)
-    rec.finish_trial(
-        accuracy=placed / objects,
-        errors=drops,
-        completed=True,
-        metrics=[("objects_placed", float(placed), "count"), ("drops", float(drops), "count"),
-                 ("time_per_object", per_item_s * 1000.0, "ms")],
-        duration_ms=duration * 1000.0,
-    )
-
-
 def _tear(folder: Path) -> None:
     """Make a session look crash-torn: no end in session.json, and the power went while the
     last trial row and the last samples row were being written (their second halves lost)."""
@@ -173,12 +147,11 @@ def _tear(folder: Path) -> None:
 
 
 Simulator = Callable[[SimTrial], None]
-STAND_INS: dict[str, Simulator] = {"pinch": _pinch_stand_in}
 
 
 def simulators(activities: Sequence[str] | None = None) -> dict[str, Simulator]:
     """The simulator of each activity to play, in order: the registered activities' own
-    ``simulate`` hooks (plus the stand-ins for activities that have none yet). ``activities``
+    ``simulate`` hooks. ``activities``
     None: every installed activity that can be simulated (so demo data never shows an activity
     the launcher does not offer); else exactly those, the first being tracing."""
     from games.registry import load_activities
@@ -188,8 +161,6 @@ def simulators(activities: Sequence[str] | None = None) -> dict[str, Simulator]:
     for a in load_activities():
         if a.simulate is not None:
             available[a.id] = a.simulate
-    for name, stand_in in STAND_INS.items():
-        available.setdefault(name, stand_in)
     if activities is None:
         installed = {a.id for a in load_activities()}
         return {k: v for k, v in available.items() if k in installed}
