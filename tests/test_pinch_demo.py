@@ -11,7 +11,7 @@ import numpy as np
 from games.kit.demo import SimClock, SimTrial
 from games.pinch import ACTIVITY
 from games.pinch.record import read_board
-from games.pinch.score import Samples, metric_rows, score_round
+from games.pinch.score import Samples, score_round, trial_metrics
 from telemetry.loader import load_session_table
 from telemetry.recorder import SessionRecorder
 
@@ -43,9 +43,8 @@ def test_simulated_boards_re_score_exactly_from_disk(tmp_path: Path) -> None:
         board, shown = read_board(targets[targets.trial == trial])
         score = score_round(Samples.from_rows(samples[samples.trial == trial]), board, shown)
         stored = metrics[metrics.trial == trial]
-        assert [(n, round(v, 4), u) for n, v, u in metric_rows(score, board)] == [
-            (r.metric, r.value, r.unit) for r in stored.itertuples()
-            if not r.metric.startswith("source_")]
+        assert [(n, round(v, 4), u) for n, v, u in trial_metrics(score, board)] == [
+            (r.metric, r.value, r.unit) for r in stored.itertuples()]
         row = trials[trials.trial == trial].iloc[0]
         assert (row.accuracy, row.errors) == (round(score.accuracy, 4), score.errors)
 

@@ -20,7 +20,7 @@ from games.pinch import ACTIVITY, LEVELS, PROGRESS  # noqa: E402
 from games.pinch.levels import LEVELS as LEVEL_TABLE  # noqa: E402
 from games.pinch.record import read_board  # noqa: E402
 from games.pinch.scene import PinchScene  # noqa: E402
-from games.pinch.score import Samples, metric_rows, score_round  # noqa: E402
+from games.pinch.score import Samples, score_round, trial_metrics  # noqa: E402
 from telemetry.loader import load_session_table  # noqa: E402
 from telemetry.recorder import SessionRecorder  # noqa: E402
 
@@ -91,10 +91,9 @@ def test_a_scripted_two_finger_pinch_plays_a_whole_board(rig, number: int) -> No
     board, shown = read_board(targets[targets.trial == 1])
     assert board == scene.board
     again = score_round(Samples.from_rows(samples[samples.trial == 1]), board, shown)
-    rows = metric_rows(again, board)
+    rows = trial_metrics(again, board)
     assert [(nm, round(v, 4), u) for nm, v, u in rows] == [  # as the CSV keeps them
-        (r.metric, r.value, r.unit) for r in metrics.itertuples()
-        if not r.metric.startswith("source_")]
+        (r.metric, r.value, r.unit) for r in metrics.itertuples()]
 
 
 def test_fingers_landing_closed_count_a_failed_grasp_and_a_drop_is_gentle(rig) -> None:  # noqa: ANN001

@@ -38,7 +38,9 @@ class StoredTrial:
     """One trial as stored: its ``trials.csv`` row, metric rows, samples and targets.
 
     ``samples`` is ``(t_s, x, y, phase)`` (times from the session's origin, phase names), the
-    form every scoring in the kit accepts (:func:`games.kit.motion.as_arrays`).
+    form every scoring in the kit accepts (:func:`games.kit.motion.as_arrays`); ``pointers``
+    and ``sources`` are the samples' pointer ids and sources, for activities that tell fingers
+    apart (a two-finger pinch).
     """
 
     activity: str
@@ -49,6 +51,8 @@ class StoredTrial:
     stored: Figures
     samples: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     targets: list[TargetRow]
+    pointers: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    sources: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
     def metric(self, name: str, unit: str) -> float | None:
         """The stored value of metric ``name`` in ``unit`` (None when not stored)."""
@@ -94,7 +98,9 @@ def read_trial(folder: str | Path, session_id: str, trial: int,
         activity=t[2].decode(), level=int(t[3]), item=t[5].decode(), mode=t[6].decode(),
         completed=t[11] == b"1",
         stored=Figures(_float(t[9]), int(t[10]) if t[10] else 0, metrics),
-        samples=samples, targets=targets)
+        samples=samples, targets=targets,
+        pointers=np.array([int(f[5]) for f in s], dtype=np.int64),
+        sources=np.array([f[7].decode() for f in s], dtype=object))
 
 
 def _same(a: float | None, b: float | None) -> bool:

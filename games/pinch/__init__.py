@@ -69,6 +69,13 @@ def _report_sections() -> list[Any]:
     return report_sections()
 
 
+def _rescore(trial: Any) -> Any:
+    """A stored board's figures computed again from disk (``games/pinch/rescore.py``)."""
+    from games.pinch.rescore import rescore
+
+    return rescore(trial)
+
+
 def _items() -> list[str]:
     """Pinch has one ladder of levels: one item, ``board``."""
     return list(ITEMS)
@@ -90,4 +97,5 @@ ACTIVITY = Activity(
     pin_level=PROGRESS.pin_level,
     simulate=_simulate,
     report_sections=_report_sections,
+    rescore=_rescore,
 )

@@ -30,7 +30,7 @@ from games.kit.staircase import TrialOutcome
 from games.pinch.board import Board
 from games.pinch.levels import LEVELS, layout
 from games.pinch.record import write_board
-from games.pinch.score import Samples, metric_rows, score_round
+from games.pinch.score import Samples, score_round, trial_metrics
 
 HZ = 100.0  # touch reports per second per finger
 HALF_OPEN, HALF_CLOSED = 80.0, 30.0  # finger distance from the grip centre, px
@@ -132,9 +132,7 @@ def simulate(trial: Any) -> None:
         rec.add_sample(rec.origin_ns + int(round(t_ms * 1e6)), x, y, pid, phase, source)
     samples = Samples.from_rows(hand.rows)
     score = score_round(samples, board, shown_ms)
-    rows = metric_rows(score, board)
-    rows += [("source_touch", 1.0, "bool"), ("source_mouse", 0.0, "bool"),
-             ("source_pen", 0.0, "bool")]
+    rows = trial_metrics(score, board)
     trial.clock.advance((hand.t - shown_ms) / 1000.0 + 0.5)
     rec.finish_trial(accuracy=score.accuracy, errors=score.errors, completed=score.completed,
                      metrics=rows)

@@ -38,10 +38,10 @@ from games.pinch.board import Board
 from games.pinch.levels import LEVELS, Level, layout
 from games.pinch.play import BoardPlay
 from games.pinch.record import write_board
-from games.pinch.score import Samples, metric_rows, score_round
+from games.pinch.rescore import TIMED_MS
+from games.pinch.score import Samples, score_round, trial_metrics
 
 ITEM = "board"  # pinch has one ladder of levels: the staircase's one item
-TIMED_S = 60.0
 
 
 class PinchScene(TrialScene):
@@ -150,8 +150,8 @@ class PinchScene(TrialScene):
             return
         for e in self.detector.poll(self.app.clock.now_ns()):
             self._apply(e)
-        if self.timed and self.running and self.now_ms() - self.shown_ms >= TIMED_S * 1000:
-            self._finish(end_ms=self.shown_ms + TIMED_S * 1000)
+        if self.timed and self.running and self.now_ms() - self.shown_ms >= TIMED_MS:
+            self._finish(end_ms=self.shown_ms + TIMED_MS)
 
     def _tapped(self, x: float, y: float, t: float) -> None:
         assert self.play is not None
@@ -206,10 +206,8 @@ class PinchScene(TrialScene):
         assert self.board is not None
         score = score_round(self.scored_samples(), self.board, self.shown_ms,
                             assisted=self.assisted, end_ms=end_ms)
-        rows = metric_rows(score, self.board, px_per_mm=self._px_per_mm(),
-                           left_hand=self.left_handed, timed=self.timed)
-        rows += [(f"source_{name}", float(score.source == name), "bool")
-                 for name in ("touch", "mouse", "pen")]
+        rows = trial_metrics(score, self.board, px_per_mm=self._px_per_mm(),
+                             left_hand=self.left_handed, timed=self.timed)
         self.finish_trial(score.accuracy, score.errors, rows, None,
                           sticker=draw.object_picture(self.level) or draw.STRAWBERRY,
                           completed=score.completed or self.timed)

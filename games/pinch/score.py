@@ -360,3 +360,22 @@ def _median(values: list[float]) -> float:
 def _mean(values: list[float]) -> float:
     a = np.asarray([v for v in values if not math.isnan(v)], float)
     return float(np.mean(a)) if len(a) else math.nan
+
+
+def trial_metrics(
+    score: PinchScore,
+    board: Board,
+    *,
+    px_per_mm: float | None = None,
+    left_hand: bool = False,
+    timed: bool = False,
+) -> list[tuple[str, float, str]]:
+    """Every metric row a stored board has: :func:`metric_rows`, the input source
+    (``source_touch``/``source_mouse``/``source_pen``) and, on a calibrated screen, the
+    calibration used (``px_per_mm``, so the mm rows can be re-scored)."""
+    rows = metric_rows(score, board, px_per_mm=px_per_mm, left_hand=left_hand, timed=timed)
+    rows += [(f"source_{name}", float(score.source == name), "bool")
+             for name in ("touch", "mouse", "pen")]
+    if px_per_mm:
+        rows.append(("px_per_mm", float(px_per_mm), "px/mm"))
+    return rows
