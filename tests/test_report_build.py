@@ -43,7 +43,9 @@ def _lines(path: Path, known: Known) -> list[str]:
 def test_writes_every_file_owner_only(report, known: Known) -> None:
     out = report.out_dir
     names = sorted(p.name for p in out.iterdir())
-    expected = sorted([*CSV_FILES.values(), "milestones.csv", "index.html", f"{known.a}.html",
+    # milestones.csv: tracing's section; pinch_sessions.csv: pinch's (child A played pinch).
+    expected = sorted([*CSV_FILES.values(), "milestones.csv", "pinch_sessions.csv", "index.html",
+                       f"{known.a}.html",
                        f"{known.b}.html"])
     assert names == expected
     assert os.stat(out).st_mode & 0o777 == 0o700
@@ -263,7 +265,8 @@ def test_anonymize_into_a_folder_with_a_named_report(known: Known, tmp_path: Pat
                         progress=False)
     # The named pages of the first run are gone (B's too), the therapist's own file is kept.
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [*CSV_FILES.values(), "milestones.csv", "index.html", f"{known.a}.html", "notes.txt"])
+        [*CSV_FILES.values(), "milestones.csv", "pinch_sessions.csv", "index.html",
+         f"{known.a}.html", "notes.txt"])
     for path in res.out_dir.iterdir():
         if path.name != "notes.txt":
             data = path.read_bytes().lower()
