@@ -44,7 +44,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pygame
 
@@ -60,6 +60,14 @@ from engine.viewport import LOGICAL_SIZE, Viewport
 BAR_COLOUR = (0, 0, 0)
 _HEADLESS_DRIVERS = frozenset({"offscreen", "dummy"})
 _FRAME_STATS_KEPT = 100_000  # about 28 minutes at 60 Hz
+
+
+class _ComposePlan(NamedTuple):
+    """How one frame goes into the window: ``content`` None = 1:1 at the origin."""
+
+    content: pygame.Rect | None
+    bars: tuple[pygame.Rect, ...]
+    smooth: bool
 
 
 class DisplayUnavailable(RuntimeError):
@@ -127,7 +135,11 @@ class App:
         threaded = self._choose_present_thread()
         self._window_rect = self.window.get_rect()
         default_show = self._update_window if threaded else pygame.display.flip
-        self.presenter = Presenter(show if show is not None else default_show, threaded)
+        self._show = show if show is not None else default_show
+        self._plan: _ComposePlan | None = None
+        # Threaded, the worker composes too (scaling to a full screen of another size is the
+        # costly part: pygame's scale and smoothscale release the GIL while they run).
+        self.presenter = Presenter(self._compose_and_show if threaded else self._show, threaded)
         self._dirty = True
         self.viewport = Viewport(self.window.get_size(), LOGICAL_SIZE)
         self._apply_calibration()
@@ -342,7 +354,11 @@ class App:
                 scene.draw(self.screen)
                 scene.mark_drawn()
             self._dirty = False
-            self._compose()
+            plan = self._compose_plan()
+            if self.presenter.threaded:
+                self._plan = plan  # the worker reads it once present() has handed it over
+            else:
+                self._compose(plan)
             self.present_at_ns.append(time.perf_counter_ns())
             self.presenter.present()
             self.presented += 1
@@ -370,24 +386,41 @@ class App:
                 scene.update(dt)
             self.updates += 1
 
-    def _compose(self) -> None:
-        """Put the logical surface into the window surface (scaled and letterboxed)."""
+    def _compose_plan(self) -> _ComposePlan:
+        """Where the logical surface goes in the window, read from the viewport on this
+        thread (the input code may resize the viewport while a worker composes)."""
         vp = self.viewport
         if vp.is_identity:
+            return _ComposePlan(None, (), False)
+        c = vp.content
+        # Whole-number scales (2560x1600) look the same either way: take the fast one.
+        whole = vp.scale_x == vp.scale_y == int(vp.scale_x)
+        bars = tuple(pygame.Rect(b.x, b.y, b.w, b.h) for b in vp.bars())
+        return _ComposePlan(pygame.Rect(c.x, c.y, c.w, c.h), bars,
+                            self.config.smooth_scale and not whole)
+
+    def _compose(self, plan: _ComposePlan) -> None:
+        """Put the logical surface into the window surface (scaled and letterboxed)."""
+        c = plan.content
+        if c is None:
             self.window.blit(self.screen, (0, 0))
+            return
+        if self._scaled is None or self._scaled.get_size() != (c.w, c.h):
+            self._scaled = pygame.Surface((c.w, c.h)).convert()
+        if plan.smooth:
+            pygame.transform.smoothscale(self.screen, (c.w, c.h), self._scaled)
         else:
-            c = vp.content
-            if self._scaled is None or self._scaled.get_size() != (c.w, c.h):
-                self._scaled = pygame.Surface((c.w, c.h)).convert()
-            # Whole-number scales (2560x1600) look the same either way: take the fast one.
-            whole = vp.scale_x == vp.scale_y == int(vp.scale_x)
-            if self.config.smooth_scale and not whole:
-                pygame.transform.smoothscale(self.screen, (c.w, c.h), self._scaled)
-            else:
-                pygame.transform.scale(self.screen, (c.w, c.h), self._scaled)
-            self.window.blit(self._scaled, (c.x, c.y))
-            for bar in vp.bars():
-                self.window.fill(BAR_COLOUR, (bar.x, bar.y, bar.w, bar.h))
+            pygame.transform.scale(self.screen, (c.w, c.h), self._scaled)
+        self.window.blit(self._scaled, (c.x, c.y))
+        for bar in plan.bars:
+            self.window.fill(BAR_COLOUR, bar)
+
+    def _compose_and_show(self) -> None:
+        # On the present thread: the main thread touches neither the logical surface nor the
+        # window surface until this returns (it draws only when the presenter is idle).
+        assert self._plan is not None
+        self._compose(self._plan)
+        self._show()
 
     @property
     def deferred_frame_due(self) -> bool:

@@ -278,3 +278,34 @@ def test_a_frame_that_met_a_busy_present_is_shown_when_that_present_ends() -> No
     t0 = scene.drawn_at[0]
     assert [t - t0 for t in scene.drawn_at[:3]] == [0, FRAME + 6_000_000, 2 * FRAME]
     assert app.frames_busy == 1
+
+
+def test_threaded_present_composes_on_the_worker_letterboxed() -> None:
+    # 800x600: the logical surface is scaled and letterboxed, on the present thread.
+    seen: list[tuple[str, tuple[int, ...]]] = []
+
+    def show() -> None:
+        centre = tuple(pygame.display.get_surface().get_at((400, 300)))[:3]
+        seen.append((threading.current_thread().name, centre))
+
+    app = App(AppConfig(size=(800, 600), present_thread=True, smooth_scale=False),
+              clock=ManualClock(), show=show)
+    app.poll_input()
+    composed_on: list[str] = []
+    compose = app._compose
+
+    def spy(plan) -> None:
+        composed_on.append(threading.current_thread().name)
+        compose(plan)
+
+    app._compose = spy  # type: ignore[method-assign]
+    app.stack.push(Still((200, 30, 30)))
+    app.frame()
+    assert app.presenter.wait(WAIT_S)
+    assert composed_on == ["finemotor-present"]
+    assert seen == [("finemotor-present", (200, 30, 30))]  # composed before it was shown
+    win = pygame.display.get_surface()
+    assert win.get_at((0, 0))[:3] == (0, 0, 0)  # top bar
+    assert win.get_at((400, 599))[:3] == (0, 0, 0)  # bottom bar
+    assert win.get_at((0, 50))[:3] == (200, 30, 30)
+    app.close()
