@@ -19,8 +19,9 @@ baselines measured in the same run:
    injected, events matched by position, so losses show as "recorded" below 100 %. Under the
    dummy driver the stroke is posted from a thread in the game process instead.
 2. **Presented frames a second** while that stroke is drawn.
-3. **Frame build time** (logic + drawing + composing the window, without the wait inside the
-   present) in the tracing scene with a 30 s trail and the launcher's children picker.
+3. **Frame build time**: the main thread's share of a frame (logic + drawing, + composing the
+   window where the main thread composes), without the wait inside the present, in the
+   tracing scene with a 30 s trail and the launcher's children picker.
 
 The machine's load average is printed with the figures (other work on a shared machine moves
 them). Targets (DESIGN.md): stamp error p95 < 4 ms with 100 % recorded; build p99 < 4 ms;
