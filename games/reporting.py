@@ -43,5 +43,10 @@ def build_reports(*args: Any, activities: list[Activity] | None = None,
     """``telemetry.report.build_reports`` with every registered activity's sections and names
     (same arguments)."""
     from telemetry.report import build_reports as build
+    from telemetry.report_plan import PlanSection
 
-    return build(*args, **activity_report_parts(activities), **kwargs)
+    parts = activity_report_parts(activities)
+    data_dir = args[0] if args else kwargs["data_dir"]
+    # The plan and goals of each child come first on its page (a section like the others).
+    parts["sections"] = [PlanSection(data_dir), *parts["sections"]]
+    return build(*args, **parts, **kwargs)

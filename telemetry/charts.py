@@ -84,6 +84,7 @@ def trend_chart(
     height: int = 170,
     step: bool = False,
     integer: bool = False,
+    threshold: float | None = None,
 ) -> str:
     """A per-session line chart with the baseline and latest medians drawn as bands.
 
@@ -91,6 +92,7 @@ def trend_chart(
     dates (only the first and last are printed). ``baseline``/``latest`` are
     ``(sessions in the window, median)``: a thick segment spans those sessions at the median.
     ``step`` draws a staircase and ``integer`` keeps whole-number ticks (for levels).
+    ``threshold`` draws a goal's bar as a dashed line across the chart (kept in the y range).
     """
     vals = np.asarray(values, dtype=float)
     n = len(vals)
@@ -101,6 +103,8 @@ def trend_chart(
         alt += f", baseline median {baseline[1]:g}{unit}"
     if latest is not None and math.isfinite(latest[1]):
         alt += f", latest median {latest[1]:g}{unit}"
+    if threshold is not None and math.isfinite(threshold):
+        alt += f", goal {threshold:g}{unit}"
     parts.append(_open(width, height, alt, "chart"))
     left, right, top, bottom = 40, 10, 20, 24
     pw, ph = width - left - right, height - top - bottom
@@ -115,6 +119,8 @@ def trend_chart(
         )
         return "".join(parts)
     lo, hi = (y_range if y_range is not None else (float(finite.min()), float(finite.max())))
+    if threshold is not None and y_range is None:
+        lo, hi = min(lo, threshold), max(hi, threshold)
     if y_range is None:
         pad = (hi - lo) * 0.1 or max(abs(hi) * 0.1, 1.0)
         lo, hi = max(0.0, lo - pad) if lo >= 0 else lo - pad, hi + pad
@@ -176,6 +182,12 @@ def trend_chart(
             f'<circle cx="{_fmt(px(i))}" cy="{_fmt(py(v))}" r="2.5" fill="{BLUE}"/>'
             for i, v in enumerate(vals)
             if math.isfinite(v)
+        )
+    if threshold is not None and math.isfinite(threshold):
+        parts.append(
+            f'<line x1="{left}" y1="{_fmt(py(threshold))}" x2="{left + pw}" '
+            f'y2="{_fmt(py(threshold))}" stroke="{INK}" stroke-width="1.5" '
+            f'stroke-dasharray="5,3"><title>goal {threshold:g}{_esc(unit)}</title></line>'
         )
     for band, colour, at_end in ((baseline, ORANGE, False), (latest, GREEN, True)):
         if band is None or band[0] <= 0 or not math.isfinite(band[1]):

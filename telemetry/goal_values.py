@@ -24,9 +24,10 @@ import numpy as np
 import pandas as pd
 
 from telemetry.goals import Goal, GoalStatus, evaluate
+from telemetry.schema import ASSESSMENT_MODE
 
 TRIAL_COLUMNS = ("accuracy", "errors", "level", "duration_s")
-ASSESSMENT = "assessment"
+ASSESSMENT = ASSESSMENT_MODE
 
 
 def _assisted_keys(metrics: pd.DataFrame) -> set[tuple[str, int]]:

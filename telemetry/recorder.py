@@ -218,8 +218,9 @@ class SessionRecorder:
         child_id = str(child_id)
         if not _ID_RE.fullmatch(child_id):
             raise UsageError(f"invalid child id: {child_id!r} (use the id from the children list)")
-        if mode not in schema.MODES:
-            raise UsageError(f"invalid mode: {mode!r} (one of {', '.join(schema.MODES)})")
+        if mode not in schema.SESSION_MODES:
+            raise UsageError(
+                f"invalid mode: {mode!r} (one of {', '.join(schema.SESSION_MODES)})")
         if handedness not in HANDEDNESS:
             raise UsageError(f"invalid handedness: {handedness!r} (right or left)")
         width_px, height_px = (int(v) for v in screen_px)

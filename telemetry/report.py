@@ -29,7 +29,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from telemetry import analytics
+from telemetry import analytics, schema
 from telemetry import report_html as H
 from telemetry.errors import UsageError
 from telemetry.report_child import render_child
@@ -224,9 +224,12 @@ def build_reports(
     # The analytics: whole-caseload tables, grouped once per child below.
     sess_tbl = analytics.session_table(sessions, trials)
     weekly = analytics.weekly_practice(sess_tbl, until=as_of - timedelta(microseconds=1))
-    act = analytics.activity_sessions(trials)
-    trends = analytics.activity_trends(act, trials=trials)
-    items = analytics.item_latest(trials)
+    # Assessment sessions are compared apart (the plan section): practice trends leave them out.
+    assessed = set(sessions.loc[sessions["mode"] == schema.ASSESSMENT_MODE, "session_id"])
+    practice = trials[~trials["session_id"].isin(assessed)] if assessed else trials
+    act = analytics.activity_sessions(practice)
+    trends = analytics.activity_trends(act, trials=practice)
+    items = analytics.item_latest(practice)
     # A lasting achievement (a milestone) counts every session up to the report date, also
     # those before --since (the rest of the report covers the period only).
     history = trials
@@ -287,6 +290,8 @@ def build_reports(
     reader = TrialRows()
     child_pages = {}
     section_tables: dict[str, list[pd.DataFrame]] = {}
+    section_cells: dict[str, dict[str, str]] = {}
+    section_flags: dict[str, list[str]] = {}
     for cid in ids:
         part = {k: by[k].get(cid, empty[k]) for k in by}
         no_end = int((~part["sessions"]["has_end"].astype(bool)).sum())
@@ -310,11 +315,15 @@ def build_reports(
             folders=folders,
             reader=reader,
         )
-        page, extra_tables = render_child(cd, sections)
-        for name, frames in extra_tables.items():
+        child_page = render_child(cd, sections)
+        for name, frames in child_page.tables.items():
             section_tables.setdefault(name, []).extend(frames)
+        if child_page.caseload:
+            section_cells[cid] = child_page.caseload
+        if child_page.flags:
+            section_flags[cid] = child_page.flags
         path = out / pages[cid]
-        atomic_write_bytes(path, page.encode("utf-8"))
+        atomic_write_bytes(path, child_page.html.encode("utf-8"))
         child_pages[cid] = path
         reader.clear()  # keep memory flat: a child's samples are not needed again
         bar.step()
@@ -325,7 +334,8 @@ def build_reports(
     atomic_write_bytes(
         index,
         render_index(
-            case, weekly, names, pages, overall_quality, period.text(), anonymize, trends=trends
+            case, weekly, names, pages, overall_quality, period.text(), anonymize, trends=trends,
+            extra_cells=section_cells, extra_flags=section_flags,
         ).encode("utf-8"),
     )
     return ReportResult(

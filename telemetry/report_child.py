@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
 
 from telemetry import analytics
 from telemetry import report_html as H
@@ -111,8 +114,19 @@ def _glance(cd: ChildContext, flags: str, extra: list[str]) -> str:
     return "<div class='glance'><h2>At a glance</h2>" + "".join(items) + "</div>"
 
 
-def render_child(cd: ChildContext, sections: Sequence[ReportSection]) -> tuple[str, dict]:
-    """One child's page, and the CSV tables its injected sections gave (name → frame)."""
+@dataclass
+class ChildPage:
+    """A child's rendered page and what its sections gave for the CSVs and the caseload."""
+
+    html: str
+    tables: dict[str, list[pd.DataFrame]]
+    caseload: dict[str, str]
+    flags: list[str]
+
+
+def render_child(cd: ChildContext, sections: Sequence[ReportSection]) -> ChildPage:
+    """One child's page, the CSV tables its injected sections gave (name → frames), and their
+    caseload cells and flags."""
     s = cd.sessions
     c = cd.caseload
     flags = str(c["flags"]) if c is not None and c["flags"] else ""
@@ -128,6 +142,10 @@ def render_child(cd: ChildContext, sections: Sequence[ReportSection]) -> tuple[s
         f"<div><b>{H.esc(v)}</b>{H.esc(k)}</div>" for k, v in facts
     ) + "</div>"
     outputs = [sec.render(cd) for sec in sections]
+    top = [o.html for sec, o in zip(sections, outputs, strict=True)
+           if o.html and getattr(sec, "top", False)]
+    rest = [o.html for sec, o in zip(sections, outputs, strict=True)
+            if o.html and not getattr(sec, "top", False)]
     body = [
         "<p class='screen-only'><a href='index.html'>← caseload</a></p>",
         H.header(
@@ -137,14 +155,20 @@ def render_child(cd: ChildContext, sections: Sequence[ReportSection]) -> tuple[s
         ),
         box,
         _glance(cd, flags, [o.glance for o in outputs]),
+        *top,
         _practice_section(cd),
     ]
     body.extend(activity_section(cd, act) for act in cd.trends["activity"])
-    body.extend(o.html for o in outputs if o.html)
+    body.extend(rest)
     body.append(H.rules_note())
     body.append(cd.quality.html())
-    tables: dict = {}
+    tables: dict[str, list[pd.DataFrame]] = {}
+    cells: dict[str, str] = {}
+    extra_flags: list[str] = []
     for o in outputs:
         for name, frame in o.tables.items():
             tables.setdefault(name, []).append(frame)
-    return H.page(f"{cd.name}: finemotor report", "".join(body)), tables
+        cells.update(o.caseload)
+        extra_flags.extend(o.flags)
+    return ChildPage(H.page(f"{cd.name}: finemotor report", "".join(body)), tables, cells,
+                     extra_flags)

@@ -49,12 +49,26 @@ def render_index(
     period: str,
     anonymize: bool,
     trends: pd.DataFrame | None = None,
+    extra_cells: dict[str, dict[str, str]] | None = None,
+    extra_flags: dict[str, list[str]] | None = None,
 ) -> str:
     """The caseload page (``index.html``).
 
     ``trends`` (``analytics.activity_trends``) adds each activity's baseline and latest
     accuracy next to its arrow; without it only the arrows of ``case`` are shown.
+    ``extra_cells`` (child id → column title → HTML cell) and ``extra_flags`` (child id →
+    flag texts) come from the injected report sections.
     """
+    extra_cells = extra_cells or {}
+    extra_flags = extra_flags or {}
+    titles: list[str] = []
+    for cells in extra_cells.values():
+        titles.extend(t for t in cells if t not in titles)
+    if extra_flags:
+        more = case["child_id"].map(lambda c: "; ".join(extra_flags.get(c, [])))
+        case = case.assign(flags=[
+            "; ".join(x for x in (str(a) if a else "", b) if x)
+            for a, b in zip(case["flags"].fillna(""), more, strict=True)])
     weekly_by_child = {cid: g for cid, g in weekly.groupby("child_id", sort=False)}
     flagged = case["flags"].astype(str) != ""
     order = case.assign(_f=~flagged, _n=case["child_id"].map(names).str.lower())
@@ -82,6 +96,7 @@ def render_index(
                 H.fmt_num(r.minutes_4w, 0),
                 spark,
                 _index_trends(trends, r.child_id, str(r.trends) if r.trends else ""),
+                *(extra_cells.get(r.child_id, {}).get(t, "–") for t in titles),
                 flags,
             ]
         )
@@ -116,10 +131,12 @@ def render_index(
                 "Minutes (4 wk)",
                 f"Sessions per week ({SPARK_WEEKS} wk)",
                 "Accuracy per activity",
+                *titles,
                 "Flags",
             ],
             rows,
-            numeric=[False, False, True, True, True, False, False, False],
+            numeric=[False, False, True, True, True, False, False, *([False] * len(titles)),
+                     False],
             row_classes=classes,
         ),
         H.rules_note(),

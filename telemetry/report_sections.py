@@ -9,9 +9,11 @@ activity. A section is any object with the :class:`ReportSection` shape:
 * ``prepare(report)``: called once per report with the whole caseload (:class:`ReportContext`),
   so a section can compute its tables for every child in one vectorised pass;
 * ``render(child)``: called once per child with a :class:`ChildContext`; returns a
-  :class:`SectionOutput` (an HTML fragment, an optional line for the "At a glance" box, and
+  :class:`SectionOutput` (an HTML fragment, an optional line for the "At a glance" box,
   optional tidy CSV tables, written as ``<name>.csv`` beside the pages, one file per name
-  with every child's rows).
+  with every child's rows, and optional cells and flags for the caseload page);
+* ``top`` (optional attribute, default False): the section goes right under "At a glance"
+  instead of after the activities' sections (the plan and goals do).
 
 The generic sections (the "At a glance" box, practice) are here; the per-activity trend
 section is in ``telemetry.report_activity``. HTML helpers (``report_html``) and SVG charts
@@ -142,12 +144,16 @@ class SectionOutput:
 
     ``html``: the fragment (empty: nothing shown); ``glance``: one short HTML line for the
     "At a glance" box; ``tables``: tidy rows for the CSV files (name → frame, the name without
-    ``.csv``).
+    ``.csv``); ``caseload``: cells for the caseload page (column title → HTML cell; a column
+    appears once any child has it, in section order); ``flags``: short texts added to the
+    child's "needs attention" flags on the caseload page.
     """
 
     html: str = ""
     glance: str = ""
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    caseload: dict[str, str] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
 
 
 @runtime_checkable

@@ -29,7 +29,9 @@ VERSION_COLUMN = "schema_version"
 
 PHASES = ("down", "move", "up")
 SOURCES = ("mouse", "touch", "pen")
-MODES = ("clinic", "home")
+MODES = ("clinic", "home")  # how a device is used (settings), and a practice session's mode
+ASSESSMENT_MODE = "assessment"  # a fixed-protocol session (no adaptation), compared over time
+SESSION_MODES = (*MODES, ASSESSMENT_MODE)  # what session.json's ``mode`` may hold
 
 
 @dataclass(frozen=True)
