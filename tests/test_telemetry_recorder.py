@@ -204,7 +204,8 @@ def test_begin_while_open_and_close_abandon_open_trials(tmp_path: Path) -> None:
 def test_usage_errors(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"^invalid child id: '\.\./x' \(use the id from"):
         SessionRecorder.start(tmp_path, "../x")
-    with pytest.raises(UsageError, match=r"^invalid mode: 'school' \(one of clinic, home\)$"):
+    with pytest.raises(UsageError,
+                       match=r"^invalid mode: 'school' \(one of clinic, home, assessment\)$"):
         SessionRecorder.start(tmp_path, CHILD, mode="school")
     rec, _, _ = _start(tmp_path)
     with pytest.raises(UsageError) as err:
