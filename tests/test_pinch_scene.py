@@ -196,3 +196,29 @@ def test_the_activity_contract() -> None:
     surf.fill((0, 0, 0))
     ACTIVITY.draw_icon(surf, surf.get_rect())
     assert surf.get_at((120, 132))[:3] != (0, 0, 0)  # the cup is drawn
+
+
+def test_finemotor_level_pins_pinch_and_the_scene_plays_it(capsys, tmp_path: Path) -> None:  # noqa: ANN001
+    from games import cli
+    from telemetry.children import ChildrenRegistry
+
+    cid = ChildrenRegistry(tmp_path).add("Sam", "cat").child_id
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        try:
+            code = cli.main(list(argv))
+        except SystemExit as exc:
+            code = exc.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("level", cid, "9", "--activity", "pinch", "--data-dir", str(tmp_path)) == (
+        0, "pinch, every item: pinned at level 9 for Sam\n", "")
+    code, out, err = run("level", cid, "13", "--activity", "pinch", "--data-dir", str(tmp_path))
+    assert (code, err) == (2, "finemotor: error: level 13 is out of range for pinch (1 to 12)\n")
+    app = make_test_app()
+    app.data_dir = tmp_path
+    app.stack.push(ACTIVITY.make_scene(app, cid, 1))
+    assert app.stack.top.level.number == 9 and app.stack.top.level.board == "sort"
+    assert run("level", cid, "auto", "--activity", "pinch", "--data-dir", str(tmp_path))[1] == (
+        "pinch, every item: level adapts to Sam again\n")

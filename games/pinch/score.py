@@ -152,7 +152,7 @@ def score_round(
             end_ms = max(placed_times)
         else:
             end_ms = float(samples.t_ms[-1]) if len(samples.t_ms) else shown_ms
-    src = np.unique(samples.source)
+    src = np.flatnonzero(np.bincount(samples.source, minlength=len(_SOURCE_NAMES)))
     source = _SOURCE_NAMES[int(src[0])] if len(src) == 1 else ("mixed" if len(src) else "")
     return PinchScore(
         objects=n, placed=len(placed_times), first_right=int(play.first_right.sum()),
@@ -232,8 +232,12 @@ def _overshoots(path: np.ndarray, targets: np.ndarray) -> int:
     have room) to outside all of them before the release."""
     if not len(targets) or len(path) < 2:
         return 0
-    d = np.hypot(path[:, 1, None] - targets[None, :, 0], path[:, 2, None] - targets[None, :, 1])
-    inside = (d <= targets[None, :, 2]).any(axis=1)
+    dx = path[:, 1, None] - targets[None, :, 0]
+    dy = path[:, 2, None] - targets[None, :, 1]
+    dx *= dx
+    dy *= dy
+    dx += dy  # squared distances: no square roots (hypot is the slow part here)
+    inside = (dx <= targets[None, :, 2] ** 2).any(axis=1)
     return int(np.count_nonzero(inside[:-1] & ~inside[1:]))
 
 
