@@ -7,12 +7,18 @@ monotonic clock for the samples), and each trial through its activity's own simu
 scene would and scores it with the activity's real scoring.
 
 This module is the orchestration only: each child has a profile (practice frequency, clinic or
-home, missed weeks, one child who stopped practising three weeks ago, one who declines lately)
-and a skill curve (a wobble that shrinks over the weeks); sessions are scheduled from it and
+home, one child who stopped practising three weeks ago, one who declines lately, one who missed
+a week) and a skill curve (a wobble that shrinks over the weeks); sessions are scheduled from it and
 each trial is handed to an activity as a :class:`games.kit.demo.SimTrial`. With more than one
 activity, the first (tracing) plays about three quarters of a session's trials and the others
 take turns with the rest. One session (of the first child with two or more) is crash-torn: its
 end is missing and its last trial row and last sample row are cut short (that trial is lost).
+
+A demo is never empty: every child practises in every demo week (at least one session a
+week, also in the current week so far), except the child meant to have stopped (only in a
+demo of 5 weeks or more, so it practised first) and the child meant to miss one week (a demo
+of 4 weeks or more). A demo that would write no session at all is an error, before anything
+is written.
 
 Deterministic for a given ``seed`` and ``now`` (the ids are random uuid4, as in real data).
 """
@@ -23,7 +29,7 @@ import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +55,7 @@ class ChildProfile:
     learn_weeks: float  # time constant of improvement
     home_per_week: float  # mean home sessions a week
     clinic: bool  # a clinic session every week
-    miss_week_p: float  # chance a week has no practice at all
+    missed_week: int | None  # the one demo week (index) without practice, if any
     shapes0: int  # items in the repertoire at the start (it grows by one every two weeks)
     stops_weeks_before_end: int = 0  # no practice in the last N weeks
     declines_weeks_before_end: int = 0  # skill worsens in the last N weeks
@@ -67,8 +73,10 @@ class DemoResult:
     torn_session: Path | None = None
 
 
-def make_profiles(n: int, rng: np.random.Generator) -> list[ChildProfile]:
-    """``n`` varied child profiles; child 2 stops practising, child 3 declines lately."""
+def make_profiles(n: int, rng: np.random.Generator, weeks: int = 12) -> list[ChildProfile]:
+    """``n`` varied child profiles over a ``weeks``-week demo; child 2 stops practising three
+    weeks before the end (if ``weeks`` >= 5), child 3 declines lately, child 4 misses the
+    middle week (if ``weeks`` >= 4)."""
     out = []
     for i in range(n):
         out.append(
@@ -80,9 +88,9 @@ def make_profiles(n: int, rng: np.random.Generator) -> list[ChildProfile]:
                 learn_weeks=float(rng.uniform(5, 14)),
                 home_per_week=float(rng.choice([0.5, 1.5, 2.0, 3.0])),
                 clinic=bool(rng.random() < 0.75),
-                miss_week_p=float(rng.uniform(0.03, 0.15)),
+                missed_week=weeks // 2 if i == 4 and weeks >= 4 else None,
                 shapes0=int(rng.integers(3, 6)),
-                stops_weeks_before_end=3 if i == 2 else 0,
+                stops_weeks_before_end=3 if i == 2 and weeks >= 5 else 0,
                 declines_weeks_before_end=3 if i == 3 else 0,
                 speed_px_s=float(rng.uniform(160, 260)),
             )
@@ -93,16 +101,19 @@ def make_profiles(n: int, rng: np.random.Generator) -> list[ChildProfile]:
 def schedule(
     profile: ChildProfile, weeks: int, end: datetime, rng: np.random.Generator
 ) -> list[tuple[datetime, str]]:
-    """Session start times and modes over the ``weeks`` weeks before ``end``."""
+    """Session start times and modes over the ``weeks`` weeks before ``end``.
+
+    Every week up to ``end`` has at least one session (a home session is added to a week the
+    draw left empty), except the weeks after the profile stopped and its missed week.
+    """
     first_monday = (end - timedelta(weeks=weeks)).date()
     first_monday -= timedelta(days=first_monday.weekday())
     out: list[tuple[datetime, str]] = []
     for w in range(weeks + 1):
-        if w >= weeks + 1 - profile.stops_weeks_before_end:
-            continue
-        if rng.random() < profile.miss_week_p:
+        if w >= weeks + 1 - profile.stops_weeks_before_end or w == profile.missed_week:
             continue
         monday = first_monday + timedelta(weeks=w)
+        week: list[tuple[datetime, str]] = []
         days: list[tuple[int, str]] = []
         if profile.clinic:
             days.append((int(rng.integers(0, 5)), "clinic"))
@@ -114,9 +125,25 @@ def schedule(
             start = datetime.combine(monday + timedelta(days=d), time(hour, int(rng.integers(0,
                                      60))), tzinfo=timezone.utc)
             if start < end:
-                out.append((start, mode))
+                week.append((start, mode))
+        if not week:
+            week.append((_practice_time(monday, end, rng), "home"))
+        out.extend(week)
     out.sort()
     return out
+
+
+def _practice_time(monday: date, end: datetime, rng: np.random.Generator) -> datetime:
+    """A start in the week of ``monday`` before ``end``: a random day at 9:00-17:59, or, when
+    the week has only begun, halfway between its start and ``end``."""
+    days = [d for d in range(7)
+            if datetime.combine(monday + timedelta(days=d), time(18), tzinfo=timezone.utc) < end]
+    if days:
+        day = monday + timedelta(days=int(rng.choice(days)))
+        return datetime.combine(day, time(9 + int(rng.integers(0, 9)), int(rng.integers(0, 60))),
+                                tzinfo=timezone.utc)
+    week_start = datetime.combine(monday, time(0), tzinfo=timezone.utc)
+    return week_start + (end - week_start) / 2
 
 
 def skill_wobble(profile: ChildProfile, weeks_in: float, weeks_left: float) -> float:
@@ -199,14 +226,18 @@ def write_demo_data(
     first, *others = sims
     rng = np.random.default_rng(seed)
     end = now or datetime.now(timezone.utc)
+    profiles = make_profiles(children, rng, weeks)
+    plans = [schedule(profile, weeks, end, rng) for profile in profiles]
+    if not any(plans):  # said before anything is written
+        raise UsageError(f"this demo would have no sessions ({children} children over {weeks} "
+                         "weeks): give more --weeks or --children")
     data = ensure_private_dir(data_dir)
     registry = ChildrenRegistry(data)
     result = DemoResult(data)
     bar = Progress(children, "children", progress)
-    for ci, profile in enumerate(make_profiles(children, rng)):
+    for ci, (profile, plan) in enumerate(zip(profiles, plans, strict=True)):
         child_id = registry.add(profile.nickname, profile.avatar).child_id
         result.child_ids.append(child_id)
-        plan = schedule(profile, weeks, end, rng)
         # Each activity's memory of the child (e.g. its staircase), kept across sessions.
         states: dict[str, dict[str, Any]] = {name: {} for name in sims}
         # One crash-torn session per data set, in the first child with enough sessions for one

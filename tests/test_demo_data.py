@@ -25,7 +25,7 @@ NOW = datetime(2026, 3, 27, 18, 0, tzinfo=timezone.utc)
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("demo")
-    res = write_demo_data(data, children=4, weeks=5, seed=3, progress=False, now=NOW,
+    res = write_demo_data(data, children=4, weeks=5, seed=5, progress=False, now=NOW,
                           trials_per_session=3)
     return res, load_dataset(data, tables=("trials", "metrics"))
 
@@ -57,13 +57,13 @@ def test_crash_torn_session_is_counted(demo) -> None:
 
 
 def test_small_demo_still_has_one_torn_session(tmp_path: Path) -> None:
-    # Seed 0 gives the first child only 2 sessions in 4 weeks: the tear still happens (it is
-    # what a therapist trying the report should see in the data-quality note).
+    # A small demo: the tear still happens in the first child (it is what a therapist trying
+    # the report should see in the data-quality note).
     res = write_demo_data(tmp_path, children=3, weeks=4, seed=0, progress=False, now=NOW,
                           trials_per_session=2)
     ds = load_dataset(tmp_path, tables=("trials",))
     per_child = ds.sessions.groupby("child_id").size()
-    assert [int(per_child.get(c, 0)) for c in res.child_ids] == [2, 9, 2]
+    assert [int(per_child.get(c, 0)) for c in res.child_ids] == [6, 14, 19]
     assert res.torn_session is not None
     assert res.torn_session.parent.name == res.child_ids[0]
     assert ds.quality.sessions_without_end == 1
@@ -116,7 +116,7 @@ def test_tracing_trials_rescore_from_their_samples(demo) -> None:
 
 def test_deterministic_for_a_seed(tmp_path: Path, demo) -> None:
     res, ds = demo
-    again = write_demo_data(tmp_path, children=4, weeks=5, seed=3, progress=False, now=NOW,
+    again = write_demo_data(tmp_path, children=4, weeks=5, seed=5, progress=False, now=NOW,
                             trials_per_session=3)
     ds2 = load_dataset(tmp_path, tables=("trials",))
     assert again.sessions == res.sessions
@@ -162,3 +162,54 @@ def test_only_the_declining_child_is_flagged(demo) -> None:
     trends = analytics.activity_trends(act, trials=ds.trials)
     flagged = set(trends.loc[trends["decline"], "child_id"])
     assert flagged == {res.child_ids[3]}
+
+
+def _weeks(now: datetime, weeks: int) -> list[datetime]:
+    """The Mondays (00:00 UTC) of every demo week, the current one last."""
+    first = (now - timedelta(weeks=weeks)).date()
+    first -= timedelta(days=first.weekday())
+    start = datetime(first.year, first.month, first.day, tzinfo=timezone.utc)
+    return [start + timedelta(weeks=w) for w in range(weeks + 1)]
+
+
+@pytest.mark.parametrize(
+    ("children", "weeks", "now"),
+    [
+        (2, 2, NOW),  # wrote "0 sessions, 0 trials" before
+        (1, 1, NOW),
+        (1, 1, datetime(2026, 3, 30, 0, 30, tzinfo=timezone.utc)),  # a week just begun
+        (6, 6, NOW),
+        (5, 4, datetime(2026, 3, 30, 0, 30, tzinfo=timezone.utc)),
+    ],
+)
+def test_every_child_practises_in_every_demo_week(tmp_path, children, weeks, now) -> None:
+    res = write_demo_data(tmp_path, children=children, weeks=weeks, seed=0, progress=False,
+                          now=now, trials_per_session=1)
+    ds = load_dataset(tmp_path, tables=("trials",))
+    assert res.sessions == len(ds.sessions) > 0
+    mondays = _weeks(now, weeks)
+    for i, child_id in enumerate(res.child_ids):
+        starts = ds.sessions.loc[ds.sessions["child_id"] == child_id, "started_at"]
+        per_week = [int(((starts >= m) & (starts < m + timedelta(weeks=1))).sum())
+                    for m in mondays]
+        assert starts.max() < now
+        if i == 2 and weeks >= 5:  # meant to have stopped three weeks ago
+            assert per_week[-3:] == [0, 0, 0] and min(per_week[:-3]) >= 1
+        elif i == 4 and weeks >= 4:  # meant to miss the middle week
+            assert per_week[weeks // 2] == 0
+            assert min(per_week[: weeks // 2] + per_week[weeks // 2 + 1 :]) >= 1
+        else:
+            assert min(per_week) >= 1, (i, per_week)
+
+
+def test_a_demo_that_would_write_nothing_is_an_error(tmp_path, monkeypatch) -> None:
+    import games.demo_data as demo_data
+
+    monkeypatch.setattr(demo_data, "schedule", lambda *args: [])
+    with pytest.raises(UsageError) as err:
+        write_demo_data(tmp_path / "demo", children=2, weeks=2, progress=False, now=NOW)
+    assert str(err.value) == (
+        "this demo would have no sessions (2 children over 2 weeks): give more --weeks or "
+        "--children"
+    )
+    assert not (tmp_path / "demo").exists()
