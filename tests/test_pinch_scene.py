@@ -70,7 +70,7 @@ def stored(rec: SessionRecorder) -> tuple:  # noqa: ANN001
                                                              "targets"))
 
 
-@pytest.mark.parametrize("number", [1, 3, 6, 7, 8, 12])
+@pytest.mark.parametrize("number", [1, 6, 8])  # a cup, carton cells, sorting
 def test_a_scripted_two_finger_pinch_plays_a_whole_board(rig, number: int) -> None:  # noqa: ANN001
     scene = PinchScene(CHILD, level=number, seed=11)
     app, hand, rec = rig(scene)
