@@ -44,7 +44,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import pygame
 
@@ -52,6 +52,7 @@ from engine.clock import Clock, SystemClock
 from engine.input import FocusLost, PointerInput, QuitRequest, WindowExposed, WindowResized
 from engine.pointer import KeyPress, PointerSample
 from engine.present import Presenter, threaded_present_safe
+from engine.record import NullSink, TrialSink
 from engine.scene import Scene, SceneStack
 from engine.settings import Settings
 from engine.sound import SoundPlayer
@@ -104,7 +105,8 @@ class App:
     """The running program: window, clock, viewport, input, scenes and services.
 
     Attributes scenes may use: ``clock``, ``viewport``, ``stack``, ``settings``, ``sound``,
-    ``recorder`` (None, or the telemetry session recorder set by the games layer), ``screen``
+    ``recorder`` (a :class:`~engine.record.TrialSink`: the session recorder the games layer
+    sets, else a :class:`~engine.record.NullSink`; never None), ``screen``
     (the logical surface), ``running``. ``on_quit`` is called once when the app closes
     (window closed, :meth:`quit`, or the last scene popped), after every scene has exited.
     ``show`` replaces what puts a composed window surface on screen (tests inject a slow or
@@ -126,7 +128,7 @@ class App:
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.settings: Settings = settings if settings is not None else Settings()
         self.sound: SoundPlayer = sound if sound is not None else SoundPlayer(self.settings)
-        self.recorder: Any = None
+        self.recorder: TrialSink = NullSink()
         self.on_quit: Callable[[], None] | None = None
         self.running = False
         self._closed = False

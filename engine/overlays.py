@@ -72,4 +72,4 @@ class PauseOverlay(Scene):
 
 def should_pause(top: Scene | None) -> bool:
     """Whether the engine should push a pause overlay over ``top`` now."""
-    return top is not None and bool(getattr(top, "pausable", False))
+    return top is not None and top.pausable

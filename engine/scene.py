@@ -20,11 +20,12 @@ are neither drawn nor presented. Pushing, popping or replacing a scene always re
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pygame
 
+    from engine.app import App
     from engine.pointer import KeyPress, PointerSample
 
 
@@ -35,9 +36,13 @@ class Scene:
     updates_below: bool = False
     redraw_every_frame: bool = True
     _changed: bool = True  # a scene starts out not yet drawn
+    # A game opts in: the engine's pause overlay comes up over it when the window loses focus.
+    pausable: bool = False
 
     def __init__(self) -> None:
-        self.app: Any = None  # set by the stack before enter(); the engine.app.App
+        # Set by the stack before enter(). Typed as App because every method the engine calls
+        # runs after that; only code run before the push (a constructor) may see None.
+        self.app: App = None  # type: ignore[assignment]
 
     def enter(self) -> None:
         """Pushed on the stack."""
@@ -79,7 +84,7 @@ class Scene:
 class SceneStack:
     """A stack of scenes with the lifecycle above."""
 
-    def __init__(self, app: Any = None) -> None:
+    def __init__(self, app: App) -> None:
         self.app = app
         self._scenes: list[Scene] = []
 

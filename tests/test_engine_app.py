@@ -10,6 +10,7 @@ import pytest
 from engine.app import App, AppConfig, DisplayUnavailable
 from engine.clock import ManualClock
 from engine.pointer import PointerSample
+from engine.record import NullSink
 from engine.scene import Scene
 from engine.testing import make_test_app
 
@@ -58,7 +59,7 @@ def test_service_attributes() -> None:
     app = make_test_app()
     assert app.screen.get_size() == (1280, 800)
     assert app.stack.app is app
-    assert app.recorder is None
+    assert isinstance(app.recorder, NullSink)
     assert app.settings.sound_on is True
     assert app.sound.settings is app.settings
     assert app.viewport.window_size == (1280, 800)

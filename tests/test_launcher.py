@@ -19,6 +19,7 @@ import pygame
 import pytest
 
 from engine import ui
+from engine.record import NullSink
 from engine.scene import Scene
 from engine.settings import Settings
 from engine.testing import ScriptedHand as _ScriptedHand
@@ -38,6 +39,7 @@ from games.launcher import (
 from games.registry import Activity
 from games.settings_store import load_settings, save_settings
 from telemetry.children import ChildrenRegistry
+from telemetry.recorder import SessionRecorder
 
 
 class ScriptedHand(_ScriptedHand):
@@ -174,7 +176,7 @@ def test_tapping_an_avatar_opens_the_activity_picker_and_a_session(app, tmp_path
     assert meta["handedness"] == "right"
     assert meta["ended_at"] is None
     assert meta["screen"]["width_px"] == 1280 and meta["screen"]["height_px"] == 800
-    assert app.recorder is not None and app.recorder.folder == folder
+    assert isinstance(app.recorder, SessionRecorder) and app.recorder.folder == folder
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / "session.json").stat().st_mode) == 0o600
     assert "Anna" not in (folder / "session.json").read_text(encoding="utf-8")
@@ -183,7 +185,7 @@ def test_tapping_an_avatar_opens_the_activity_picker_and_a_session(app, tmp_path
     hand.tap(top.back.rect.center)
     assert isinstance(app.stack.top, ChildPickerScene)
     assert len(app.stack) == 1
-    assert app.recorder is None
+    assert isinstance(app.recorder, NullSink)
     assert read_session(folder)["ended_at"].endswith("Z")
 
 
@@ -388,7 +390,7 @@ def test_close_app_from_settings_ends_the_session(app, tmp_path):
     hand.hold(GATE, 3.0)
     hand.tap(app.stack.top.controls["quit"].rect.center)
     assert app.running is False
-    assert app.recorder is None
+    assert isinstance(app.recorder, NullSink)
     assert read_session(session_folders(tmp_path, child.child_id)[0])["ended_at"] is not None
 
 
@@ -513,7 +515,7 @@ def test_home_session_ends_itself_with_a_reward(tmp_path):
             ChildPickerScene, ActivityPickerScene, ActivityHost, RewardScene]
         assert not app.stack.top.opaque and not app.stack.top.updates_below
         assert played == ["reward"]  # shown once, not once per closing screen
-        assert app.recorder is None and launcher.child is None
+        assert isinstance(app.recorder, NullSink) and launcher.child is None
         folder = session_folders(tmp_path, child.child_id)[0]
         assert read_session(folder)["ended_at"] is not None
         trials = rows(folder / "trials.csv")
@@ -540,7 +542,7 @@ def test_clinic_sessions_do_not_end_by_themselves(tmp_path):
         app.clock.advance(3600_000_000_000)
         app.frame()
         assert isinstance(app.stack.top, ActivityPickerScene)
-        assert app.recorder is not None
+        assert isinstance(app.recorder, SessionRecorder)
     finally:
         app.close()
 
@@ -671,7 +673,7 @@ def test_picking_a_child_and_going_back_do_not_wait_for_the_disk(app, tmp_path, 
     recorder.begin_trial("dots", 1, "dot")  # left unfinished: abandoned by the session end
     launcher.back_to_picker()
     assert held_fsync.timed_out == [] and not held_fsync.gate.is_set()
-    assert app.recorder is None and not recorder.done  # still being written
+    assert isinstance(app.recorder, NullSink) and not recorder.done  # still being written
     # Frames go on and notice the end without waiting; stopping the loop waits for the rest.
     ScriptedHand(app).step(2)
     held_fsync.open()
@@ -752,10 +754,10 @@ def test_a_session_folder_that_cannot_be_set_up_is_shown_and_play_goes_on(
     if running:  # the set-up fails on the writer thread: a following frame reports it
         hand = ScriptedHand(app)
         deadline = time.monotonic() + 10
-        while app.recorder is not None and time.monotonic() < deadline:
+        while isinstance(app.recorder, SessionRecorder) and time.monotonic() < deadline:
             time.sleep(0.005)
             hand.step(1)
-    assert app.recorder is None
+    assert isinstance(app.recorder, NullSink)
     message = ("Not saving this session: the disk is full: finemotor could not save in the "
                f"data folder {tmp_path} (free some space and try again)")
     assert launcher.message == message

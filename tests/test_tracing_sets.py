@@ -22,6 +22,7 @@ import pygame  # noqa: E402
 import pytest  # noqa: E402
 
 from engine import ui  # noqa: E402
+from engine.record import NullSink  # noqa: E402
 from engine.settings import Settings  # noqa: E402
 from engine.testing import ScriptedHand as _ScriptedHand  # noqa: E402
 from engine.testing import make_test_app  # noqa: E402
@@ -49,6 +50,7 @@ from games.tracing.staircase import (  # noqa: E402
     progress_path,
 )
 from telemetry.children import ChildrenRegistry  # noqa: E402
+from telemetry.recorder import SessionRecorder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # 2 x 2 tiles of 540 x 260, 40 apart, centred in (40, 150, 1200, 620)
@@ -137,7 +139,7 @@ def test_tracing_opens_a_picker_with_four_big_tiles_and_the_house(tmp_path):
         # the house goes back to the game picker; the session goes on
         hand.tap(picker.back.rect.center)
         assert isinstance(app.stack.top, ActivityPickerScene)
-        assert app.recorder is not None and launcher.child is not None
+        assert isinstance(app.recorder, SessionRecorder) and launcher.child is not None
     finally:
         app.close()
 
@@ -314,7 +316,7 @@ def test_a_home_session_ends_on_time_in_the_middle_of_a_letter(tmp_path):
         # The reward lies over the letter (the set picker's host, then the tracing's host).
         assert [type(s) for s in app.stack.scenes] == [
             ChildPickerScene, ActivityPickerScene, ActivityHost, ActivityHost, RewardScene]
-        assert app.recorder is None and launcher.child is None
+        assert isinstance(app.recorder, NullSink) and launcher.child is None
         hand.wait(REWARD_AUTO_CLOSE_S + 0.1)  # nobody taps: the reward closes by itself
         assert [type(s) for s in app.stack.scenes] == [ChildPickerScene]
     finally:

@@ -6,8 +6,9 @@ games), ``grown_up`` (settings, "add a child" with its keyboard), ``reward`` and
 (the children's pictures). The names tests and the CLI use are re-exported here.
 """
 
+from engine.screens import SETTLE_S
 from games.launcher.avatars import AVATAR_IDS, AVATARS, DEFAULT_AVATAR, Avatar, avatar
-from games.launcher.base import GATE_SECONDS, SETTLE_S, LauncherScene
+from games.launcher.base import GATE_SECONDS, LauncherScene
 from games.launcher.grown_up import MAX_TYPED, AddChildScene, GrownUpScene
 from games.launcher.host import ActivityHost
 from games.launcher.pickers import ActivityPickerScene, ChildPickerScene

@@ -28,7 +28,7 @@ class ActivityHost(Scene):
         self.scene = scene
         self.opaque = scene.opaque
         self.updates_below = scene.updates_below
-        self.pausable = bool(getattr(scene, "pausable", False))
+        self.pausable = scene.pausable
 
     def nest(self, scene: Scene) -> Scene:
         """``scene`` in a host of its own: an activity's screen starting its game (the kit's

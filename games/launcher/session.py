@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from engine import ui
+from engine.app import App
+from engine.record import NullSink
 from engine.settings import Settings
 from games.launcher.grown_up import AddChildScene, GrownUpScene
 from games.launcher.host import ActivityHost
@@ -64,7 +66,7 @@ class Launcher:
 
     def __init__(
         self,
-        app: Any,
+        app: App,
         data_dir: str | Path,
         activities: list[Activity] | None = None,
         mode: str = DEFAULT_MODE,
@@ -172,7 +174,7 @@ class Launcher:
                 wait=not self._loop_running(),
             )
         except (OSError, UsageError) as exc:
-            self.app.recorder = None
+            self.app.recorder = NullSink()
             self._not_saving(exc)
         minutes = settings.session_minutes
         if self.mode == "home" and minutes > 0:
@@ -199,10 +201,10 @@ class Launcher:
         Otherwise :meth:`check_sessions` reports them on a following frame, and the
         recorder's exit hook waits for them if the process ends.
         """
-        recorder, self.app.recorder = self.app.recorder, None
+        recorder, self.app.recorder = self.app.recorder, NullSink()
         self.child = None
         self.deadline_ns = None
-        if recorder is not None:
+        if isinstance(recorder, SessionRecorder):
             finished = recorder.last_finished  # before close() abandons the trial in progress
             try:
                 recorder.close(wait=False)
@@ -220,8 +222,9 @@ class Launcher:
         """Once a frame: report a session whose folder set-up failed on the recorder's writer
         thread (and stop recording to it), and the errors of sessions that finished closing."""
         recorder = self.app.recorder
-        if recorder is not None and recorder.error is not None and not recorder.ready:
-            self.app.recorder = None  # games check app.recorder, so they stop recording
+        if (isinstance(recorder, SessionRecorder) and recorder.error is not None
+                and not recorder.ready):
+            self.app.recorder = NullSink()  # the game records on, into nothing
             self._not_saving(recorder.error)
             with contextlib.suppress(OSError, UsageError):  # reported just now
                 recorder.close(wait=False)
