@@ -6,8 +6,9 @@ lives here, so an activity writes only its own layout, input and scoring:
 * **trials through the recorder** (``app.recorder``): :meth:`TrialScene.begin_trial`,
   :meth:`~TrialScene.add_targets`, :meth:`~TrialScene.record_sample` (every sample the trial
   is scored from, and only those), :meth:`~TrialScene.finish_trial` (core figures + metric
-  rows, then the reward and a sticker) and :meth:`~TrialScene.abandon_trial`. Without a
-  recorder (a scene played outside a session) the same logic runs and nothing is written;
+  rows, then the reward and a sticker) and :meth:`~TrialScene.abandon_trial`. Outside a
+  session ``app.recorder`` is an ``engine.record.NullSink``: the same logic runs, nothing is
+  written;
 * **samples scored exactly as stored**: :meth:`~TrialScene.stored_samples` gives the trial's
   samples as ``samples.csv`` stores them (``t_ms`` from the recorder's origin, 4 decimals), so a
   re-scoring of the stored trial gives the stored figures;
@@ -143,26 +144,22 @@ class TrialScene(Scene):
 
     def begin_trial(self, level: int, item: str, mode: str = "") -> int:
         """Begin a trial on the recorder (clearing the samples and the reward); returns its
-        number (0 without a recorder: the same logic runs, nothing is written)."""
+        number (outside a session the recorder is a NullSink: it numbers the trials too, the
+        same logic runs, nothing is written)."""
         self.samples = []
         self.reward_t = None
-        rec = self.app.recorder
-        self.trial_no = rec.begin_trial(self.activity_id, level, item, mode) if rec else 0
+        self.trial_no = self.app.recorder.begin_trial(self.activity_id, level, item, mode)
         return self.trial_no
 
     def add_targets(self, kind: str, part: int, points: Iterable[Any]) -> None:
         """Store a piece of the trial's target geometry (``targets.csv``); the activity's
         ``record.py`` says which kinds and parts."""
-        rec = self.app.recorder
-        if rec is not None:
-            rec.add_targets(kind, part, points)
+        self.app.recorder.add_targets(kind, part, points)
 
     def record_sample(self, sample: PointerSample) -> None:
         """Record a sample of the trial and keep it for scoring. Record only the samples the
         trial is scored from, so the stored trial re-scores to the stored figures."""
-        rec = self.app.recorder
-        if rec is not None:
-            rec.add_pointer(sample)  # before the sample is used: its up may end the trial
+        self.app.recorder.add_pointer(sample)  # before the sample is used: its up may end it
         self.samples.append(sample)
 
     def stored_samples(self, samples: Sequence[PointerSample] | None = None) -> Any:
@@ -175,7 +172,7 @@ class TrialScene(Scene):
         of the stored trial reads back. Without a recorder, the samples as they came.
         """
         samples = self.samples if samples is None else samples
-        origin = getattr(self.app.recorder, "origin_ns", None)
+        origin = self.app.recorder.origin_ns
         if origin is None or not samples:
             return samples
         t_ms = as_stored(np.array([s.t_ns - origin for s in samples], dtype=float) / 1e6)
@@ -188,10 +185,8 @@ class TrialScene(Scene):
                      completed: bool = True) -> None:
         """Finish the running trial on the recorder, then play the reward and add a sticker
         (named ``sticker``, e.g. the item)."""
-        rec = self.app.recorder
-        if rec is not None:
-            rec.finish_trial(accuracy=accuracy, errors=errors, completed=completed,
-                             metrics=list(metrics), duration_ms=duration_ms)
+        self.app.recorder.finish_trial(accuracy=accuracy, errors=errors, completed=completed,
+                                       metrics=list(metrics), duration_ms=duration_ms)
         self.trial_no = None
         self.stickers.add(sticker)
         self.reward_t = 0.0
@@ -199,9 +194,8 @@ class TrialScene(Scene):
 
     def abandon_trial(self) -> None:
         """Record the running trial abandoned (nothing happens when none runs)."""
-        rec = self.app.recorder if self.app is not None else None
-        if self.trial_no is not None and rec is not None:
-            rec.abandon_trial()
+        if self.trial_no is not None and self.app is not None:
+            self.app.recorder.abandon_trial()
         self.trial_no = None
 
     # -- lifecycle ------------------------------------------------------------------------------
