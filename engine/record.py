@@ -61,12 +61,13 @@ class TrialSink(Protocol):
         completed: bool,
         metrics: Iterable[tuple[str, float, str]] = (),
         duration_ms: float | None = None,
-    ) -> None:
-        """End the trial in progress with its figures (accuracy in 0..1, or None)."""
+    ) -> int:
+        """End the trial in progress with its figures (accuracy in 0..1, or None); returns
+        its number."""
         ...
 
-    def abandon_trial(self) -> None:
-        """End the trial in progress, if any, as not completed."""
+    def abandon_trial(self) -> int | None:
+        """End the trial in progress, if any, as not completed; its number, or None."""
         ...
 
 
@@ -113,10 +114,14 @@ class NullSink:
         completed: bool,
         metrics: Iterable[tuple[str, float, str]] = (),
         duration_ms: float | None = None,
-    ) -> None:
-        """Close the open trial; nothing is kept."""
-        self._open = None
+    ) -> int:
+        """Close the open trial and return its number; nothing is kept."""
+        if self._open is None:
+            raise ValueError("finish_trial without an open trial: call begin_trial first")
+        number, self._open = self._open, None
+        return number
 
-    def abandon_trial(self) -> None:
-        """Close the open trial, if any; nothing is kept."""
-        self._open = None
+    def abandon_trial(self) -> int | None:
+        """Close the open trial, if any, and return its number; nothing is kept."""
+        number, self._open = self._open, None
+        return number

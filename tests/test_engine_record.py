@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import inspect
 
+import pytest
+
 from engine.pointer import PointerSample
 from engine.record import NullSink, TrialSink
 from engine.testing import make_test_app
@@ -18,12 +20,15 @@ def test_null_sink_numbers_trials_and_knows_the_open_one():
     sink.add_sample(0, 1.0, 2.0, 0, "down", "mouse")
     sink.add_pointer(PointerSample(0, 1.0, 2.0, 0, "down", "mouse"))
     sink.add_targets("path", 0, [(0, 0), (1, 1)])
-    sink.finish_trial(accuracy=0.5, errors=0, completed=True, metrics=[("m", 1.0, "")])
+    assert sink.finish_trial(accuracy=0.5, errors=0, completed=True,
+                             metrics=[("m", 1.0, "")]) == 1
     assert sink.trial is None
+    with pytest.raises(ValueError, match="finish_trial without an open trial"):
+        sink.finish_trial(accuracy=None, errors=0, completed=False)
     assert sink.begin_trial("dots", 1, "b") == 2
-    sink.abandon_trial()
+    assert sink.abandon_trial() == 2
     assert sink.trial is None
-    sink.abandon_trial()  # between trials: nothing to do
+    assert sink.abandon_trial() is None  # between trials: nothing to do
     assert sink.begin_trial("dots", 2, "c", mode="copy") == 3
 
 
