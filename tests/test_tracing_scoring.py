@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from games.kit.motion import resample_speed, sparc, split_strokes, velocity_peaks
+from games.kit.motion import ldlj, resample_speed, sparc, split_strokes, velocity_peaks
 from games.tracing.glyphs import glyph, glyph_ids
+from games.tracing.score import out_of_turn
 from games.tracing.scoring import (
     copy_rule_check,
     deviations,
@@ -134,7 +135,7 @@ def test_stroke_order_and_lifts() -> None:
     v1 = (v[0], v[1], v[2] + 1.5)
     bad = score_trace(model, strokes_of([h0, v1]), tolerance_px=20.0)
     assert bad.stroke_match == (1, 0)
-    assert not bad.order_correct and bad.order_errors == 2  # skipped ahead, then went back
+    assert not bad.order_correct and bad.order_errors == 1  # one stroke out of its turn
     # lifting mid-stroke and carrying on is not an order error, and not a start error
     v_a = (v[0][:25], v[1][:25], v[2][:25])
     v_b = (v[0][25:], v[1][25:], v[2][25:] + 0.3)
@@ -624,3 +625,43 @@ def test_stroke_splitting_matches_a_state_machine() -> None:
     assert 1 < len(few_expected) <= 16
     few = split_strokes((t[:200], x[:200], y[:200], ph[:200]))  # the few-strokes path
     assert [s.t.tolist() for s in few] == [t[idx].tolist() for idx in few_expected]
+
+
+def test_one_stroke_out_of_turn_is_one_order_error() -> None:
+    # Capital H: left (0), right (1), crossbar (2); drawn left, crossbar, right.
+    model = glyph("upper_H").scaled(100.0, 100.0, 400.0)
+    left = (np.full(40, 180.0), np.linspace(112.0, 488.0, 40), np.linspace(0.0, 1.0, 40))
+    bar = (np.linspace(180.0, 420.0, 40), np.full(40, 300.0), np.linspace(1.5, 2.5, 40))
+    right = (np.full(40, 420.0), np.linspace(112.0, 488.0, 40), np.linspace(3.0, 4.0, 40))
+    sc = score_trace(model, strokes_of([left, bar, right]), tolerance_px=20.0)
+    assert sc.stroke_match == (0, 2, 1)
+    assert sc.order_errors == 1 and sc.formation_errors == 1
+    assert dict((n, v) for n, v, _ in sc.metric_rows())["formation_errors"] == 1.0
+    assert out_of_turn([2, 1, 0]) == 2 and out_of_turn([0, 0, 1, 1]) == 0
+    assert out_of_turn([0, 2, 1, 2]) == 1 and out_of_turn([]) == 0
+
+
+def test_a_duration_stored_as_0_5999999_s_keeps_its_last_step() -> None:
+    t = np.linspace(0.0, 0.5999999, 61)
+    v = resample_speed(t, np.column_stack((np.linspace(0.0, 60.0, 61), np.zeros(61))))
+    assert len(v) == 60  # 61 grid points at 100 Hz: 0.00 .. 0.60 s
+    assert len(resample_speed(np.linspace(0.0, 0.595, 61),
+                              np.column_stack((np.arange(61.0), np.zeros(61))))) == 59
+
+
+def test_ldlj_and_velocity_peaks_per_second_per_stroke() -> None:
+    t1, s1 = min_jerk(121, 1.2, 360.0)
+    t2, s2 = min_jerk(61, 0.6, 360.0)
+    a = (np.full(121, 300.0), 120.0 + s1, t1)
+    b = (120.0 + s2, np.full(61, 300.0), 2.0 + t2)
+    model = glyph("cross").scaled(100.0, 100.0, 400.0)
+    sc = score_trace(model, strokes_of([a, b]), tolerance_px=20.0)
+    la = ldlj(resample_speed(t1, np.column_stack((a[0], a[1]))))
+    lb = ldlj(resample_speed(t2, np.column_stack((b[0], b[1]))))
+    assert sc.ldlj == pytest.approx((la * 1.2 + lb * 0.6) / 1.8, rel=1e-12)
+    # one smooth reach per stroke: one peak each over 1.8 s of pen-down time
+    assert sc.velocity_peaks == 2
+    assert sc.velocity_peaks_per_s == pytest.approx(2 / 1.8)
+    rows = {(n, u): v for n, v, u in sc.metric_rows()}
+    assert rows[("ldlj", "")] == sc.ldlj and rows[("velocity_peaks_per_s", "1/s")] == \
+        pytest.approx(2 / 1.8)

@@ -170,6 +170,9 @@ def resample_speed(t: np.ndarray, xy: np.ndarray, hz: float = RESAMPLE_HZ) -> np
     return resample_speed_xy(np.asarray(t, dtype=float), xy[:, 0], xy[:, 1], hz)
 
 
+GRID_TOLERANCE = 1e-4  # of one resampling step
+
+
 def resample_speed_xy(t: np.ndarray, x: np.ndarray, y: np.ndarray, hz: float) -> np.ndarray:
     """:func:`resample_speed` on separate x and y arrays."""
     if len(t) < 2 or t[-1] <= t[0]:
@@ -180,7 +183,9 @@ def resample_speed_xy(t: np.ndarray, x: np.ndarray, y: np.ndarray, hz: float) ->
         t, x, y = t[keep], x[keep], y[keep]
         if len(t) < 2:
             return np.zeros(0)
-    n = int(math.floor((t[-1] - t[0]) * hz)) + 1
+    # A duration stored as 0.5999999 s is 0.6 s: the times are rounded when stored, so the
+    # grid is counted with a tolerance of 1e-4 of a step rather than dropping the last step.
+    n = int(math.floor((t[-1] - t[0]) * hz + GRID_TOLERANCE)) + 1
     if n < 2:
         return np.zeros(0)
     grid = np.arange(n) / hz

@@ -11,6 +11,7 @@ import numpy as np
 
 from games.kit.motion import (
     RESAMPLE_HZ,
+    ldlj,
     pen_down_xy,
     resample_speed_xy,
     smooth,
@@ -58,6 +59,8 @@ class TraceScore:
     stroke_match: tuple[int, ...] = ()
     # Coverage of each model stroke, 0..1.
     stroke_coverage: tuple[float, ...] = ()
+    ldlj: float = float("nan")  # mean over strokes, weighted by duration, like sparc
+    velocity_peaks_per_s: float = 0.0  # velocity peaks / pen-down time
 
     @property
     def errors(self) -> int:
@@ -93,6 +96,9 @@ class TraceScore:
             ("velocity_peaks", float(self.velocity_peaks), "count"),
             ("velocity_peaks_per_stroke", self.velocity_peaks_per_stroke, "count"),
             ("sparc", self.sparc, ""),
+            ("ldlj", self.ldlj, ""),
+            ("velocity_peaks_per_s", self.velocity_peaks_per_s, "1/s"),
+            ("formation_errors", float(self.formation_errors), "count"),
             ("tolerance", self.tolerance_px, "px"),
         ]
         if self.px_per_mm:
@@ -173,16 +179,7 @@ def score_trace(
                          minlength=n_strokes * n_model).reshape(n_strokes, n_model)
     match = np.where(counts.max(axis=1) > 0, counts.argmax(axis=1), -1)
 
-    order_errors = 0
-    cur = -1
-    for m in match.tolist():
-        if m < 0:
-            continue
-        if m in (cur, cur + 1):
-            cur = m
-        else:
-            order_errors += 1
-            cur = max(cur, m)
+    order_errors = out_of_turn([m for m in match.tolist() if m >= 0])
 
     # Start point: the first drawn stroke matched to each model stroke.
     start_errors = 0
@@ -226,6 +223,7 @@ def score_trace(
     peaks_total = 0
     peak_speed = 0.0
     sparc_vals: list[tuple[float, float]] = []
+    ldlj_vals: list[tuple[float, float]] = []
     n_moving = 0
     # Step lengths over the whole trial at once; each stroke sums its own (contiguous) steps.
     # sqrt(dx^2 + dy^2) is within an ulp of np.hypot and four times faster.
@@ -250,14 +248,11 @@ def score_trace(
         sp = sparc(v)
         if sp == sp:
             sparc_vals.append((sp, float(st[-1] - st[0])))
-    if sparc_vals:
-        w = np.array([b for _, b in sparc_vals])
-        vals = np.array([a for a, _ in sparc_vals])
-        # the weighted mean as np.average computes it, without its argument checks
-        w_sum = w.sum()
-        sparc_mean = float((vals * w).sum() / w_sum) if w_sum > 0 else float(vals.mean())
-    else:
-        sparc_mean = float("nan")
+        lj = ldlj(v)
+        if math.isfinite(lj):
+            ldlj_vals.append((lj, float(st[-1] - st[0])))
+    sparc_mean = _duration_weighted(sparc_vals)
+    ldlj_mean = _duration_weighted(ldlj_vals)
 
     bins_per_stroke = np.bincount(bin_stroke, minlength=n_model)
     covered_per_stroke = np.bincount(bin_stroke, weights=n_cov, minlength=n_model)
@@ -287,9 +282,41 @@ def score_trace(
         velocity_peaks=peaks_total,
         velocity_peaks_per_stroke=peaks_total / n_moving if n_moving else 0.0,
         sparc=sparc_mean,
+        ldlj=ldlj_mean,
+        velocity_peaks_per_s=peaks_total / down_time if down_time > 0 else 0.0,
         n_samples=int(len(t)),
         tolerance_px=tol,
         px_per_mm=px_per_mm,
         stroke_match=tuple(int(m) for m in match),
         stroke_coverage=per_stroke_cov,
     )
+
+
+def _duration_weighted(values: list[tuple[float, float]]) -> float:
+    """The mean of (value, stroke duration) pairs weighted by duration (NaN for none)."""
+    if not values:
+        return float("nan")
+    w = np.array([b for _, b in values])
+    vals = np.array([a for a, _ in values])
+    # the weighted mean as np.average computes it, without its argument checks
+    w_sum = w.sum()
+    return float((vals * w).sum() / w_sum) if w_sum > 0 else float(vals.mean())
+
+
+def out_of_turn(order: list[int]) -> int:
+    """How many drawn strokes came out of their turn: the drawn strokes (their matched model
+    stroke numbers, in drawing order) minus the longest run that keeps the model's order
+    (a longest non-decreasing subsequence; drawing a stroke again is not an order error).
+
+    A capital H drawn left, crossbar, right (0, 2, 1) has one stroke out of turn, not two.
+    """
+    import bisect
+
+    tails: list[int] = []  # tails[k]: the smallest last value of a run of length k + 1
+    for m in order:
+        k = bisect.bisect_right(tails, m)
+        if k == len(tails):
+            tails.append(m)
+        else:
+            tails[k] = m
+    return len(order) - len(tails)
