@@ -25,21 +25,28 @@ The rules a therapist needs to know to read the figures (also printed in the rep
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
 
-TREND_WINDOW = 3  # sessions in each "median of three" (baseline, latest, previous)
-TREND_THRESHOLD = 0.05  # accuracy change that counts as a trend, on the 0..1 scale
-# A drop must be twice that to raise a flag: session medians of a few trials are noisy, and a
-# caseload full of false alarms gets ignored.
-DECLINE_THRESHOLD = 0.10
-# Levels below each item's best (median over items) that flag a decline: the staircase steps
-# one level down per miss, so a drop of one is everyday noise; two, held over three sessions
-# across most items, is not.
-LEVEL_DROP_THRESHOLD = 2.0
+from telemetry.trends import (  # re-exported: the report and tests read them here
+    DECLINE_THRESHOLD,
+    LEVEL_DROP_THRESHOLD,
+    TREND_THRESHOLD,
+    TREND_WINDOW,
+    TrendRule,
+    activity_trends,
+    item_level_drops,
+)
+
+__all__ = [
+    "DECLINE_THRESHOLD", "INACTIVE_DAYS", "LEVEL_DROP_THRESHOLD", "RECENT_DAYS", "TREND_THRESHOLD",
+    "TREND_WINDOW", "TrendRule", "activity_sessions", "activity_trends", "caseload",
+    "NOT_STARTED", "in_recent_window", "item_latest", "item_level_drops", "recent_window",
+    "session_table", "weekly_practice", "without_sessions",
+]
+
 INACTIVE_DAYS = 14  # flag a child with no session for this many days
 RECENT_DAYS = 28  # "the last 4 weeks" of the caseload
 
@@ -57,16 +64,6 @@ SESSION_COLUMNS = [
     "completed_trials",
     "activities",
 ]
-
-
-@dataclass(frozen=True)
-class TrendRule:
-    """The numbers behind baseline/latest/trend, so the report can state its own rule."""
-
-    window: int = TREND_WINDOW
-    threshold: float = TREND_THRESHOLD
-    decline: float = DECLINE_THRESHOLD
-    level_drop: float = LEVEL_DROP_THRESHOLD
 
 
 def _week_start(ts: pd.Series) -> pd.Series:
@@ -235,171 +232,22 @@ def activity_sessions(trials: pd.DataFrame) -> pd.DataFrame:
     return out[cols]
 
 
-def _window(n: int, rule: TrendRule) -> int:
-    """Sessions per window: ``rule.window``, fewer when there are too few to keep windows apart."""
-    return min(rule.window, n // 2)
-
-
-def _trend_row(values: np.ndarray, durations: np.ndarray, levels: np.ndarray, rule: TrendRule):
-    """Baseline, latest and previous medians and the trend arrow for one child and activity."""
-    n = len(values)
-    k = _window(n, rule)
-    if k == 0:
-        acc = float(values[0]) if n else np.nan
-        dur = float(durations[0]) if n else np.nan
-        lev = int(levels[0]) if n else 0
-        return (acc, acc, np.nan, dur, dur, lev, lev, lev, "none", False)
-    base_acc = float(np.nanmedian(values[:k])) if np.isfinite(values[:k]).any() else np.nan
-    last_acc = float(np.nanmedian(values[-k:])) if np.isfinite(values[-k:]).any() else np.nan
-    prev = values[-2 * k : -k]
-    prev_acc = float(np.nanmedian(prev)) if np.isfinite(prev).any() else np.nan
-    base_dur = float(np.nanmedian(durations[:k])) if np.isfinite(durations[:k]).any() else np.nan
-    last_dur = float(np.nanmedian(durations[-k:])) if np.isfinite(durations[-k:]).any() else np.nan
-    base_lev = int(np.median(levels[:k]))
-    last_lev = int(np.median(levels[-k:]))
-    prev_lev = int(np.median(levels[-2 * k : -k]))
-    change = last_acc - prev_acc
-    # A small tolerance so that a change of exactly the threshold counts despite float error.
-    if not np.isfinite(change):
-        trend = "none"
-    elif change >= rule.threshold - 1e-9:
-        trend = "up"
-    elif change <= -rule.threshold + 1e-9:
-        trend = "down"
-    else:
-        trend = "flat"
-    # Accuracy usually dips when the level goes up: that is progress, not a decline.
-    decline = bool(change <= -rule.decline + 1e-9) and last_lev <= prev_lev
-    return (base_acc, last_acc, prev_acc, base_dur, last_dur, base_lev, last_lev, prev_lev,
-            trend, decline)
-
-
-def item_level_drops(
-    trials: pd.DataFrame, act_sessions: pd.DataFrame, rule: TrendRule | None = None
-) -> pd.DataFrame:
-    """Per child and activity: how far the items of the latest sessions sit below their best.
-
-    For each item (shape, letter) played both in the latest window (the sessions ``latest``
-    uses) and before it: its best earlier level (highest per-session median) minus its median
-    level in the window. ``level_drop`` is the median of that over the items; NaN when no item
-    was played on both sides. Columns: child_id, activity, level_drop, items_compared.
-    """
-    rule = rule or TrendRule()
-    cols = ["child_id", "activity", "level_drop", "items_compared"]
-    if trials.empty or act_sessions.empty:
-        return pd.DataFrame(columns=cols)
-    keys = ["child_id", "activity"]
-    per_item = (
-        trials.groupby([*keys, "session_id", "item"], sort=False)
-        .agg(level=("level", "median"))
-        .reset_index()
-    )
-    order = act_sessions[[*keys, "session_id", "session_index"]]
-    n = act_sessions.groupby(keys)["session_index"].transform("max")
-    order = order.assign(
-        in_window=act_sessions["session_index"] > n - n.map(lambda v: _window(int(v), rule))
-    )
-    per_item = per_item.merge(order, on=[*keys, "session_id"], how="inner")
-    item_keys = [*keys, "item"]
-    best = per_item[~per_item["in_window"]].groupby(item_keys)["level"].max()
-    latest = per_item[per_item["in_window"]].groupby(item_keys)["level"].median()
-    drop = (best - latest).dropna().rename("drop").reset_index()
-    if drop.empty:
-        return pd.DataFrame(columns=cols)
-    out = drop.groupby(keys).agg(level_drop=("drop", "median"), items_compared=("drop", "size"))
-    return out.reset_index()[cols]
-
-
-def activity_trends(
-    act_sessions: pd.DataFrame,
-    rule: TrendRule | None = None,
-    trials: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Per child and activity: baseline vs latest (medians of three sessions) and the trend.
-
-    Columns: sessions, baseline/latest/previous accuracy, accuracy_change (latest - baseline),
-    baseline/latest duration_s and duration_change_s, baseline/latest level, trend
-    (``up``/``down``/``flat``/``none``), ``level_drop`` (see :func:`item_level_drops`; needs
-    ``trials``, else NaN), ``decline`` (bool) and ``decline_reason`` (``accuracy``, ``level``
-    or empty).
-    """
-    rule = rule or TrendRule()
-    drops: dict[tuple[str, str], float] = {}
-    if trials is not None:
-        d = item_level_drops(trials, act_sessions, rule)
-        drops = {
-            (c, a): float(v)
-            for c, a, v in zip(d["child_id"], d["activity"], d["level_drop"], strict=True)
-        }
-    cols = [
-        "child_id",
-        "activity",
-        "sessions",
-        "window",
-        "first_date",
-        "last_date",
-        "baseline_accuracy",
-        "latest_accuracy",
-        "accuracy_change",
-        "previous_accuracy",
-        "baseline_duration_s",
-        "latest_duration_s",
-        "duration_change_s",
-        "baseline_level",
-        "latest_level",
-        "trend",
-        "level_drop",
-        "decline",
-        "decline_reason",
-    ]
-    rows = []
-    for (child_id, activity), grp in act_sessions.groupby(["child_id", "activity"], sort=True):
-        acc = grp["accuracy"].to_numpy(dtype=float)
-        dur = grp["duration_s"].to_numpy(dtype=float)
-        lev = grp["level"].to_numpy(dtype="int64")
-        (b_acc, l_acc, p_acc, b_dur, l_dur, b_lev, l_lev, _p_lev, trend, decline) = _trend_row(
-            acc, dur, lev, rule
-        )
-        level_drop = drops.get((child_id, activity), np.nan)
-        level_decline = bool(level_drop >= rule.level_drop - 1e-9)  # NaN compares False
-        reason = "accuracy" if decline else ("level" if level_decline else "")
-        rows.append(
-            {
-                "child_id": child_id,
-                "activity": activity,
-                "sessions": len(grp),
-                "window": _window(len(grp), rule),
-                "first_date": grp["date"].iloc[0],
-                "last_date": grp["date"].iloc[-1],
-                "baseline_accuracy": round(b_acc, 4),
-                "latest_accuracy": round(l_acc, 4),
-                "accuracy_change": round(l_acc - b_acc, 4),
-                "previous_accuracy": round(p_acc, 4),
-                "baseline_duration_s": round(b_dur, 3),
-                "latest_duration_s": round(l_dur, 3),
-                "duration_change_s": round(l_dur - b_dur, 3),
-                "baseline_level": b_lev,
-                "latest_level": l_lev,
-                "trend": trend,
-                "level_drop": round(level_drop, 2),
-                "decline": bool(decline or level_decline),
-                "decline_reason": reason,
-            }
-        )
-    return pd.DataFrame(rows, columns=cols)
-
-
 def item_latest(trials: pd.DataFrame) -> pd.DataFrame:
     """Per child, activity and item (shape, letter...): the figures of its latest session.
 
-    ``accuracy`` and ``duration_s`` are medians over the completed trials of that item in the
-    last session in which it was played; ``total_trials`` counts every trial ever.
+    The figures (``level``, ``trials``, ``accuracy``, ``duration_s``, ``errors``) come from the
+    latest session with a completed trial of the item (``figures_date``), accuracy and
+    duration as medians over its completed trials: a later session of abandoned tries has no
+    accuracy and would blank out a shape the child traced many times. Without any completed
+    trial, the latest session played. ``last_date`` is the last day the item was played;
+    ``total_trials`` counts every trial ever.
     """
     cols = [
         "child_id",
         "activity",
         "item",
         "last_date",
+        "figures_date",
         "level",
         "trials",
         "accuracy",
@@ -410,28 +258,35 @@ def item_latest(trials: pd.DataFrame) -> pd.DataFrame:
     if trials.empty:
         return pd.DataFrame(columns=cols)
     keys = ["child_id", "activity", "item"]
-    last_start = trials.groupby(keys, sort=False)["started_at"].transform("max")
-    # The latest session of each item is the session holding its latest trial.
-    last_sid = trials["session_id"].where(trials["started_at"] == last_start)
-    last_sid = last_sid.groupby([trials[k] for k in keys], sort=False).transform("first")
-    latest = trials[trials["session_id"] == last_sid]
-    done = latest["completed"].astype(bool)
-    latest = latest.assign(
-        _acc=latest["accuracy"].where(done),
-        _dur=(latest["duration_ms"] / 1000.0).where(done),
+    done = trials["completed"].astype(bool)
+    t = trials.assign(
+        _done=done,
+        _acc=trials["accuracy"].where(done),
+        _dur=(trials["duration_ms"] / 1000.0).where(done),
     )
-    out = latest.groupby(keys, sort=True).agg(
-        last_date=("started_at", "max"),
+    # Completed trials sort last, then by time: the last row per item is its latest completed
+    # trial, or its latest trial when none was completed.
+    pick = (
+        t.sort_values(["_done", "started_at"], kind="stable")
+        .groupby(keys, sort=False, observed=True)
+        .tail(1)[[*keys, "session_id"]]
+    )
+    latest = t.merge(pick, on=[*keys, "session_id"], how="inner")
+    out = latest.groupby(keys, sort=True, observed=True).agg(
+        figures_date=("started_at", "max"),
         level=("level", "max"),
         trials=("trial", "size"),
         accuracy=("_acc", "median"),
         duration_s=("_dur", "median"),
         errors=("errors", "sum"),
     )
-    total = trials.groupby(keys, sort=True).agg(total_trials=("trial", "size"))
+    total = trials.groupby(keys, sort=True, observed=True).agg(
+        total_trials=("trial", "size"), last_date=("started_at", "max")
+    )
     out = out.join(total).reset_index()
     out = out.assign(
         last_date=out["last_date"].dt.tz_convert("UTC").dt.date,
+        figures_date=out["figures_date"].dt.tz_convert("UTC").dt.date,
         accuracy=out["accuracy"].round(4),
         duration_s=out["duration_s"].round(3),
     )
@@ -454,7 +309,6 @@ def caseload(
     """
     as_of_ts = pd.Timestamp(as_of)
     as_of_ts = as_of_ts.tz_convert("UTC") if as_of_ts.tzinfo else as_of_ts.tz_localize("UTC")
-    recent_from = as_of_ts - pd.Timedelta(days=RECENT_DAYS)
     cols = ["child_id"] + ([] if anonymize else ["nickname"])
     cols += [
         "last_session",
@@ -464,10 +318,11 @@ def caseload(
         "minutes_4w",
         "trends",
         "flags",
+        "status",
     ]
     if session_tbl.empty:
         return pd.DataFrame(columns=cols)
-    recent = session_tbl["started_at"] >= recent_from
+    recent = in_recent_window(session_tbl["started_at"], as_of_ts.to_pydatetime())
     df = session_tbl.assign(
         _recent=recent.astype("int64"),
         _recent_min=session_tbl["minutes"].where(recent, 0.0),
@@ -504,7 +359,7 @@ def caseload(
         if d >= INACTIVE_DAYS:
             f.insert(0, f"no practice for {d} days")
         flag_col.append("; ".join(f))
-    out = out.assign(flags=flag_col)
+    out = out.assign(flags=flag_col, status="")
     if not anonymize:
         names = {}
         if children is not None and not children.empty:
@@ -514,5 +369,44 @@ def caseload(
 
 
 def recent_window(as_of: datetime) -> tuple[datetime, datetime]:
-    """The ``[start, end)`` of the caseload's "last 4 weeks" for a report dated ``as_of``."""
+    """The ``[start, end)`` of "the last 4 weeks" for a report dated ``as_of``: the 28 days up
+    to the report date. The one definition, used by the caseload and the child pages alike."""
     return as_of - timedelta(days=RECENT_DAYS), as_of
+
+
+def in_recent_window(started_at: pd.Series, as_of: datetime) -> pd.Series:
+    """True for the starts inside :func:`recent_window` of ``as_of``."""
+    start, end = recent_window(as_of)
+    return (started_at >= pd.Timestamp(start)) & (started_at < pd.Timestamp(end))
+
+
+NOT_STARTED = "not started yet"
+
+
+def without_sessions(
+    child_ids: list[str],
+    created: dict[str, datetime],
+    started_before: set[str],
+    as_of: datetime,
+) -> dict[str, tuple[str, str]]:
+    """``(status, flag)`` for children with no session in the period.
+
+    A child who has never played and was added under ``INACTIVE_DAYS`` days before the report
+    date is "not started yet" (no flag: a child added today needs no attention); one added
+    earlier is flagged ``not started, added N days ago``. A child who played before the
+    period is flagged ``no sessions in this period``. ``created``: roster ``created_at`` per
+    child (missing: unknown, treated as new); ``started_before``: children with a session
+    before the period.
+    """
+    out = {}
+    for cid in child_ids:
+        if cid in started_before:
+            out[cid] = ("", "no sessions in this period")
+            continue
+        made = created.get(cid)
+        days = int((as_of - made).total_seconds() // 86400) if made is not None else 0
+        if days >= INACTIVE_DAYS:
+            out[cid] = (NOT_STARTED, f"not started, added {days} days ago")
+        else:
+            out[cid] = (NOT_STARTED, "")
+    return out

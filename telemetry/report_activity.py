@@ -19,6 +19,20 @@ from telemetry.report_sections import ChildContext, columns
 DURATION_CHANGE = 0.10  # a time change under a tenth of the baseline is "about the same"
 
 
+def _covers(tr: pd.Series) -> str:
+    """What baseline and latest are medians of: ``Medians of the first and last 3 of 5
+    sessions with completed trials (7 played)``."""
+    k, used, played = int(tr["window"]), int(tr["sessions_used"]), int(tr["sessions"])
+    if used == 0:
+        return f"No completed trial yet ({played} session(s) played)"
+    what = f"{used} session(s) with completed trials" + (
+        f" ({played} played)" if played != used else ""
+    )
+    if k == 0:
+        return f"The one session with completed trials ({played} played)"
+    return f"Medians of the first and last {k} of {what}"
+
+
 def recent_text(tr: pd.Series, rule: analytics.TrendRule) -> str:
     """The recent trend in words: latest 3 sessions against the 3 before, and why no flag.
 
@@ -115,7 +129,7 @@ def activity_section(cd: ChildContext, activity: str) -> str:
             ],
         ],
         numeric=[False, True, True, True, False],
-        caption=f"Medians of the first and last {k} session(s) of {int(tr['sessions'])}",
+        caption=_covers(tr),
     )
     recent = recent_text(tr, rule)
     decline = ""
@@ -150,7 +164,8 @@ def activity_section(cd: ChildContext, activity: str) -> str:
     item_rows = [
         [
             H.esc(cd.item_label(activity, r.item)),
-            H.esc(r.last_date),
+            f"<span class='date'>{H.esc(r.last_date)}</span>",
+            f"<span class='date'>{H.esc(r.figures_date)}</span>",
             H.fmt_num(r.level, 0),
             H.fmt_num(r.trials, 0),
             H.fmt_num(r.accuracy),
@@ -161,10 +176,14 @@ def activity_section(cd: ChildContext, activity: str) -> str:
         for r in items.itertuples(index=False)
     ]
     item_tbl = H.table(
-        ["Item", "Last played", "Level", "Trials", "Accuracy", "Time (s)", "Errors", "All trials"],
+        ["Item", "Last played", "Figures from", "Level", "Trials", "Accuracy", "Time (s)",
+         "Errors", "All trials"],
         item_rows,
-        numeric=[False, False, True, True, True, True, True, True],
-        caption="Latest session of each item (medians of its completed trials)",
+        numeric=[False, False, False, True, True, True, True, True, True],
+        caption=(
+            "Figures from the latest session of each item with completed trials (medians "
+            "of those trials); it was last played on the date before"
+        ),
     )
     return (
         f"<section id='activity-{H.esc(activity)}'><h2>{H.esc(cd.activity_title(activity))}</h2>"

@@ -21,16 +21,20 @@ def _practice_section(cd: ChildContext) -> str:
     w = cd.weekly
     s = cd.sessions
     if s.empty:
+        c = cd.caseload
+        if c is not None and c.get("status") == analytics.NOT_STARTED:
+            return "<h2>Practice</h2><p>Not started yet: no session so far.</p>"
         return "<h2>Practice</h2><p>No sessions in this period.</p>"
     weeks = len(w)
     active = int((w["sessions"] > 0).sum())
-    last4 = w.tail(4)
+    # The caseload's rolling 28 days, not the last 4 calendar weeks: one definition.
+    recent = s[analytics.in_recent_window(s["started_at"], cd.period.as_of)]
     summary = (
         f"{len(s)} sessions, {s['minutes'].sum():.0f} minutes in all "
         f"({int((s['mode'] == 'clinic').sum())} at the clinic, "
         f"{int((s['mode'] == 'home').sum())} at home). Practice in {active} of {weeks} weeks; "
-        f"last 4 weeks: {int(last4['sessions'].sum())} sessions, "
-        f"{last4['minutes'].sum():.0f} minutes."
+        f"last 4 weeks: {len(recent)} sessions, {recent['minutes'].sum():.0f} minutes "
+        f"({cd.period.recent_span()})."
     )
     rows = [
         [H.esc(wk), H.fmt_num(n, 0), H.fmt_num(m, 1), H.fmt_num(c, 0), H.fmt_num(h, 0)]
@@ -45,7 +49,7 @@ def _practice_section(cd: ChildContext) -> str:
     )
     return (
         "<section id='practice'><h2>Practice</h2>"
-        f"<p>{H.esc(summary)}</p>"
+        f"<p>{H.keep_dates(H.esc(summary))}</p>"
         + H.figure(H.practice_chart(w), "Bars: minutes per week, clinic (orange) and home "
                    "(blue). A gap is a week without practice.")
         + H.numbers_table(f"Numbers: {weeks} weeks", tbl, csv_name=CSV_FILES["weekly_practice"])
@@ -61,8 +65,11 @@ def _glance(cd: ChildContext, flags: str, extra: list[str]) -> str:
     hold the charts and the detail.
     """
     items = []
+    c = cd.caseload
     if flags:
         items.append(f"<p class='flag'>Flags: {H.esc(flags)}</p>")
+    elif c is not None and c.get("status"):
+        items.append(f"<p>{H.esc(str(c['status']).capitalize())}: no session so far.</p>")
     else:
         items.append("<p>No flags.</p>")
     t = cd.trends
@@ -87,18 +94,19 @@ def _glance(cd: ChildContext, flags: str, extra: list[str]) -> str:
                     f" ({H.fmt_signed(r.duration_change_s, 1)} s, {dur_word})",
                     f"{H.fmt_num(r.baseline_level, 0)} → {H.fmt_num(r.latest_level, 0)}",
                     f"{H.arrow(str(r.trend))} {H.ARROW_WORDS[str(r.trend)]}",
-                    H.fmt_num(r.sessions, 0),
+                    H.fmt_num(r.sessions_used, 0)
+                    + (f" of {r.sessions}" if r.sessions != r.sessions_used else ""),
                 ]
             )
         items.append(
             H.table(
                 ["Activity", "Accuracy (0-1)", "Time per trial (s)", "Level", "Recent trend",
-                 "Sessions"],
+                 "Sessions with completed trials"],
                 rows,
                 numeric=[False, False, False, False, False, True],
                 caption=(
-                    "Baseline → latest: medians of the first and the last 3 sessions (fewer "
-                    "when an activity has under 6)"
+                    "Baseline → latest: medians of the first and the last 3 sessions with "
+                    "completed trials (fewer when an activity has under 6)"
                 ),
             )
         )
@@ -109,7 +117,7 @@ def _glance(cd: ChildContext, flags: str, extra: list[str]) -> str:
         items.append(
             "<p class='muted'>Data quality: "
             f"{skipped} row(s) skipped in the whole data folder; {q.sessions_without_end} "
-            "session(s) of this child without a recorded end (see the note at the end).</p>"
+            "session(s) of this child without a recorded end (see the data-quality note below).</p>"
         )
     return "<div class='glance'><h2>At a glance</h2>" + "".join(items) + "</div>"
 
@@ -159,9 +167,10 @@ def render_child(cd: ChildContext, sections: Sequence[ReportSection]) -> ChildPa
         _practice_section(cd),
     ]
     body.extend(activity_section(cd, act) for act in cd.trends["activity"])
+    # The notes close the generic part, before the activities' own sections: a page ending
+    # on notes printed a last sheet holding only the data-quality note (issue 12).
+    body.append(H.endnotes(H.rules_note(), cd.quality.html()))
     body.extend(rest)
-    body.append(H.rules_note())
-    body.append(cd.quality.html())
     tables: dict[str, list[pd.DataFrame]] = {}
     cells: dict[str, str] = {}
     extra_flags: list[str] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -77,6 +78,9 @@ section { break-inside: auto; }
   table { font-size: 9pt; }
   thead { display: table-header-group; }
   tr, .pair, figure, .note, .glance, .attention { break-inside: avoid; }
+  /* The notes stay together: a page holding only the data-quality note reads as a stray
+     sheet (on a child's page they come before the activities' own sections, not last). */
+  .endnotes { break-inside: avoid; }
   /* Three trend charts to a row on A4 and Letter (a chart is never split or left alone). */
   .charts { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px 10px; }
   .charts svg { width: 100%; height: auto; }
@@ -268,7 +272,7 @@ def chart_legend() -> str:
 
 def figure(svg: str, caption: str = "") -> str:
     """A chart wrapped in a figure with an optional caption."""
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    cap = f"<figcaption>{keep_dates(esc(caption))}</figcaption>" if caption else ""
     return f"<figure>{svg}{cap}</figure>"
 
 
@@ -302,9 +306,23 @@ def practice_chart(weeks: pd.DataFrame) -> str:
     )
 
 
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def keep_dates(escaped: str) -> str:
+    """Escaped text with every ISO date in a no-wrap span: a browser may break a line after
+    a hyphen, and a date printed as "2026-12-" / "01" is misread."""
+    return _ISO_DATE.sub(lambda m: f"<span class='date'>{m.group(0)}</span>", escaped)
+
+
 def header(title: str, subtitle: str) -> str:
-    """A page's title and its grey subtitle line."""
-    return f"<h1>{esc(title)}</h1><p class='meta'>{esc(subtitle)}</p>"
+    """A page's title and its grey subtitle line (dates kept on one line)."""
+    return f"<h1>{esc(title)}</h1><p class='meta'>{keep_dates(esc(subtitle))}</p>"
+
+
+def endnotes(*parts: str) -> str:
+    """The notes of a page (how to read, data quality), kept together on paper."""
+    return "<div class='endnotes'>" + "".join(parts) + "</div>"
 
 
 def rules_note() -> str:

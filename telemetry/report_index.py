@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from telemetry import charts
 from telemetry import report_html as H
-from telemetry.report_sections import columns
+from telemetry.report_sections import Period, columns
 
 SPARK_WEEKS = 12
 
 
-def _index_trends(trends: pd.DataFrame | None, child_id: str, fallback: str) -> str:
+def _index_trends(trends: pd.DataFrame | None, child_id: str, fallback: str,
+                  titles: Mapping[str, str]) -> str:
     """Per activity: accuracy baseline → latest and the recent arrow (``Drawing 0.84 → 0.98 ↑``).
 
     The arrow alone told a therapist the last few sessions went down, but not whether the child
@@ -34,7 +37,8 @@ def _index_trends(trends: pd.DataFrame | None, child_id: str, fallback: str) -> 
             f" <span class='muted nowrap'>level {lev0}→{lev1}</span>" if lev1 != lev0 else ""
         )
         parts.append(
-            f"<span class='nowrap'>{H.esc(act)} {H.fmt_num(base)} → {H.fmt_num(last)} "
+            f"<span class='nowrap'>{H.esc(titles.get(act) or str(act).capitalize())} "
+            f"{H.fmt_num(base)} → {H.fmt_num(last)} "
             f"{H.arrow(str(trend))}</span>{level}"
         )
     return "<br>".join(parts) or "–"
@@ -46,13 +50,14 @@ def render_index(
     names: dict[str, str],
     pages: dict[str, str],
     quality: H.QualityNote,
-    period: str,
+    period: Period,
     anonymize: bool,
     trends: pd.DataFrame | None = None,
     extra_cells: dict[str, dict[str, str]] | None = None,
     extra_flags: dict[str, list[str]] | None = None,
+    activity_titles: Mapping[str, str] | None = None,
 ) -> str:
-    """The caseload page (``index.html``).
+    """The caseload page (``index.html``); ``activity_titles``: activity id to its title.
 
     ``trends`` (``analytics.activity_trends``) adds each activity's baseline and latest
     accuracy next to its arrow; without it only the arrows of ``case`` are shown.
@@ -83,7 +88,10 @@ def render_index(
                 last["sessions"].tolist(),
                 title=f"Sessions per week, last {len(last)} weeks",
             )
-        flags = f"<span class='flag'>{H.esc(r.flags)}</span>" if r.flags else "–"
+        flags = (
+            f"<span class='flag'>{H.esc(r.flags)}</span>" if r.flags
+            else f"<span class='muted'>{H.esc(r.status)}</span>" if r.status else "–"
+        )
         link = f"<a href='{H.esc(pages[r.child_id])}'>{H.esc(names[r.child_id])}</a>"
         if r.flags:
             attention.append(f"<li>{link}: {H.esc(r.flags)}</li>")
@@ -95,7 +103,8 @@ def render_index(
                 H.fmt_num(r.sessions_4w, 0),
                 H.fmt_num(r.minutes_4w, 0),
                 spark,
-                _index_trends(trends, r.child_id, str(r.trends) if r.trends else ""),
+                _index_trends(trends, r.child_id, str(r.trends) if r.trends else "",
+                              activity_titles or {}),
                 *(extra_cells.get(r.child_id, {}).get(t, "–") for t in titles),
                 flags,
             ]
@@ -113,15 +122,16 @@ def render_index(
     body = [
         H.header(
             "finemotor: caseload report",
-            f"{len(case)} children, {n_flag} flagged. {period}",
+            f"{len(case)} children, {n_flag} flagged. {period.text()}",
         ),
         needs,
         "<p class='muted'>"
         + ("Anonymized: children are shown by pseudonym only. " if anonymize else "")
         + "Flagged children come first.<span class='screen-only'> Click a child for the full "
-        "report.</span> Accuracy is 0 to 1: baseline (median of the first 3 sessions) → latest "
-        "(median of the last 3), and the arrow for the last 3 sessions against the 3 before. "
-        "Sessions per week: one bar per week, a red dash is a week without practice.</p>",
+        "report.</span> Accuracy is 0 to 1: baseline (median of the first 3 sessions with "
+        "completed trials) → latest (median of the last 3), and the arrow for the last 3 "
+        "sessions against the 3 before. Sessions per week: one bar per week, a red dash is a "
+        f"week without practice. {H.keep_dates(H.esc(period.recent_text()))}</p>",
         H.table(
             [
                 "Child",
@@ -139,8 +149,6 @@ def render_index(
                      False],
             row_classes=classes,
         ),
-        H.rules_note(),
-        quality.html(),
-        f"<p class='note'>{H.esc(H.DISCLAIMER)}</p>",
+        H.endnotes(H.rules_note(), quality.html(), f"<p class='note'>{H.esc(H.DISCLAIMER)}</p>"),
     ]
     return H.page("finemotor caseload report", "".join(body))

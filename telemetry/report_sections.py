@@ -60,6 +60,17 @@ class Period:
         u = (self.until - timedelta(days=1)).date().isoformat() if self.until else "today"
         return f"Period: {s} to {u}. Report date {self.as_of.date().isoformat()} (UTC)."
 
+    def recent_span(self) -> str:
+        """``the 28 days up to the report date, 2026-02-23 to 2026-03-22``."""
+        from datetime import timedelta
+
+        last = (self.as_of - timedelta(microseconds=1)).date().isoformat()
+        return f"the 28 days up to the report date, {self.recent_from.date()} to {last}"
+
+    def recent_text(self) -> str:
+        """What "the last 4 weeks" means, with its dates (the same on every page)."""
+        return f"Last 4 weeks: {self.recent_span()}."
+
 
 @dataclass
 class ReportContext:

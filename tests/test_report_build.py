@@ -78,7 +78,7 @@ def test_weekly_practice_csv_exact(report, known: Known) -> None:
 def test_activity_trends_csv_exact(report, known: Known) -> None:
     lines = _lines(report.out_dir / "activity_trends.csv", known)
     assert lines[0] == (
-        "child_id,activity,sessions,window,first_date,last_date,baseline_accuracy,"
+        "child_id,activity,sessions,sessions_used,window,first_date,last_date,baseline_accuracy,"
         "latest_accuracy,accuracy_change,previous_accuracy,baseline_duration_s,"
         "latest_duration_s,duration_change_s,baseline_level,latest_level,trend,level_drop,"
         "decline,decline_reason"
@@ -87,10 +87,10 @@ def test_activity_trends_csv_exact(report, known: Known) -> None:
     # level_drop: A's circle went from its best 1 to a median 2 (-1); pinch beads 1 -> 1 (0);
     # B's vertical and horizontal 3 -> 3 in the last session (0; circle is not in it).
     assert body == [
-        "A,pinch,2,1,2026-03-18,2026-03-20,0.5,0.4,-0.1,0.5,4.0,5.0,1.0,1,1,down,0.0,True,"
+        "A,pinch,2,2,1,2026-03-18,2026-03-20,0.5,0.4,-0.1,0.5,4.0,5.0,1.0,1,1,down,0.0,True,"
         "accuracy",
-        "A,tracing,6,3,2026-03-02,2026-03-20,0.6,0.9,0.3,0.6,10.0,7.0,-3.0,1,2,up,-1.0,False,",
-        "B,tracing,3,1,2026-02-02,2026-02-06,0.85,0.85,0.0,0.8,5.0,5.0,0.0,3,3,up,0.0,False,",
+        "A,tracing,6,6,3,2026-03-02,2026-03-20,0.6,0.9,0.3,0.6,10.0,7.0,-3.0,1,2,up,-1.0,False,",
+        "B,tracing,3,3,1,2026-02-02,2026-02-06,0.85,0.85,0.0,0.8,5.0,5.0,0.0,3,3,up,0.0,False,",
     ]
 
 
@@ -144,22 +144,22 @@ def test_caseload_csv_exact(report, known: Known) -> None:
     lines = _lines(report.out_dir / "caseload.csv", known)
     assert lines[0] == (
         "child_id,nickname,last_session,days_since_last,sessions_total,sessions_4w,"
-        "minutes_4w,trends,flags"
+        "minutes_4w,trends,flags,status"
     )
     assert sorted(lines[1:]) == [
-        f"A,{NICK_A},2026-03-20,2,6,6,103.2,pinch ↓; tracing ↑,decline in pinch",
-        f"B,{NICK_B},2026-02-06,44,3,0,0.0,tracing ↑,no practice for 44 days",
+        f"A,{NICK_A},2026-03-20,2,6,6,103.2,pinch ↓; tracing ↑,decline in pinch,",
+        f"B,{NICK_B},2026-02-06,44,3,0,0.0,tracing ↑,no practice for 44 days,",
     ]
 
 
 def test_items_and_milestones_csv(report, known: Known) -> None:
     items = sorted(_lines(report.out_dir / "items_latest.csv", known)[1:])
     assert items == [
-        "A,pinch,beads,2026-03-20,1,1,0.4,5.0,0,2",
-        "A,tracing,circle,2026-03-20,2,4,0.95,6.0,0,19",
-        "B,tracing,circle,2026-02-02,1,1,0.5,5.0,0,1",
-        "B,tracing,horizontal,2026-02-06,3,1,0.9,5.0,0,3",
-        "B,tracing,vertical,2026-02-06,3,1,0.8,5.0,0,3",
+        "A,pinch,beads,2026-03-20,2026-03-20,1,1,0.4,5.0,0,2",
+        "A,tracing,circle,2026-03-20,2026-03-20,2,4,0.95,6.0,0,19",
+        "B,tracing,circle,2026-02-02,2026-02-02,1,1,0.5,5.0,0,1",
+        "B,tracing,horizontal,2026-02-06,2026-02-06,3,1,0.9,5.0,0,3",
+        "B,tracing,vertical,2026-02-06,2026-02-06,3,1,0.8,5.0,0,3",
     ]
     rows = _rows(report.out_dir / "milestones.csv")
     b = {r["milestone_id"]: (r["status"], r["best_run"], r["latest_accuracy"])
@@ -178,7 +178,9 @@ def test_items_and_milestones_csv(report, known: Known) -> None:
 
 
 def _text(html: str) -> str:
-    """Visible text of a page, roughly: tags removed, whitespace collapsed."""
+    """Visible text of a page, roughly: tags removed, whitespace collapsed (a date's no-wrap
+    span is inline: removed without a space)."""
+    html = re.sub(r"<span class='date'>([^<]*)</span>", r"\1", html)
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
@@ -188,14 +190,15 @@ def test_child_page_shows_the_figures(report, known: Known) -> None:
     assert f"{NICK_A}: progress report" in text
     assert (
         "6 sessions, 103 minutes in all (2 at the clinic, 4 at home). Practice in 2 of 3 weeks; "
-        "last 4 weeks: 6 sessions, 103 minutes." in text
+        "last 4 weeks: 6 sessions, 103 minutes (the 28 days up to the report date, 2026-02-23 "
+        "to 2026-03-22)." in text
     )
     # Baseline / latest / change rows of the tracing summary table.
     assert "Accuracy 0.60 0.90 +0.30" in text
     assert "Time per trial (s) 10.0 7.0 -3.0" in text
     assert "Level 1 2 +1" in text
-    assert "Medians of the first and last 3 session(s) of 6" in text
-    assert "circle 2026-03-20 2 4 0.95 6.0 0 19" in text
+    assert "Medians of the first and last 3 of 6 session(s) with completed trials" in text
+    assert "circle 2026-03-20 2026-03-20 2 4 0.95 6.0 0 19" in text
     assert "Decline flagged." in text
     assert "Flags: decline in pinch" in text
     # Strokes: a first and a latest drawing of the circle, each with the model and a stroke.
@@ -373,10 +376,12 @@ def test_child_without_sessions_and_empty_period(known: Known, tmp_path: Path) -
     new = ChildrenRegistry(data).add("Zoe Nosessions").child_id
     res = build_reports(data, tmp_path / "out", until=UNTIL, progress=False)
     page = (res.out_dir / f"{new}.html").read_text(encoding="utf-8")
-    assert "No sessions in this period." in page
+    # Added after the report date: not started yet, and not flagged (test_report_blanks.py
+    # has the 14-day rule).
+    assert "Not started yet: no session so far." in page
     rows = {r["child_id"]: r for r in _rows(res.out_dir / "caseload.csv")}
-    assert (rows[new]["sessions_total"], rows[new]["flags"]) == ("0",
-                                                                 "no sessions in this period")
+    assert (rows[new]["sessions_total"], rows[new]["flags"], rows[new]["status"]) == (
+        "0", "", "not started yet")
     with pytest.raises(UsageError) as err:
         build_reports(data, tmp_path / "late", since="2027-01-01", progress=False)
     assert str(err.value) == (
@@ -400,9 +405,9 @@ def test_index_says_who_needs_attention_and_change_since_baseline(report, known:
     )
     assert text.index("Needs attention") < text.index("Last session")
     # Per activity: baseline → latest accuracy, the recent arrow, and a level change.
-    assert "pinch 0.50 → 0.40 ↓" in text
-    assert "tracing 0.60 → 0.90 ↑ level 1→2" in text
-    assert "tracing 0.85 → 0.85 ↑" in text
+    assert "Pinch 0.50 → 0.40 ↓" in text
+    assert "Tracing 0.60 → 0.90 ↑ level 1→2" in text
+    assert "Tracing 0.85 → 0.85 ↑" in text
     assert "Sessions per week: one bar per week, a red dash is a week without practice." in text
     # "Click a child" makes no sense on paper.
     assert "<span class='screen-only'> Click a child for the full report.</span>" in page
@@ -413,13 +418,14 @@ def test_child_page_at_a_glance(report, known: Known) -> None:
     glance = text[text.index("At a glance") : text.index("Practice 6 sessions")]
     assert glance == (
         "At a glance Flags: decline in pinch Baseline → latest: medians of the first and the "
-        "last 3 sessions (fewer when an activity has under 6) Activity Accuracy (0-1) Time per "
-        "trial (s) Level Recent trend Sessions "
+        "last 3 sessions with completed trials (fewer when an activity has under 6) Activity "
+        "Accuracy (0-1) Time per trial (s) Level Recent trend Sessions with completed trials "
         "Pinch 0.50 → 0.40 (-0.10, lower) 4.0 → 5.0 (+1.0 s, slower) 1 → 1 ↓ declining 2 "
         "Tracing 0.60 → 0.90 (+0.30, better) 10.0 → 7.0 (-3.0 s, faster) 1 → 2 ↑ improving 6 "
         "Pre-writing milestones: 0 met , 1 emerging, 8 not yet (practice guidance, not a "
         "diagnosis or standardised score). Data quality: 2 row(s) skipped in the whole data "
-        "folder; 1 session(s) of this child without a recorded end (see the note at the end). "
+        "folder; 1 session(s) of this child without a recorded end (see the data-quality note "
+        "below). "
     )
     b = _body_text((report.out_dir / f"{known.b}.html").read_text(encoding="utf-8"))
     assert "Tracing 0.85 → 0.85 (+0.00, about the same) 5.0 → 5.0 (+0.0 s, about the same) " \
@@ -438,9 +444,9 @@ def test_child_page_activity_words_strokes_and_milestones(report, known: Known) 
             "before.") in text
     assert "Lower is faster." in text
     # Strokes: each drawing names its trial's date, level and accuracy (the latest trial of
-    # the circle was abandoned: it has no accuracy).
+    # the circle was abandoned: the latest finished one is drawn).
     assert "first 2026-03-02, level 1, accuracy 0.50" in text
-    assert "latest 2026-03-20, level 2 " in text
+    assert "latest 2026-03-20, level 2, accuracy 1.00" in text
     # Milestones: the statement and the rule come before the table, which shows the run.
     m = text[text.index("Pre-writing milestones These") :]
     assert m.index("not a diagnosis and not a standardised score") < m.index("Shape Typical")

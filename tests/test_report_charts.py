@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from games.tracing import milestones
-from telemetry import analytics, charts
+from telemetry import analytics, charts, trends
 
 
 def test_nice_ticks() -> None:
@@ -128,14 +128,14 @@ def test_mastery_rule(accs, levels, expected) -> None:
 
 def test_trend_windows() -> None:
     rule = analytics.TrendRule()
-    one = analytics._trend_row(np.array([0.5]), np.array([3.0]), np.array([1]), rule)
+    one = trends._trend_row(np.array([0.5]), np.array([3.0]), np.array([1]), rule)
     assert one[-2:] == ("none", False)
-    five = analytics._trend_row(np.array([0.5, 0.6, 0.7, 0.4, 0.45]), np.array([1.0] * 5),
+    five = trends._trend_row(np.array([0.5, 0.6, 0.7, 0.4, 0.45]), np.array([1.0] * 5),
                                 np.array([1] * 5), rule)
     # k = 2: baseline median(.5, .6) = .55, latest median(.4, .45) = .425, previous .65.
     assert five[:3] == pytest.approx((0.55, 0.425, 0.65))
     assert five[-2:] == ("down", True)
-    level_up = analytics._trend_row(np.array([0.9, 0.9, 0.6, 0.6]), np.array([1.0] * 4),
+    level_up = trends._trend_row(np.array([0.9, 0.9, 0.6, 0.6]), np.array([1.0] * 4),
                                     np.array([1, 1, 2, 2]), rule)
     assert level_up[-2:] == ("down", False)  # the road narrowed: not a decline
 

@@ -65,8 +65,8 @@ def test_injected_section_renders_and_writes_its_csv(known: Known, tmp_path: Pat
     assert "<p>Probe glance 21</p>" in page
     assert ("<section id='probe'><h2>Probe</h2><p>21 trials, 209 target rows, first item "
             "[x:diag_left]</p></section>") in page
-    # The injected section comes after the generic ones and before the notes.
-    assert page.index("id='practice'") < page.index("id='probe'") < page.index("How to read")
+    # The injected section comes after the generic ones and their notes.
+    assert page.index("id='practice'") < page.index("How to read") < page.index("id='probe'")
     rows = list(csv.DictReader(io.StringIO((tmp_path / "r" / "probe.csv").read_text())))
     assert {r["child_id"]: r["trials"] for r in rows} == {known.a: "21", known.b: "7"}
     assert res.out_dir / "probe.csv" in res.csv_files
@@ -111,3 +111,11 @@ def test_trial_rows_keep_only_checked_rows_of_that_trial(tmp_path: Path) -> None
     assert checked_fields([good[3][:-1]]) == [[b"s1", b"2", b"model_path", b"0", b"0", b"9.0",
                                                 b"9.0"]]
     assert reader.rows(tmp_path, schema.TARGETS, "s2", 1) == []
+
+
+def test_trial_rows_read_a_file_saved_with_crlf(tmp_path: Path) -> None:
+    rows = [schema.encode_row(("s1", 1, "model_path", 0, i, float(i), 2.0)) for i in range(2)]
+    body = schema.TARGETS.header_line() + b"".join(rows)
+    (tmp_path / "targets.csv").write_bytes(body.replace(b"\n", b"\r\n"))
+    got = TrialRows().rows(tmp_path, schema.TARGETS, "s1", 1)
+    assert [f[4] for f in got] == [b"0", b"1"]

@@ -94,17 +94,24 @@ class StrokesSection:
         self._order = _catalogue_order()
 
     def _pairs(self, child: ChildContext) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+        """Per shape: its first and its latest completed trial (both its first trial, marked
+        not finished, when none was completed)."""
         tr = child.trials
         tr = tr[tr["activity"] == ACTIVITY]
         if tr.empty:
             return []
         tr = tr.sort_values("started_at", kind="stable")
-        cols = ["item", "session_id", "trial", "started_at", "level", "accuracy"]
+        cols = ["item", "session_id", "trial", "started_at", "level", "accuracy", "completed"]
         by_item: dict[str, list[dict[str, Any]]] = {}
         for rec in tr[cols].to_dict("records"):
             by_item.setdefault(str(rec["item"]), []).append(rec)
         items = sorted(by_item, key=lambda it: (self._order.get(it, 999), it))
-        return [(it, by_item[it][0], by_item[it][-1]) for it in items[:MAX_STROKE_ITEMS]]
+        pairs = []
+        for it in items[:MAX_STROKE_ITEMS]:
+            done = [r for r in by_item[it] if bool(r["completed"])]
+            chosen = done or by_item[it][:1]
+            pairs.append((it, chosen[0], chosen[-1]))
+        return pairs
 
     def render(self, child: ChildContext) -> SectionOutput:
         """The strokes section (empty when the child traced nothing in the period)."""
@@ -115,13 +122,18 @@ class StrokesSection:
             "<section id='strokes'><h2>Strokes: first and latest trial of each shape</h2>"
             "<p class='muted'>The child's own strokes (blue) over the model path (dashed) and "
             "its road, the tolerance band of the level played (grey), first trial on the left "
-            "and latest on the right, as on a paper worksheet. A narrower road means a higher "
+            "and latest on the right, as on a paper worksheet: the first and the latest "
+            "finished trial (a shape never finished shows its first try, marked not "
+            "finished; a shape with one trial shows it once). A narrower road means a higher "
             "level. Copies drawn freehand beside the model are shown centred over it.</p>"
         ]
         for item, first, latest in pairs:
             label = child.item_label(ACTIVITY, item)
             figs = []
-            for which, rec in (("first", first), ("latest", latest)):
+            same = (first["session_id"], first["trial"]) == (latest["session_id"],
+                                                                latest["trial"])
+            shown = [("only", first)] if same else [("first", first), ("latest", latest)]
+            for which, rec in shown:
                 g = read_drawing(child, str(rec["session_id"]), int(rec["trial"]))
                 g.level = None if rec["level"] != rec["level"] else int(rec["level"])
                 g.accuracy = None if rec["accuracy"] != rec["accuracy"] else float(rec["accuracy"])
@@ -131,6 +143,8 @@ class StrokesSection:
                     road_px=g.road_px,
                 )
                 facts = [f"{which} {day}"]
+                if not bool(rec["completed"]):
+                    facts.append("not finished")
                 if g.level is not None:
                     facts.append(f"level {g.level}")
                 if g.accuracy is not None:
