@@ -175,7 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--anonymize", action="store_true",
                         help="pseudonymous ids instead of nicknames")
     report.add_argument("--out", metavar="DIR", type=Path, required=True,
-                        help="folder to write the report into")
+                        help="folder to write the report into: a new or empty folder, or one "
+                             "an earlier report wrote (only its files are replaced)")
+    report.add_argument("--overwrite", action="store_true",
+                        help="write into a non-empty folder that holds no earlier report "
+                             "(files with the report's names are replaced, nothing else)")
 
     export = sub.add_parser(
         "export", help="write the checked data as Parquet for DuckDB, Spark or polars",

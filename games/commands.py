@@ -233,6 +233,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         until=args.until,
         anonymize=args.anonymize,
         progress=_progress_wanted(),
+        overwrite=getattr(args, "overwrite", False),
     )
     index = getattr(result, "index", None)
     print(f"report written: {index if index is not None else args.out} (open it in a browser)")

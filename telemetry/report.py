@@ -29,11 +29,11 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from telemetry import analytics, schema
+from telemetry import analytics, report_out, schema
 from telemetry import report_html as H
 from telemetry.errors import UsageError
 from telemetry.report_child import render_child
-from telemetry.report_csv import CSV_FILES, activity_weekly, clear_old_report, write_csv
+from telemetry.report_csv import CSV_FILES, activity_weekly, write_csv
 from telemetry.report_index import render_index
 from telemetry.report_sections import (
     ChildContext,
@@ -45,7 +45,7 @@ from telemetry.report_sections import (
     default_item_label,
 )
 from telemetry.rows import TrialRows
-from telemetry.storage import atomic_write_bytes, ensure_private_dir
+from telemetry.storage import atomic_write_bytes
 
 __all__ = ["CSV_FILES", "Progress", "ReportResult", "build_reports", "parse_date"]
 
@@ -205,6 +205,7 @@ def build_reports(
     sections: Sequence[ReportSection] = (),
     item_label: ItemLabel = default_item_label,
     activity_titles: Mapping[str, str] | None = None,
+    overwrite: bool = False,
 ) -> ReportResult:
     """Write the caseload page, the child pages and the CSV summaries into ``out_dir``.
 
@@ -213,7 +214,9 @@ def build_reports(
     date when there is no ``until`` (tests). ``sections`` are the activities' own sections
     (``telemetry.report_sections``), drawn after the generic ones in the order given;
     ``item_label(activity, item)`` gives people's names for items and ``activity_titles``
-    the activities' titles (``games/`` passes the registry's). Raises ``UsageError`` for bad
+    the activities' titles (``games/`` passes the registry's). ``out_dir``: a new folder, an
+    empty one, or one an earlier report wrote (its files are replaced; ``overwrite`` allows
+    any other folder, see ``telemetry.report_out``). Raises ``UsageError`` for bad
     arguments, a missing or empty data folder and unknown children.
     """
     from telemetry.loader import load_dataset
@@ -230,8 +233,7 @@ def build_reports(
     if since_dt and until_dt and since_dt >= until_dt:
         raise UsageError("--since must be before --until")
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out is a file, not a folder: {out}")
+    report_out.check(out, overwrite)
     wanted = list(dict.fromkeys(child_ids)) if child_ids else None
     last_day = (until_dt - timedelta(microseconds=1)).date() if until_dt else None
 
@@ -306,8 +308,12 @@ def build_reports(
     for sec in sections:
         sec.prepare(report)
 
-    out = ensure_private_dir(out)
-    clear_old_report(out)
+    folder = report_out.prepare(out, overwrite)
+    # Listed before they are written: a report stopped half-way leaves a folder the next
+    # report still recognises as its own.
+    folder.written = [*CSV_FILES.values(), *(f"{cid}.html" for cid in ids), "index.html"]
+    folder.finish()
+    folder.written = []
     csv_paths = [
         write_csv(out / CSV_FILES["caseload"], case),
         write_csv(out / CSV_FILES["sessions"], sess_tbl),
@@ -317,6 +323,8 @@ def build_reports(
         write_csv(out / CSV_FILES["activity_trends"], trends),
         write_csv(out / CSV_FILES["items_latest"], items),
     ]
+    for p in csv_paths:
+        folder.add(p)
 
     pages = {cid: f"{cid}.html" for cid in ids}
     overall_quality = _quality(ds, "whole data folder")
@@ -365,11 +373,13 @@ def build_reports(
             section_flags[cid] = child_page.flags
         path = out / pages[cid]
         atomic_write_bytes(path, child_page.html.encode("utf-8"))
+        folder.add(path)
         child_pages[cid] = path
         reader.clear()  # keep memory flat: a child's samples are not needed again
         bar.step()
     for name, frames in section_tables.items():
-        csv_paths.append(write_csv(out / f"{name}.csv", pd.concat(frames, ignore_index=True)))
+        csv_paths.append(folder.add(write_csv(out / f"{name}.csv",
+                                              pd.concat(frames, ignore_index=True))))
 
     index = out / "index.html"
     atomic_write_bytes(
@@ -380,6 +390,8 @@ def build_reports(
             activity_titles=report.activity_titles,
         ).encode("utf-8"),
     )
+    folder.add(index)
+    folder.finish()
     return ReportResult(
         out_dir=out,
         index=index,

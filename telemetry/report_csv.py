@@ -7,7 +7,6 @@ owner-only.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -61,25 +60,6 @@ def spreadsheet_safe(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
-
-
-def clear_old_report(out: Path) -> None:
-    """Remove the files an earlier report wrote into ``out`` (and nothing else).
-
-    Without this an ``--anonymize`` run into a folder that held a named report would leave the
-    older child pages, with their nicknames, beside the new ones.
-    """
-    ours = {"index.html", *CSV_FILES.values()}
-    for entry in os.scandir(out):
-        name = entry.name
-        is_child_page = name.endswith(".html") and _is_child_id(name[: -len(".html")])
-        if entry.is_file(follow_symlinks=False) and (name in ours or is_child_page):
-            os.unlink(entry.path)
-
-
-def _is_child_id(text: str) -> bool:
-    """True for a 32-hex child id (the name of a child page)."""
-    return len(text) == 32 and all(c in "0123456789abcdef" for c in text)
 
 
 def write_csv(path: Path, df: pd.DataFrame) -> Path:

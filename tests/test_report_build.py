@@ -45,8 +45,7 @@ def test_writes_every_file_owner_only(report, known: Known) -> None:
     names = sorted(p.name for p in out.iterdir())
     # milestones.csv: tracing's section; pinch_sessions.csv: pinch's (child A played pinch).
     expected = sorted([*CSV_FILES.values(), "milestones.csv", "pinch_sessions.csv", "index.html",
-                       f"{known.a}.html",
-                       f"{known.b}.html"])
+                       f"{known.a}.html", f"{known.b}.html", ".finemotor-report.json"])
     assert names == expected
     assert os.stat(out).st_mode & 0o777 == 0o700
     for p in out.iterdir():
@@ -269,7 +268,7 @@ def test_anonymize_into_a_folder_with_a_named_report(known: Known, tmp_path: Pat
     # The named pages of the first run are gone (B's too), the therapist's own file is kept.
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [*CSV_FILES.values(), "milestones.csv", "pinch_sessions.csv", "index.html",
-         f"{known.a}.html", "notes.txt"])
+         f"{known.a}.html", "notes.txt", ".finemotor-report.json"])
     for path in res.out_dir.iterdir():
         if path.name != "notes.txt":
             data = path.read_bytes().lower()
