@@ -289,6 +289,71 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
+def drop_page_cache() -> bool:
+    """``sync; echo 3 > /proc/sys/vm/drop_caches`` (Linux, as root); False when not allowed."""
+    try:
+        os.sync()
+        with open("/proc/sys/vm/drop_caches", "w") as fh:
+            fh.write("3\n")
+    except OSError:
+        return False
+    return True
+
+
+def drawn_trials(data: Path) -> list[tuple[str, str, int]]:
+    """(folder, session id, trial) of every trial the caseload report draws: the first and
+    latest finished trial of each shape of each child (``games/tracing/report.py``)."""
+    import pandas as pd
+
+    from telemetry.loader import load_dataset
+
+    ds = load_dataset(data, tables=("trials",))
+    tr = ds.trials[ds.trials["completed"]].sort_values("started_at", kind="stable")
+    g = tr.groupby(["child_id", "item"], sort=False, observed=True)
+    both = pd.concat([g.head(1), g.tail(1)]).drop_duplicates(
+        ["session_id", "trial"])
+    folders = dict(zip(ds.sessions["session_id"], ds.sessions["folder"], strict=True))
+    return [(folders[str(s)], str(s), int(t)) for s, t in zip(both["session_id"], both["trial"],
+                                                              strict=True)]
+
+
+def read_strokes(trials: list[tuple[str, str, int]], whole_files: bool) -> int:
+    """Read the samples of ``trials`` through ``telemetry.rows.TrialRows`` (one reader per
+    child's worth, as the report does); ``whole_files``: the reader before issue 15, which
+    read every samples.csv whole."""
+    from telemetry import rows, schema
+
+    limit = rows.WHOLE_FILE_BYTES
+    rows.WHOLE_FILE_BYTES = 1 << 62 if whole_files else limit
+    try:
+        reader, n = rows.TrialRows(), 0
+        for i, (folder, sid, trial) in enumerate(trials):
+            n += len(reader.lines(folder, schema.SAMPLES, sid, trial))
+            if i % 20 == 19:
+                reader.clear()
+        return n
+    finally:
+        rows.WHOLE_FILE_BYTES = limit
+
+
+def fresh_and_cold(data: Path, tmp: Path, one: list[str]) -> None:
+    """The report as a therapist runs it: a fresh process, files in the page cache (median of
+    3) and right after dropping the page cache (when allowed)."""
+    for label, ids, all_ in (("one child, a year", one, False), ("caseload", None, True)):
+        code = _CHILD_CODE.format(data=str(data), out=str(tmp / f"f-{all_}"), ids=ids,
+                                  all_=all_)
+        _subprocess_run(code)  # warm the page cache
+        warm = sorted(_subprocess_run(code)[0] for _ in range(3))[1]
+        report(f"{label}, fresh process, warm page cache (median of 3)", warm, "s",
+               "< 1 s" if not all_ else "< 5 s")
+        if drop_page_cache():
+            cold, _ = _subprocess_run(code)
+            report(f"{label}, fresh process, cold (sync; echo 3 > drop_caches)", cold, "s",
+                   "< 1 s" if not all_ else "< 5 s")
+        else:
+            print(f"  {label}, cold: not measured (dropping the page cache needs root)")
+
+
 def main() -> None:
     """Measure and print the figures."""
     from datetime import datetime as _dt
@@ -342,6 +407,16 @@ def main() -> None:
                                                         ids=None, all_=True))
         report("caseload, fresh process (imports included)", wall, "s", "< 5 s")
         report("caseload, peak RSS of that process", peak, "MB", "< 500 MB")
+
+        trials = drawn_trials(data)
+        read_strokes(trials, whole_files=False)
+        t_new = median_seconds(lambda: read_strokes(trials, whole_files=False), repeats=5)
+        t_old = median_seconds(lambda: read_strokes(trials, whole_files=True), repeats=3)
+        report(f"samples of the {len(trials)} drawn trials, bisection reader", t_new, "s")
+        report("  whole-file reader (before issue 15)", t_old, "s")
+        report("  whole-file / bisection", t_old / t_new, "x")
+        print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+        fresh_and_cold(data, tmp_p, one)
 
 
 if __name__ == "__main__":

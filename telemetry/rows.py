@@ -10,8 +10,10 @@ Pure Python (no pandas): the report's sections read a few trials without importi
 
 from __future__ import annotations
 
+import os
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 from telemetry import schema
 
@@ -60,13 +62,88 @@ def checked_fields(lines: list[bytes]) -> list[list[bytes]]:
     ]
 
 
+WHOLE_FILE_BYTES = 256 << 10  # files up to this size are read whole; larger ones searched
+_PROBE = 4096  # bytes read at each step of the search
+
+
+def _trial_at(fh: BinaryIO, pos: int, size: int) -> tuple[int, int | None]:
+    """The start of the first whole row at or after ``pos`` and its trial number (None at
+    the end, or when the row is not a ``version,session,trial,`` row)."""
+    fh.seek(pos)
+    chunk = fh.read(_PROBE)
+    start = 0
+    if pos > 0:
+        nl = chunk.find(b"\n")
+        if nl < 0:
+            return size, None
+        start = nl + 1
+    end = chunk.find(b"\n", start)
+    line = chunk[start:] if end < 0 else chunk[start:end]
+    parts = line.split(b",", 3)
+    try:
+        return pos + start, int(parts[2])
+    except (IndexError, ValueError):
+        return pos + start, None
+
+
+def _trial_span(fh: BinaryIO, size: int, trial: int) -> tuple[int, int] | None:
+    """Byte range of ``trial``'s rows in a file whose rows are in trial order (the recorder
+    writes a session's trials one after another), found by bisection: about 2 x log2(size /
+    4 KB) small reads instead of the whole file. None when a probe reads no row (then the
+    caller reads the file whole)."""
+
+    def first_row_from(target: int) -> int | None:
+        lo, hi = 0, size  # invariant: the first row with trial >= target starts in [lo, hi]
+        while hi - lo > _PROBE:
+            mid = (lo + hi) // 2
+            start, t = _trial_at(fh, mid, size)
+            if t is None:
+                if start >= size:
+                    hi = mid
+                    continue
+                return None
+            if t >= target:
+                hi = mid
+            else:
+                lo = min(start, hi)
+        # Finish in the last small window: scan it row by row.
+        fh.seek(lo)
+        window = fh.read(hi - lo + _PROBE)
+        pos = 0
+        if lo > 0:
+            pos = window.find(b"\n") + 1
+            if pos == 0:
+                return None
+        while pos < len(window):
+            end = window.find(b"\n", pos)
+            parts = window[pos: end if end >= 0 else len(window)].split(b",", 3)
+            try:
+                if int(parts[2]) >= target:
+                    return lo + pos
+            except (IndexError, ValueError):
+                pass  # the header line, or a damaged row: look on
+            if end < 0:
+                break
+            pos = end + 1
+        return lo + pos
+
+    begin = first_row_from(trial)
+    end = first_row_from(trial + 1)
+    if begin is None or end is None:
+        return None
+    return begin, max(begin, min(end, size))
+
+
 class TrialRows:
     """The unchecked lines of one trial in a session's table files, found without parsing.
 
-    A drawn trial's block is found by its row prefix (``version,session_id,trial,``, a C-speed
-    ``bytes.find``) and only the lines a caller keeps are checked (:func:`checked_fields`), so
-    a report draws a trial from a large ``samples.csv`` without splitting the whole file. Files
-    read are kept until :meth:`clear` (a child's trials share a few session files).
+    A drawn trial's block is found by its row prefix (``version,session_id,trial,``); in a
+    large file (over ``WHOLE_FILE_BYTES``, a long session's ``samples.csv``) the block is
+    first located by bisection on the trial numbers and only its bytes are read. Only the
+    lines a caller keeps are checked (:func:`checked_fields`). Small files read are kept until
+    :meth:`clear` (a child's trials share a few session files). A large file whose trials are
+    not in order (merged by hand) may have rows of a trial outside the span found: the
+    drawing then shows fewer samples; no figure comes from samples.
     """
 
     def __init__(self) -> None:
@@ -76,24 +153,35 @@ class TrialRows:
         """Forget the files read so far (keeps memory flat between children)."""
         self._cache.clear()
 
-    def _data(self, path: Path) -> bytes:
+    def _data(self, path: Path, trial: int) -> bytes:
+        """The file's bytes (or, for a large file, the bytes around ``trial``'s rows), with a
+        newline in front so every row starts after one, CRLF read as LF."""
         key = str(path)
         data = self._cache.get(key)
-        if data is None:
-            try:
-                data = b"\n" + path.read_bytes()  # so every row starts after a newline
-                if b"\r" in data:  # saved on Windows: rows end in CRLF
-                    data = data.replace(b"\r\n", b"\n")
-            except OSError:
-                data = b""
-            self._cache[key] = data
+        if data is not None:
+            return data
+        try:
+            with open(path, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                span = _trial_span(fh, size, trial) if size > WHOLE_FILE_BYTES else None
+                if span is not None:
+                    fh.seek(span[0])
+                    part = b"\n" + fh.read(span[1] - span[0])
+                    return part.replace(b"\r\n", b"\n") if b"\r" in part else part
+                fh.seek(0)
+                data = b"\n" + fh.read()
+        except OSError:
+            data = b""
+        if b"\r" in data:  # saved on Windows: rows end in CRLF
+            data = data.replace(b"\r\n", b"\n")
+        self._cache[key] = data
         return data
 
     def lines(
         self, folder: str | Path, table: schema.Table, session_id: str, trial: int
     ) -> list[bytes]:
         """Every line of ``trial`` in ``folder``'s file of ``table`` (not yet checked)."""
-        data = self._data(Path(folder) / table.filename)
+        data = self._data(Path(folder) / table.filename, int(trial))
         blocks: list[bytes] = []
         for v in sorted(schema.READABLE_VERSIONS):
             prefix = f"\n{v},{session_id},{trial},".encode()

@@ -119,3 +119,40 @@ def test_trial_rows_read_a_file_saved_with_crlf(tmp_path: Path) -> None:
     (tmp_path / "targets.csv").write_bytes(body.replace(b"\n", b"\r\n"))
     got = TrialRows().rows(tmp_path, schema.TARGETS, "s1", 1)
     assert [f[4] for f in got] == [b"0", b"1"]
+
+
+def test_a_trial_is_read_from_a_large_file_without_reading_it_whole(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    from telemetry import rows as rows_mod
+
+    sid = "a" * 32
+    body = [schema.SAMPLES.header_line()]
+    for trial in range(1, 41):  # 40 trials of 300 samples: ~1 MB, over WHOLE_FILE_BYTES
+        body += [schema.encode_row((sid, trial, i * 16.6667, 100.0 + i, 200.5, 0, "move",
+                                    "mouse")) for i in range(300)]
+    data = b"".join(body)
+    assert len(data) > rows_mod.WHOLE_FILE_BYTES
+    (tmp_path / "samples.csv").write_bytes(data + b"1," + sid.encode() + b",40,99")  # torn
+    whole = (b"\n" + data).split(b"\n")
+    reads: list[int] = []
+    real_open = open
+
+    def counting_open(path, mode="r", *args, **kwargs):
+        fh = real_open(path, mode, *args, **kwargs)
+        read = fh.read
+
+        def spy_read(n=-1):
+            out = read(n)
+            reads.append(len(out))
+            return out
+
+        fh.read = spy_read
+        return fh
+
+    monkeypatch.setattr(rows_mod, "open", counting_open, raising=False)
+    for trial in (1, 2, 17, 39, 40):
+        got = TrialRows().lines(tmp_path, schema.SAMPLES, sid, trial)
+        prefix = f"1,{sid},{trial},".encode()
+        assert got == [ln for ln in whole if ln.startswith(prefix)], trial
+    # Each lookup read a few small probes and its own ~28 KB block, never the 1 MB file.
+    assert max(reads) < 64 << 10 and sum(reads) < 5 * (160 << 10), (max(reads), sum(reads))
