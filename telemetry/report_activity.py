@@ -182,7 +182,7 @@ def activity_section(cd: ChildContext, activity: str) -> str:
         numeric=[False, False, False, True, True, True, True, True, True],
         caption=(
             "Figures from the latest session of each item with completed trials (medians "
-            "of those trials); it was last played on the date before"
+            "of those trials); the item may have been played since (last played)"
         ),
     )
     return (

@@ -332,8 +332,9 @@ def rules_note() -> str:
     r = analytics.TrendRule()
     return (
         "<p class='muted'>How to read: a session's figure is the median of its trials. "
-        f"<b>Baseline</b> is the median of the first {r.window} sessions, <b>latest</b> the "
-        f"median of the last {r.window} (fewer when there are under {2 * r.window} sessions), "
+        f"<b>Baseline</b> is the median of the first {r.window} sessions with completed "
+        f"trials, <b>latest</b> the median of the last {r.window} (fewer when there are under "
+        f"{2 * r.window} such sessions), "
         "so one noisy session does not move them. Arrows compare the latest "
         f"{r.window} sessions with the {r.window} before them: ↑ or ↓ when accuracy changed "
         f"by {r.threshold:g} or more. A <b>decline</b> is flagged when accuracy dropped by "
