@@ -190,6 +190,10 @@ def _field(value: object) -> str:
     """Format one value for CSV: bools as 0/1, floats compactly, quote text when needed."""
     if value is None:
         return ""
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        # A numpy scalar (np.bool_, np.float32, np.int64...) is stored as the Python value it
+        # holds: np.bool_ would otherwise be written "True" and np.float32 unrounded.
+        value = value.item()
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):

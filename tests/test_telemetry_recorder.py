@@ -485,3 +485,13 @@ def test_setup_fsyncs_every_new_folder_entry_up_to_the_data_folder(
     synced.clear()
     with SessionRecorder.start(data, CHILD) as rec2:
         assert set(synced) == {rec2.folder, child_dir, data / "sessions", data}
+
+
+def test_numpy_scalars_are_stored_as_their_python_values() -> None:
+    import numpy as np
+
+    from telemetry.schema import encode_plain_row
+
+    assert encode_plain_row([np.float64(0.123456), np.float32(1.5), np.float32(0.1),
+                             np.int64(3), np.bool_(True), np.bool_(False),
+                             np.float64("nan")]) == b"0.1235,1.5,0.1,3,1,0,\n"
