@@ -759,7 +759,7 @@ def test_a_session_folder_that_cannot_be_set_up_is_shown_and_play_goes_on(
             hand.step(1)
     assert isinstance(app.recorder, NullSink)
     message = ("Not saving this session: the disk is full: finemotor could not save in the "
-               f"data folder {tmp_path} (free some space and try again)")
+               f"data folder {tmp_path}")
     assert launcher.message == message
     assert capsys.readouterr().err == f"finemotor: warning: {message}\n"
     launcher.back_to_picker()
@@ -797,7 +797,7 @@ def test_an_error_while_closing_without_waiting_is_logged_on_a_later_frame(
     hand.step(1)
     assert capsys.readouterr().err == (
         "finemotor: warning: session not closed cleanly: the disk is full: finemotor could "
-        f"not save in the data folder {tmp_path} (free some space and try again)\n"
+        f"not save in the data folder {tmp_path}\n"
     )
     hand.step(1)
     assert capsys.readouterr().err == ""

@@ -11,7 +11,7 @@ from engine import ui
 from engine.pointer import KeyPress
 from games.launcher.avatars import AVATAR_IDS, DEFAULT_AVATAR, tile_for_avatar
 from games.launcher.base import _W, LauncherScene, is_escape
-from telemetry.errors import UsageError, describe_os_error
+from telemetry.errors import UsageError
 
 if TYPE_CHECKING:
     from games.launcher.session import Launcher
@@ -238,7 +238,7 @@ class AddChildScene(LauncherScene):
             self.app.sound.play("soft_error")
             return
         except OSError as exc:
-            self.error = f"Could not save: {describe_os_error(exc, self.launcher.data_dir)}"
+            self.error = f"Could not save: {self.launcher.describe_error(exc)}"
             return
         self.app.sound.play("success")
         self.launcher.back_to_picker()

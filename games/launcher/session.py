@@ -182,9 +182,14 @@ class Launcher:
         else:
             self.deadline_ns = None
 
+    def describe_error(self, exc: BaseException) -> str:
+        """A file-system error in words, short enough for one line of the screen (read-only,
+        disk full: :func:`telemetry.errors.describe_os_error` without the command-line advice)."""
+        return describe_os_error(exc, self.data_dir, advice=False)
+
     def _not_saving(self, exc: BaseException) -> None:
         # Play goes on (the child is waiting); the grown-up sees why nothing is saved.
-        self.message = f"Not saving this session: {describe_os_error(exc, self.data_dir)}"
+        self.message = f"Not saving this session: {self.describe_error(exc)}"
         print(f"finemotor: warning: {self.message}", file=sys.stderr)
 
     def end_session(self, wait: bool | None = None) -> None:
@@ -215,7 +220,7 @@ class Launcher:
                           file=sys.stderr)
             except (OSError, UsageError) as exc:
                 print("finemotor: warning: session not closed cleanly: "
-                      f"{describe_os_error(exc, self.data_dir)}", file=sys.stderr)
+                      f"{self.describe_error(exc)}", file=sys.stderr)
         self._reap(not self._loop_running() if wait is None else wait)
 
     def check_sessions(self) -> None:
@@ -243,7 +248,7 @@ class Launcher:
             except (OSError, UsageError) as exc:
                 if recorder.ready:
                     print("finemotor: warning: session not closed cleanly: "
-                          f"{describe_os_error(exc, self.data_dir)}", file=sys.stderr)
+                          f"{self.describe_error(exc)}", file=sys.stderr)
                 else:  # its set-up failed before a frame could report it
                     self._not_saving(recorder.error or exc)
         self._closing = busy
@@ -295,7 +300,7 @@ class Launcher:
             self.mode = mode
             self._saved = (settings.to_dict(), mode)
         except (OSError, UsageError) as exc:
-            self.message = f"Settings not saved: {describe_os_error(exc, self.data_dir)}"
+            self.message = f"Settings not saved: {self.describe_error(exc)}"
             print(f"finemotor: warning: {self.message}", file=sys.stderr)
         apply = getattr(self.app, "apply_settings", None)
         if apply is not None:
