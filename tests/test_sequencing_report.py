@@ -39,6 +39,7 @@ def test_report_shows_scores_prompting_routines_and_milestones(tmp_path: Path) -
         assert text in html, text
     with open(out / "sequencing.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    assert list(rows[0])[:3] == ["child_id", "week", "band"] and rows[0]["child_id"] == child
     done = state["staircase"].items["routines"].trials
     assert sum(int(r["trials"]) for r in rows) == done
     prompts = [float(r["prompt_level"]) for r in rows]

@@ -116,7 +116,9 @@ class SequencingSection:
                   f"try in the latest {len(latest)} routines (up to "
                   f"{int(latest['steps'].max())} steps), prompt level "
                   f"{H.fmt_num(latest['prompt_level'].mean(), 1)}.")
-        table = weeks.assign(child_id=child.child_id if not child.anonymize else "")
+        # the pseudonymous id, as every table of the report has it (never the nickname)
+        table = weeks.assign(child_id=child.child_id)
+        table = table[["child_id", *[c for c in table.columns if c != "child_id"]]]
         return SectionOutput(html="".join(out), glance=H.esc(glance),
                              tables={"sequencing": table})
 
