@@ -27,20 +27,21 @@ PROGRESS = ProgressFile("sequencing", n_levels=N_LEVELS)
 
 
 def _draw_icon(surface: pygame.Surface, rect: pygame.Rect) -> None:
-    """Three cards in a row with an arrow under them: first, then, last."""
+    """Three picture cards of a routine in a row (toothbrush, tooth, smile), an arrow under."""
     import pygame
 
     from engine import ui
+    from games.kit.pictures import picture
 
-    w = rect.w * 0.26
-    colours = (ui.SKY_BLUE, ui.ORANGE, ui.GREEN)
-    for i, colour in enumerate(colours):
-        card = pygame.Rect(0, 0, w, w * 1.15)
-        card.center = (rect.x + rect.w * (0.2 + 0.3 * i), rect.y + rect.h * 0.42)
-        pygame.draw.rect(surface, ui.WHITE, card, border_radius=max(3, rect.w // 30))
-        pygame.draw.rect(surface, ui.GREY, card, max(2, rect.w // 60),
-                         border_radius=max(3, rect.w // 30))
-        pygame.draw.circle(surface, colour, card.center, w * 0.28)
+    w = round(rect.w * 0.28)
+    for i, code in enumerate(("1FAA5", "1F9B7", "1F601")):
+        card = pygame.Rect(0, 0, w, w)
+        card.center = (round(rect.x + rect.w * (0.2 + 0.3 * i)), round(rect.y + rect.h * 0.42))
+        radius = max(3, rect.w // 30)
+        pygame.draw.rect(surface, ui.WHITE, card, border_radius=radius)
+        pygame.draw.rect(surface, ui.GREY, card, max(2, rect.w // 60), border_radius=radius)
+        pic = picture(code, round(w * 0.78))
+        surface.blit(pic, pic.get_rect(center=card.center))
     y = rect.y + rect.h * 0.8
     pygame.draw.line(surface, ui.INK, (rect.x + rect.w * 0.15, y), (rect.x + rect.w * 0.8, y),
                      max(3, rect.w // 30))
