@@ -33,6 +33,7 @@ from games.tracing.lesson import Step, lesson_plan  # noqa: E402
 from games.tracing.scene import TracingScene  # noqa: E402
 from games.tracing.scoring import CopyScore, TraceScore, score_copy, score_trace  # noqa: E402
 from games.tracing.staircase import level, progress_path  # noqa: E402
+from games.tracing.view import MISS_FADE_S  # noqa: E402
 from telemetry import schema  # noqa: E402
 from telemetry.loader import load_session_table  # noqa: E402
 from telemetry.recorder import SessionRecorder  # noqa: E402
@@ -714,3 +715,69 @@ def test_window_losing_focus_mid_stroke_pauses_and_restarts_the_trial(setup) -> 
     rows = [(r["trial"], r["item"], r["completed"]) for r in read_table(rec.folder, schema.TRIALS)]
     assert rows == [("1", "vertical", "0"), ("2", "vertical", "1")]
     assert scene.results[-1].completion_ms < 2000
+
+
+def test_a_miss_fades_the_trail_and_brings_the_beetle_back(setup) -> None:
+    app, rec, scene, hand = setup([Step("vertical", "trace", 0)])
+    played: list[str] = []
+    app.sound.play = lambda name: played.append(name) or False  # type: ignore[method-assign]
+    hand.step()
+    top, bottom = pts(scene.model[0])
+    clean = tuple(app.screen.get_at((int(top[0]) + 160, int((top[1] + bottom[1]) / 2))))
+    # a zigzag far off the road down to the end, then the finger lifts: a miss
+    mid = (top[1] + bottom[1]) / 2
+    hand.drag([top, (top[0] + 160, mid), bottom], speed=600)
+    assert scene.current == 0 and scene.trial_no is not None and scene.reward_t is None
+    assert scene.misses == 1 and played[-1] == "soft_error"
+    assert scene.beetle_pos == (top[0], top[1])  # back at the start
+    assert not scene.covered[0].any()
+    hand.step()
+    assert scene.fading is not None  # the messy trail is still fading
+    hand.wait(MISS_FADE_S + 0.1)
+    assert scene.fading is None
+    off = (int(top[0]) + 160, int(mid))
+    assert tuple(app.screen.get_at(off)) == clean  # the trail has gone
+    # a good try then finishes the trial; every sample of both tries was recorded
+    hand.drag([top, bottom], speed=600)
+    assert scene.current == 1 and scene.reward_t is not None
+    assert scene.results[0].exits >= 1
+    rec.flush()
+    rescore_from_disk(rec.folder, scene.results)
+
+
+def test_a_lift_on_the_road_part_way_is_a_pause_not_a_miss(setup) -> None:
+    app, rec, scene, hand = setup([Step("vertical", "trace", 0)])
+    top, bottom = pts(scene.model[0])
+    mid = (top[0], (top[1] + bottom[1]) / 2)
+    hand.drag([top, mid], speed=600)
+    assert scene.misses == 0 and scene.beetle_pos == mid and scene.progress_s > 0
+    hand.drag([mid, bottom], speed=600)
+    assert scene.current == 1
+
+
+def test_start_dots_are_never_covered_by_the_beetle_or_an_arrow(setup) -> None:
+    # capital A: the beetle parks on dots 1 and 2 (one shared start), an arrow of stroke 1
+    # runs over dot 3 (the bar's start); every dot still to do shows whole, "1" on top
+    calm = Settings(sound_on=False, reduce_motion=True)
+    app, rec, scene, hand = setup([Step("upper_A", "trace", 0)], settings=calm)
+    hand.step()
+    assert scene.numbered and scene.arrow_tris
+    assert scene.beetle_pos == tuple(float(v) for v in scene.model[0][0])
+
+    def dots_show(first: int) -> bool:
+        ref = pygame.Surface((1280, 800))
+        ref.fill(ui.CREAM)
+        for k in reversed(range(first, len(scene.model))):
+            scene._start_dot(ref, k)
+        return all(ref.get_at((cx + x, cy + y))[:3] == app.screen.get_at((cx + x, cy + y))[:3]
+                   for cx, cy in (tuple(int(v) for v in m[0]) for m in scene.model[first:])
+                   for x in range(-14, 15) for y in range(-14, 15) if x * x + y * y <= 14 * 14)
+
+    assert dots_show(0)
+    # the arrows of stroke 1 do pass over dot 3
+    bar = np.asarray(scene.model[2][0])
+    assert min(np.hypot(*(np.mean(t, axis=0) - bar)) for t in scene.arrow_tris[0]) < 40
+    hand.drag(pts(scene.model[0]), speed=900)  # stroke 1 done: the beetle parks on dot 2
+    assert scene.current == 1
+    hand.step()
+    assert dots_show(1)

@@ -13,7 +13,10 @@ freehand copy. Per trial:
 * **trace / dots / fade**: the child drags the beetle; the trail is painted incrementally onto a
   cached canvas (never redrawn point by point). Leaving the road turns the beetle worried and
   the trail grey, with a soft sound: a cue, never a stop. Strokes must be done in order (the
-  next stroke's start dot shows which); lifting the finger is allowed. With the strict
+  next stroke's start dot shows which); lifting the finger on the road is a pause. Lifting it
+  with the stroke not done after leaving the road (or at the stroke's end) is a *miss*: the
+  soft sound plays, the stroke's trail fades away and the beetle goes back to its start (the
+  samples stay recorded and scored: a miss is shown, never erased from the data). With the strict
   setting, a stroke only advances from its start and forwards; lenient play accepts any start
   and direction and only counts the errors. A stroke is done when 90 % of it is covered
   (lenient) or its end is reached (strict);
@@ -60,7 +63,7 @@ from games.tracing.record import layout, stored_model, write_targets
 from games.tracing.road import resample_polyline
 from games.tracing.scoring import CopyScore, TraceScore, score_copy, score_trace
 from games.tracing.staircase import PROGRESS, Level, TracingProgress, level, load_progress
-from games.tracing.view import TracingView
+from games.tracing.view import MISS_FADE_S, TracingView
 
 ACTIVITY_ID = "tracing"
 COPY_IDLE_S = 4.0  # a copy finishes by itself after this long without touching
@@ -120,6 +123,11 @@ class TracingScene(TracingView):
         self.arrow_colour: tuple[int, int, int] = ui.BLUE
         self.background: pygame.Surface | None = None
         self.canvas: pygame.Surface | None = None
+        self.stroke_canvas: pygame.Surface | None = None  # the canvas when this stroke began
+        self.fading: pygame.Surface | None = None  # a missed try's trail, fading away
+        self.fade_t = 0.0
+        self.left_road = False  # the finger left the road during this touch
+        self.misses = 0  # missed tries this trial (the stroke started over)
         self._beetles: dict[bool, pygame.Surface] = {}
 
     # -- layout ---------------------------------------------------------------------------------
@@ -176,6 +184,10 @@ class TracingScene(TracingView):
         self.arrow_colour = ui.BLUE
         self.background = self._render_background()
         self.canvas = self.background.copy()
+        self.stroke_canvas = self.canvas.copy()
+        self.fading = None
+        self.left_road = False
+        self.misses = 0
 
     def _px_per_mm(self) -> float | None:
         mpp = getattr(getattr(self.app, "viewport", None), "mm_per_px", None)
@@ -279,17 +291,47 @@ class TracingScene(TracingView):
         if sample.phase == "down":
             self.last_pos = pos
             self.accepted = self._accept_start(pos)
+            self.left_road = False
         self._progress(pos)
         self._paint(pos)
         self.beetle_pos = pos
+        self.left_road |= self.offroad
         if sample.phase == "up":
             self.pen_down = False
             self.last_pos = None
             self.offroad = False
             if self.current >= len(self.model):
                 self._finish_trial()
+            elif self._missed():
+                self._try_again()
         else:
             self.last_pos = pos
+
+    def _missed(self) -> bool:
+        """A lift that leaves the stroke undone after the finger left the road or ran on to
+        the stroke's end: a miss. A lift on the road part-way is a pause: the child goes on
+        from there."""
+        k = self.current
+        total = float(self.dense_s[k][-1])
+        return self.left_road or self.progress_s >= total - self.level.tolerance_px
+
+    def _try_again(self) -> None:
+        """After a miss the stroke starts over, gently: its trail fades away, the beetle goes
+        back to the stroke's start and the soft "try again" sound plays (nothing is lost:
+        every sample stays recorded and counts in the score)."""
+        k = self.current
+        self.misses += 1
+        self.covered[k][:] = False
+        self.progress_s = 0.0
+        self.accepted = False
+        self.left_road = False
+        if self.canvas is not None and self.stroke_canvas is not None:
+            self.fading = None if self.reduce_motion else self.canvas
+            self.fade_t = 0.0
+            self.canvas = self.stroke_canvas.copy()
+        first = self.model[k][0]
+        self.beetle_pos = (float(first[0]), float(first[1]))
+        self.app.sound.play("soft_error")
 
     def _copy_sample(self, sample: PointerSample, pos: tuple[float, float]) -> None:
         if sample.phase == "down":
@@ -343,6 +385,8 @@ class TracingScene(TracingView):
             self.current += 1
             self.progress_s = 0.0
             self.accepted = False
+            if self.canvas is not None:
+                self.stroke_canvas = self.canvas.copy()
             self.app.sound.play("success" if self.current >= len(self.model) else "tap")
 
     def _paint(self, pos: tuple[float, float]) -> None:
@@ -362,7 +406,11 @@ class TracingScene(TracingView):
     # -- logic ----------------------------------------------------------------------------------
 
     def update_trial(self, dt: float) -> None:
-        """The copy mode's idle finish."""
+        """The copy mode's idle finish and the fading of a missed try's trail."""
+        if self.fading is not None:
+            self.fade_t += dt
+            if self.fade_t >= MISS_FADE_S:
+                self.fading = None
         if self.step.mode == "copy" and self.samples and not self.pen_down:
             self.idle_t += dt
             if self.idle_t >= COPY_IDLE_S:

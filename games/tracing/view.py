@@ -27,6 +27,7 @@ BEETLE_PX = 84  # side of the beetle sprite; it is drawn centred on the finger
 START_RING_R = 50  # the pulsing start ring is wider than the beetle, so it shows around it
 START_DOT_R = 18
 END_STAR_R = 26
+MISS_FADE_S = 0.6  # after a miss the messy trail fades away over this long
 
 
 class TracingView(TrialScene):
@@ -48,6 +49,8 @@ class TracingView(TrialScene):
     beetle_pos: tuple[float, float]
     offroad: bool
     _beetles: dict[bool, pygame.Surface]
+    fading: pygame.Surface | None
+    fade_t: float
 
     def thumbnail_rect(self) -> pygame.Rect:
         """The small picture of the whole model, on the side the hand does not cover."""
@@ -128,6 +131,16 @@ class TracingView(TrialScene):
         for k in reversed(range(len(self.model))):
             self._start_dot(surf, k)
 
+    def _markers_on_top(self, surf: pygame.Surface) -> None:
+        """The start dots (and their numbers) of the strokes still to do, over the beetle and
+        the arrows: a marker the child needs is never covered (capital A: the beetle parked on
+        dots 1 and 2, an arrow of stroke 1 over dot 3). The current stroke's dot goes last, on
+        top of any other stroke starting at the same place."""
+        if self.reward_t is not None:
+            return
+        for k in reversed(range(self.current, len(self.model))):
+            self._start_dot(surf, k)
+
     def _thumbnail(self, surf: pygame.Surface) -> None:
         """The whole model, small, on the side away from the hand: what to aim for."""
         rect = self.thumbnail_rect()
@@ -155,6 +168,9 @@ class TracingView(TrialScene):
         if self.canvas is None:
             return
         surface.blit(self.canvas, (0, 0))
+        if self.fading is not None:  # a missed try's trail, fading away
+            self.fading.set_alpha(int(255 * max(0.0, 1.0 - self.fade_t / MISS_FADE_S)))
+            surface.blit(self.fading, (0, 0))
         reduce = self.reduce_motion
         if self.step.mode != "copy" and self.current < len(self.model) and self.reward_t is None:
             stroke = self.model[self.current]
@@ -180,4 +196,5 @@ class TracingView(TrialScene):
             bx, by = self.beetle_pos
             half = BEETLE_PX // 2
             surface.blit(self._beetle(self.offroad), (bx - half, by - half - lift))
+            self._markers_on_top(surface)
         self.draw_overlay(surface)  # stickers, the leave button, the reward
