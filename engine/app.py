@@ -324,7 +324,7 @@ class App:
         from engine.overlays import PauseOverlay, should_pause
 
         top = self.stack.top
-        if not should_pause(top):
+        if top is None or not should_pause(top):
             return False
         for sample in self.input.release_all(self.clock.now_ns() if t_ns is None else t_ns):
             for fn in self._observers:

@@ -279,7 +279,8 @@ def replay(
     return _replay_slow(t_ns, x, y, pointer, phase, source, d)
 
 
-def _replay_slow(t_ns, x, y, pointer, phase, source, d: PinchDetector) -> PinchTrack:  # noqa: ANN001
+def _replay_slow(t_ns: np.ndarray, x: np.ndarray, y: np.ndarray, pointer: np.ndarray,
+                 phase: np.ndarray, source: np.ndarray, d: PinchDetector) -> PinchTrack:
     phases = {v: k for k, v in PHASE_CODES.items()}
     sources = {v: k for k, v in SOURCE_CODES.items()}
     n = len(t_ns)

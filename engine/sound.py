@@ -40,7 +40,7 @@ def _fade(wave: np.ndarray, rate: int, fade_s: float = 0.008) -> np.ndarray:
     """Raised-cosine fade in and out, so the sound starts and ends at zero (no click)."""
     n = min(len(wave) // 2, max(1, int(fade_s * rate)))
     ramp = 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, n))
-    out = wave.copy()
+    out: np.ndarray = wave.copy()
     out[:n] *= ramp
     out[-n:] *= ramp[::-1]
     return out
@@ -131,7 +131,10 @@ class SoundPlayer:
             import pygame
 
             # The mixer keeps the 16-bit format we asked for but may change rate and channels.
-            freq, _fmt, channels = pygame.mixer.get_init()
+            init = pygame.mixer.get_init()
+            if init is None:  # closed under us: play() turns this into silence
+                raise RuntimeError("the mixer is closed")
+            freq, _fmt, channels = init
             wave = synthesize(name, freq)
             snd = pygame.mixer.Sound(buffer=to_pcm16(wave, channels).tobytes())
             self._sounds[name] = snd

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import pygame
 
@@ -112,7 +113,7 @@ class ScriptedHand:
 
     # -- events ---------------------------------------------------------------------------------
 
-    def _post(self, type_: int, **attrs: object) -> None:
+    def _post(self, type_: int, **attrs: Any) -> None:
         pygame.event.post(pygame.event.Event(type_, **attrs))
         self.app.poll_input()
 

@@ -33,12 +33,13 @@ _MAX_BLOCK = 1 << 32  # shift() handles lengths below 256**4
 
 def _apply(tables: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Apply the linear map given by 4x256 byte tables to every value of ``v`` (uint32)."""
-    return (
+    out: np.ndarray = (
         tables[0][v & _MASK8]
         ^ tables[1][(v >> np.uint32(8)) & _MASK8]
         ^ tables[2][(v >> np.uint32(16)) & _MASK8]
         ^ tables[3][v >> np.uint32(24)]
     )
+    return out
 
 
 @functools.cache

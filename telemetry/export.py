@@ -292,11 +292,11 @@ def _run(
             drop_sessions(files, ids, staging)
 
         make_private(staging)
-        for path in sorted(staging.rglob("*.parquet")):
-            rel = path.relative_to(staging)
+        for written in sorted(staging.rglob("*.parquet")):
+            rel = written.relative_to(staging)
             target = out / rel
             ensure_private_dir(target.parent)
-            os.replace(path, target)
+            os.replace(written, target)
             fsync_dir(target.parent)
             result.files_written.append(rel.as_posix())
     shutil.rmtree(staging, ignore_errors=True)

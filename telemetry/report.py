@@ -92,7 +92,9 @@ class Progress:
 # --- arguments ---------------------------------------------------------------------------------
 
 
-def parse_date(value: str | date | datetime | None, name: str, end: bool = False):
+def parse_date(
+    value: str | date | datetime | None, name: str, end: bool = False
+) -> datetime | None:
     """A ``--since``/``--until`` value as an aware UTC datetime (``None`` stays ``None``).
 
     A bare date means the start of that day for ``--since`` and the end of it (the start of the

@@ -218,7 +218,7 @@ def _goals_html(statuses: list[GoalStatus], child: ChildContext) -> str:
 
 def _goal_words(g: Any, child: ChildContext) -> str:
     """The goal's description with people's names for its activity and item."""
-    text = g.describe()
+    text: str = g.describe()
     if g.activity == "*":
         return text
     what = g.activity if g.item == "*" else f"{g.activity} {g.item}"

@@ -22,7 +22,7 @@ section is in ``telemetry.report_activity``. HTML helpers (``report_html``) and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -182,7 +182,7 @@ class ReportSection(Protocol):
         ...
 
 
-def columns(df: pd.DataFrame, *names: str):
+def columns(df: pd.DataFrame, *names: str) -> Iterator[tuple[Any, ...]]:
     """Rows of the named columns as plain Python values (much faster than itertuples)."""
     return zip(*(df[n].tolist() for n in names), strict=True)
 

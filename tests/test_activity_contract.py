@@ -23,6 +23,7 @@ import pygame  # noqa: E402
 import pytest  # noqa: E402
 from star_activity import ACTIVITY as STAR  # noqa: E402
 
+from engine.record import NullSink
 from engine.settings import Settings  # noqa: E402
 from engine.testing import ScriptedHand, make_test_app  # noqa: E402
 from games.kit.activity import Activity  # noqa: E402
@@ -127,7 +128,7 @@ def test_a_scripted_trial_is_recorded_rescored_and_reported(activity: Activity,
         while len(app.stack):
             app.stack.pop()
     finally:
-        app.recorder = None
+        app.recorder = NullSink()
         rec.close()
     done = completed_trials(rec.folder, activity.id)
     assert done, f"the scripted trial of {activity.id} was not recorded completed"
