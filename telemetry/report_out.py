@@ -15,6 +15,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from telemetry.errors import UsageError
 from telemetry.storage import atomic_write_bytes, ensure_private_dir
@@ -45,7 +46,7 @@ class OutFolder:
         return path
 
 
-def _read_manifest(folder: Path) -> dict | None:
+def _read_manifest(folder: Path) -> dict[str, Any] | None:
     try:
         data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -8,6 +8,7 @@ session of abandoned trials only has no accuracy and would blank them out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,9 @@ def _window(n: int, rule: TrendRule) -> int:
     return min(rule.window, n // 2)
 
 
-def _trend_row(values: np.ndarray, durations: np.ndarray, levels: np.ndarray, rule: TrendRule):
+def _trend_row(
+    values: np.ndarray, durations: np.ndarray, levels: np.ndarray, rule: TrendRule
+) -> tuple[Any, ...]:
     """Baseline, latest and previous medians and the trend arrow for one child and activity."""
     n = len(values)
     k = _window(n, rule)
