@@ -26,6 +26,7 @@ from engine.testing import ScriptedHand as _ScriptedHand
 from engine.testing import make_test_app
 from games.launcher import (
     AVATAR_IDS,
+    GATE_SECONDS,
     SETTLE_S,
     ActivityHost,
     ActivityPickerScene,
@@ -181,8 +182,11 @@ def test_tapping_an_avatar_opens_the_activity_picker_and_a_session(app, tmp_path
     assert stat.S_IMODE((folder / "session.json").stat().st_mode) == 0o600
     assert "Anna" not in (folder / "session.json").read_text(encoding="utf-8")
 
-    # The house goes back to the children and ends the session.
+    # A tap on the house does nothing (a child taps at random); held 3 s it goes back to the
+    # children and ends the session.
     hand.tap(top.back.rect.center)
+    assert app.stack.top is top and isinstance(app.recorder, SessionRecorder)
+    hand.hold(top.back.rect.center, GATE_SECONDS + 0.1)
     assert isinstance(app.stack.top, ChildPickerScene)
     assert len(app.stack) == 1
     assert isinstance(app.recorder, NullSink)
@@ -222,7 +226,7 @@ def test_no_activities_shows_a_friendly_picture_not_tiles(tmp_path):
         top = app.stack.top
         assert isinstance(top, ActivityPickerScene)
         assert top.tiles == []
-        assert top.buttons == [top.back]
+        assert top.buttons == [] and top.holds == [top.gate, top.back]
         ScriptedHand(app).step(3)
         assert tuple(app.screen.get_at((640, 410)))[:3] == ui.YELLOW  # the sun's face
     finally:
@@ -394,13 +398,26 @@ def test_close_app_from_settings_ends_the_session(app, tmp_path):
     assert read_session(session_folders(tmp_path, child.child_id)[0])["ended_at"] is not None
 
 
-def test_escape_on_the_child_picker_quits(app, tmp_path):
-    make_launcher(app, tmp_path)
-    app.running = True
+def press_escape(app) -> None:
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0,
                                          unicode="\x1b"))
     app.poll_input()
-    assert app.running is False
+
+
+def test_escape_never_leaves_a_game_or_closes_the_app(app, tmp_path):
+    # A child at a laptop reaches the keys: Esc on the pictures, the games and in a game stays.
+    child = ChildrenRegistry(tmp_path).add("Anna", "cat")
+    launcher = make_launcher(app, tmp_path)
+    app.running = True
+    press_escape(app)
+    assert app.running is True and isinstance(app.stack.top, ChildPickerScene)
+    launcher.pick_child(child)
+    press_escape(app)
+    assert isinstance(app.stack.top, ActivityPickerScene) and launcher.child is child
+    launcher.launch(DOTS)
+    for _ in range(4):
+        press_escape(app)
+    assert isinstance(app.stack.top, ActivityHost) and app.running is True
 
 
 # -- add a child ----------------------------------------------------------------------------
@@ -486,11 +503,9 @@ def test_start_with_child_and_activity_goes_straight_to_the_game(app, tmp_path):
     assert isinstance(host.scene, DotScene)
     assert host.scene.level == 2  # clamped to the activity's levels
     assert host.scene.child_id == child.child_id
-    # Esc leaves an activity that does not handle keys itself.
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0,
-                                         unicode="\x1b"))
-    app.poll_input()
-    assert isinstance(app.stack.top, ActivityPickerScene)
+    # Esc does not leave an activity (a child reaches the keys).
+    press_escape(app)
+    assert app.stack.top is host
 
 
 def test_home_session_ends_itself_with_a_reward(tmp_path):
@@ -565,7 +580,7 @@ def test_full_session_without_network_writes_its_files(app, tmp_path, monkeypatc
     assert isinstance(app.stack.top, ActivityHost)
     hand.tap(TARGET)  # play the trial: the scene pops itself when done
     assert isinstance(app.stack.top, ActivityPickerScene)
-    hand.tap(app.stack.top.back.rect.center)
+    hand.hold(app.stack.top.back.rect.center, GATE_SECONDS + 0.1)
     assert isinstance(app.stack.top, ChildPickerScene)
 
     (folder,) = session_folders(tmp_path, child.child_id)

@@ -293,14 +293,17 @@ def test_a_letter_set_played_to_its_end_returns_to_the_picker(tmp_path):
         # back on the picker, the next tap starts again (after the settle guard)
         hand.tap(picker.tiles["upper"].rect.center)
         assert tracing_on_top(app).plan[0].glyph_id == "upper_A"
+        tracing = tracing_on_top(app)
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0,
                                              unicode="\x1b"))
-        app.poll_input()  # Esc leaves tracing: back on the set picker
+        app.poll_input()  # Esc does not leave tracing (a child reaches the keys)
+        assert tracing_on_top(app) is tracing
+        hand.hold(tracing.exit_button.rect.center, EXIT_HOLD_S + 0.1)  # the grown-ups' house
         assert isinstance(app.stack.top, ActivityHost) and app.stack.top.scene is picker
         pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0,
                                              unicode="\x1b"))
-        app.poll_input()  # and Esc on the picker goes back to the game picker
-        assert isinstance(app.stack.top, ActivityPickerScene)
+        app.poll_input()  # nor the set picker
+        assert isinstance(app.stack.top, ActivityHost) and app.stack.top.scene is picker
     finally:
         app.close()
 

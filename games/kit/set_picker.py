@@ -181,10 +181,8 @@ class SetPickerScene(Scene):
                 return
 
     def handle_key(self, key: KeyPress) -> None:
-        """Esc goes back to the game picker; F11 switches window / full screen (grown-ups)."""
-        if key.key == pygame.K_ESCAPE:
-            self.leave()
-        elif key.key == pygame.K_F11:
+        """F11 switches window / full screen (grown-ups); no key leaves (a child reaches them)."""
+        if key.key == pygame.K_F11:
             set_fullscreen = getattr(self.app, "set_fullscreen", None)
             if set_fullscreen is not None:
                 set_fullscreen(not self.app.config.fullscreen)

@@ -15,9 +15,9 @@ lives here, so an activity writes only its own layout, input and scoring:
 * **a pause restarts the trial** (``pausable``: the engine's pause overlay comes up when the
   window loses focus): a trial the child had started is recorded abandoned and begun afresh on
   resume, since its times would include the interruption, which is not the child's;
-* **leaving abandons the trial**: Esc, or the grown-ups' leave button, a house in the top
-  corner held for :data:`EXIT_HOLD_S` (a child's tap does nothing; a touch screen without Esc
-  still has a way back). It sits in the launcher's gear corner (top right; top left for a
+* **leaving abandons the trial**: the grown-ups' leave button, a house in the top corner held
+  for :data:`EXIT_HOLD_S` (a child's tap does nothing; no key leaves, since a child at a
+  laptop reaches the keys). It sits in the launcher's gear corner (top right; top left for a
   left-handed child);
 * **the reward** (:mod:`games.kit.reward`): after each finished trial the star burst plays for
   :data:`~games.kit.reward.REWARD_S`, a sticker joins the row along the top, then
@@ -42,7 +42,7 @@ import numpy as np
 import pygame
 
 from engine import ui
-from engine.pointer import KeyPress, PointerSample
+from engine.pointer import PointerSample
 from engine.scene import Scene
 from games.kit.reward import REWARD_S, Stickers, draw_reward
 from telemetry.schema import as_stored
@@ -238,11 +238,6 @@ class TrialScene(Scene):
     def on_leave_button(self, x: float, y: float) -> bool:
         """Whether ``(x, y)`` is on the leave button (a press there is never play)."""
         return bool(self.exit_button.rect.collidepoint(x, y))
-
-    def handle_key(self, key: KeyPress) -> None:
-        """Esc leaves the activity (grown-ups; the launcher's host also handles it)."""
-        if key.key == pygame.K_ESCAPE:
-            self.app.stack.pop()
 
     def handle_pointer(self, sample: PointerSample) -> None:
         """The leave button first; then, while a trial runs, the subclass's input."""

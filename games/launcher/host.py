@@ -8,7 +8,6 @@ import pygame
 
 from engine.pointer import KeyPress, PointerSample
 from engine.scene import Scene
-from games.launcher.base import is_escape
 
 if TYPE_CHECKING:
     from games.launcher.session import Launcher
@@ -52,9 +51,8 @@ class ActivityHost(Scene):
         self.scene.handle_pointer(sample)
 
     def handle_key(self, key: KeyPress) -> None:
-        if is_escape(key) and type(self.scene).handle_key is Scene.handle_key:
-            self.app.stack.pop()
-            return
+        # No key leaves a game here: a child at a laptop reaches the keys (leaving is the
+        # game's 3 s house; the window's close button still closes the app).
         self.scene.handle_key(key)
 
     def update(self, dt: float) -> None:

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 import pygame
 
 from engine import ui
-from engine.pointer import KeyPress
 from games.launcher.avatars import avatar, tile_for_avatar
-from games.launcher.base import _H, _W, GATE_SECONDS, LauncherScene, gate_rect, is_escape
+from games.launcher.base import _H, _W, GATE_SECONDS, LauncherScene, gate_rect
 from games.registry import Activity
 from telemetry.children import Child
 from telemetry.errors import UsageError
@@ -96,10 +95,6 @@ class ChildPickerScene(LauncherScene):
             lift = ui.bounce(self.t, 6.0, 1.6, self.reduce_motion)
             self.add_button.rect.centery = _H // 2 - 20 - round(lift)
 
-    def on_key(self, key: KeyPress) -> None:
-        if is_escape(key):
-            self.launcher.quit()
-
     def draw(self, surface: pygame.Surface) -> None:
         surface.blit(ui.backdrop(), (0, 0))
         if self.add_button is not None:
@@ -144,7 +139,7 @@ class ActivityPickerScene(LauncherScene):
         super().__init__(launcher)
         self.child = child
         self.tiles: list[ui.PictureButton] = []
-        self.back: ui.PictureButton | None = None
+        self.back: ui.HoldButton | None = None
         self.gate: ui.HoldButton | None = None
 
     def resume(self) -> None:
@@ -157,11 +152,12 @@ class ActivityPickerScene(LauncherScene):
 
     def _layout(self) -> None:
         left = bool(self.app.settings.left_handed)
-        self.back = ui.PictureButton(ui.place(pygame.Rect(20, 20, 112, 112), left),
-                                     ui.draw_back, self._go_back, color=ui.WHITE)
+        # Ending the child's session is a grown-up's act: the house is held 3 s, as in a game.
+        self.back = ui.HoldButton(ui.place(pygame.Rect(20, 20, 112, 112), left), self._go_back,
+                                  GATE_SECONDS, draw_icon=ui.draw_back, color=ui.WHITE)
         self.gate = ui.HoldButton(gate_rect(left), self.launcher.open_grown_up, GATE_SECONDS,
                                   draw_icon=ui.draw_gear, color=None)
-        self.holds = [self.gate]
+        self.holds = [self.gate, self.back]
         area = pygame.Rect(40, 160, _W - 80, 600)
         acts = self.launcher.activities
         self.tiles = [
@@ -170,7 +166,7 @@ class ActivityPickerScene(LauncherScene):
             for act, rect in zip(acts, ui.grid_layout(len(acts), self.TILE, 48, area),
                                  strict=True)
         ]
-        self.buttons = [self.back, *self.tiles]
+        self.buttons = list(self.tiles)
 
     def _go_back(self) -> None:
         self.app.sound.play("tap")
@@ -186,10 +182,6 @@ class ActivityPickerScene(LauncherScene):
         super().update(dt)
         if self.launcher.time_up() and self.app.stack.top is self:
             self.launcher.finish_with_reward()
-
-    def on_key(self, key: KeyPress) -> None:
-        if is_escape(key):
-            self.launcher.back_to_picker()
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.blit(ui.backdrop(), (0, 0))
