@@ -825,3 +825,22 @@ def test_window_mm_is_the_windows_share_of_the_calibrated_screen() -> None:
     assert window_mm(344.0, (1920, 1200), 1920) == (344.0, 215.0)
     assert window_mm(344.0, (1280, 800), None) == (344.0, 215.0)
     assert window_mm(None, (1280, 800), 1920) is None
+
+
+def test_grown_up_area_credits_openmoji(app, tmp_path):
+    from games.kit.pictures import CREDIT
+
+    make_launcher(app, tmp_path)
+    hand = ScriptedHand(app)
+    hand.hold(GATE, 3.0)
+    assert isinstance(app.stack.top, GrownUpScene)
+    hand.step()
+    text = ui.text_surface(CREDIT, 22, ui.GREY)
+    rect = text.get_rect(center=(640, 782))
+    expected = pygame.Surface(rect.size)
+    expected.fill(ui.CREAM)
+    expected.blit(text, (0, 0))
+    shown = app.screen.subsurface(rect)
+    assert "OpenMoji" in CREDIT and "CC BY-SA 4.0" in CREDIT
+    assert all(shown.get_at((x, y)) == expected.get_at((x, y))
+               for x in range(0, rect.w, 3) for y in range(0, rect.h, 2))

@@ -9,6 +9,7 @@ import pygame
 
 from engine import ui
 from engine.pointer import KeyPress
+from games.kit.pictures import CREDIT
 from games.launcher.avatars import AVATAR_IDS, DEFAULT_AVATAR, tile_for_avatar
 from games.launcher.base import _W, LauncherScene, is_escape
 from telemetry.errors import UsageError
@@ -120,6 +121,8 @@ class GrownUpScene(LauncherScene):
         if self.launcher.message:
             ui.draw_text(surface, ui.fit_text(self.launcher.message, 28, _W - 80), 28,
                          ui.VERMILLION, center=(_W // 2, 775))
+        else:  # the pictures' licence asks for the credit where the pictures are used
+            ui.draw_text(surface, CREDIT, 22, ui.GREY, center=(_W // 2, 782))
 
 
 KEY_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
