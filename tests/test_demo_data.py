@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 
 from games.demo_data import NICKNAMES, write_demo_data
+from games.kit.rescore import read_trial
+from games.registry import find_activity
 from games.tracing.demo import model_box
 from games.tracing.glyphs import glyph
 from games.tracing.scoring import score_trace
@@ -18,6 +20,7 @@ from games.tracing.staircase import level as tracing_level
 from telemetry import analytics
 from telemetry.errors import UsageError
 from telemetry.loader import load_dataset, load_session_table
+from telemetry.schema import as_stored
 
 NOW = datetime(2026, 3, 27, 18, 0, tzinfo=timezone.utc)
 
@@ -105,13 +108,32 @@ def test_tracing_trials_rescore_from_their_samples(demo) -> None:
              samples["y"].to_numpy(), samples["phase"].astype(str).to_numpy()),
             tol,
         )
-        # scored in the demo from the samples as stored: the same figure, to the stored digits
-        assert score.accuracy == pytest.approx(row.accuracy, abs=5e-5)
+        # scored in the demo from the samples as stored: exactly the stored figure
+        assert as_stored(score.accuracy) == row.accuracy
         assert score.errors == row.errors
         checked += 1
     assert checked == 6
     names = set(ds.metrics["metric"])
     assert {"mean_deviation", "coverage", "sparc"} <= names
+
+
+def test_every_demo_tracing_trial_rescores_exactly_from_disk(demo) -> None:
+    """Every completed demo tracing trial, read back from disk and re-scored by the activity's
+    rescore hook, gives its stored accuracy, errors and every metric row exactly (as stored)."""
+    res, ds = demo
+    act = find_activity("tracing")
+    assert act is not None and act.rescore is not None
+    done = ds.trials[(ds.trials["activity"] == "tracing") & ds.trials["completed"]]
+    folders = dict(zip(ds.sessions["session_id"], ds.sessions["folder"], strict=True))
+    for row in done.itertuples(index=False):
+        stored = read_trial(folders[row.session_id], row.session_id, int(row.trial))
+        again = act.rescore(stored)
+        assert as_stored(again.accuracy) == stored.stored.accuracy == row.accuracy
+        assert again.errors == stored.stored.errors
+        # NaN (no value, e.g. SPARC of a too short stroke) is stored as an empty field
+        assert {(m, u): as_stored(v) if v == v else None for m, v, u in again.metrics} == {
+            (m, u): v if v == v else None for m, v, u in stored.stored.metrics}
+    assert len(done) > 20
 
 
 def test_deterministic_for_a_seed(tmp_path: Path, demo) -> None:
