@@ -665,3 +665,25 @@ def test_ldlj_and_velocity_peaks_per_second_per_stroke() -> None:
     rows = {(n, u): v for n, v, u in sc.metric_rows()}
     assert rows[("ldlj", "")] == sc.ldlj and rows[("velocity_peaks_per_s", "1/s")] == \
         pytest.approx(2 / 1.8)
+
+
+def test_copy_speeds_are_measured_on_the_drawing_as_drawn() -> None:
+    """A cross 400 px across fitted onto a 600 px model is stretched 1.5 times; its speeds are
+    still the finger's: 400 px/s drawn is 400 px/s stored (and 100 mm/s at 4 px/mm)."""
+    model = [np.array([[300.0, 0.0], [300.0, 600.0]]), np.array([[0.0, 300.0], [600.0, 300.0]])]
+    n = 101  # 4 px every 10 ms: 400 px/s, both lines 400 px long, 1 s each
+    t = np.arange(n) * 0.01
+    ramp = np.arange(n) * 4.0
+    samples = strokes_of([(np.full(n, 1200.0), 500.0 + ramp, t),
+                          (1000.0 + ramp, np.full(n, 700.0), t + 1.5)])
+    cs = score_copy(model, samples, 20.0, rule="cross", px_per_mm=4.0)
+    assert cs.rule_passed is True
+    # the shape's fit is on the fitted drawing: exactly on the model
+    assert cs.accuracy == 1.0 and cs.trace.max_deviation_px < 1e-9
+    assert cs.trace.mean_speed_px_s == pytest.approx(400.0, rel=1e-12)
+    assert cs.trace.peak_speed_px_s == pytest.approx(400.0, rel=1e-9)
+    assert cs.trace.completion_ms == pytest.approx(2500.0)
+    rows = {(m, u): v for m, v, u in cs.metric_rows()}
+    assert rows[("mean_speed", "px/s")] == pytest.approx(400.0, rel=1e-12)
+    assert rows[("mean_speed", "mm/s")] == pytest.approx(100.0, rel=1e-12)
+    assert rows[("peak_speed", "mm/s")] == pytest.approx(100.0, rel=1e-9)

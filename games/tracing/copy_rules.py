@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -289,11 +289,20 @@ def copy_rule_check(rule: str, strokes: Sequence[np.ndarray]) -> tuple[bool, str
     raise ValueError(f"unknown copy rule {rule!r}")
 
 
+# The movement figures of a copy, measured on the drawing as drawn (the finger's own speed and
+# smoothness); every other figure is the shape's fit, measured after fitting the drawing onto
+# the model (fit_to_model). Times are the same either way.
+MOVEMENT_FIELDS = ("mean_speed_px_s", "peak_speed_px_s", "velocity_peaks",
+                   "velocity_peaks_per_stroke", "velocity_peaks_per_s", "sparc", "ldlj")
+
+
 @dataclass(frozen=True)
 class CopyScore:
     """A freehand copy: the shape score after fitting the drawing onto the model, and the rule."""
 
-    trace: TraceScore  # scored after aligning the drawing's box with the model's box
+    # The shape's fit (accuracy, deviations, coverage, exits, formation) scored after aligning
+    # the drawing's box with the model's box; the MOVEMENT_FIELDS as drawn.
+    trace: TraceScore
     rule: str
     rule_passed: bool | None  # None when the glyph has no rule
     reason: str
@@ -334,9 +343,15 @@ def score_copy(
     rule: str = "",
     px_per_mm: float | None = None,
 ) -> CopyScore:
-    """Score a freehand copy: shape fit to the model (after :func:`fit_to_model`) and the rule."""
+    """Score a freehand copy: shape fit to the model (after :func:`fit_to_model`) and the rule.
+
+    Speeds, velocity peaks and smoothness are measured on the drawing as drawn (a cross drawn
+    at 400 px/s stores 400 px/s whatever its size); the rescaled drawing serves the shape's fit
+    only. The rule is checked on the drawing as drawn.
+    """
     t, x, y, ph = as_arrays(samples)
     strokes = split_strokes((t, x, y, ph))
+    drawn_x, drawn_y = x, y
     if strokes:
         # Fit from the pen-down points only, then move every sample with the same transform.
         drawn_all = np.concatenate([s.xy for s in strokes])
@@ -348,6 +363,9 @@ def score_copy(
         xy = (np.column_stack((x, y)) - (d_lo + d_hi) / 2) * scale + (m_lo + m_hi) / 2
         x, y = xy[:, 0], xy[:, 1]
     trace = score_trace(model, (t, x, y, ph), tolerance_px, px_per_mm)
+    if strokes:
+        as_drawn = score_trace(model, (t, drawn_x, drawn_y, ph), tolerance_px, px_per_mm)
+        trace = replace(trace, **{f: getattr(as_drawn, f) for f in MOVEMENT_FIELDS})
     if rule:
         passed, reason = copy_rule_check(rule, [s.xy for s in strokes])
         return CopyScore(trace, rule, passed, reason)
