@@ -502,47 +502,31 @@ def _reference_point_at(model: list[np.ndarray], s: float) -> tuple[float, float
 
 
 def _reference_score(model: list[np.ndarray], strokes: list, tol: float) -> dict:
-    """Deviations, accuracy and coverage by plain loops, following the module's definitions."""
-    stroke_len = [float(np.hypot(*np.diff(m, axis=0).T).sum()) for m in model]
-    total = sum(stroke_len)
-    stroke_s0 = [sum(stroke_len[:k]) for k in range(len(model))]
+    """Deviations, accuracy and coverage by plain loops and brute force, following the
+    module's definitions (coverage: a 1-px bin is covered when its centre lies within ``tol``
+    of some pen-down sample)."""
+    total = sum(float(np.hypot(*np.diff(m, axis=0).T).sum()) for m in model)
     nbins = math.ceil(total)
     bin_w = total / nbins
-    covered = [False] * nbins
     dists: list[float] = []
     w_in = w_all = 0.0
     for st_t, st_xy in strokes:
         inside = []
         for x, y in st_xy.tolist():
-            d, k, s = _reference_nearest(model, x, y)
+            d, _, _ = _reference_nearest(model, x, y)
             dists.append(d)
             inside.append(d <= tol)
-            if d <= tol:
-                half = math.sqrt(max(tol * tol - d * d, 0.0))
-                g0 = max(s - half, stroke_s0[k])
-                g1 = min(s + half, stroke_s0[k] + stroke_len[k])
-                for i in range(nbins):
-                    if g0 <= (i + 0.5) * bin_w <= g1:
-                        covered[i] = True
         for i in range(1, len(inside)):
             dt = max(float(st_t[i] - st_t[i - 1]), 0.0)
             w_all += dt
             w_in += dt * (inside[i] + inside[i - 1]) / 2
-    # Retraced stretches: a bin is covered when a covered bin lies in a neighbouring 2-px cell.
-    pos = [_reference_point_at(model, (i + 0.5) * bin_w) for i in range(nbins)]
-    min_x = min(p[0] for p in pos)
-    min_y = min(p[1] for p in pos)
-    cells = [(math.floor((px - min_x) / 2.0), math.floor((py - min_y) / 2.0)) for px, py in pos]
-    covered_cells = {c for c, cov in zip(cells, covered, strict=True) if cov}
-    spread = [
-        cov or any((cx + i, cy + j) in covered_cells for i in (-1, 0, 1) for j in (-1, 0, 1))
-        for (cx, cy), cov in zip(cells, covered, strict=True)
-    ]
+    centres = np.array([_reference_point_at(model, (i + 0.5) * bin_w) for i in range(nbins)])
+    drawn = np.concatenate([xy for _, xy in strokes])
+    gap = np.hypot(centres[:, None, 0] - drawn[None, :, 0], centres[:, None, 1] - drawn[None, :, 1])
     return {
         "dist": np.array(dists),
         "accuracy": w_in / w_all,
-        "coverage_plain": sum(covered) / nbins,
-        "coverage": sum(spread) / nbins,
+        "coverage": float((gap.min(axis=1) <= tol).mean()),
     }
 
 
@@ -584,12 +568,11 @@ def test_fast_path_equals_reference_computation(gid: str, retraced: bool) -> Non
     assert cold.mean_deviation_px == pytest.approx(ref["dist"].mean(), abs=1e-9)
     assert cold.max_deviation_px == pytest.approx(ref["dist"].max(), abs=1e-9)
     assert cold.accuracy == pytest.approx(ref["accuracy"], abs=1e-9)
-    # the spreading to bins at the same place applies to models that retrace themselves
+    # retraced stretches need nothing special: a bin on either pass is covered by the samples
+    # near it
     assert scoring._segments_cached(model).has_overlap == retraced
-    expected = ref["coverage"] if retraced else ref["coverage_plain"]
-    assert cold.coverage == pytest.approx(expected, abs=1e-9)
-    assert 0.0 < ref["accuracy"] < 1.0 and 0.5 < expected < 1.0
-    assert ref["coverage"] > ref["coverage_plain"]  # the two rules differ on this trace
+    assert cold.coverage == ref["coverage"]
+    assert 0.0 < ref["accuracy"] < 1.0 and 0.5 < ref["coverage"] < 1.0
 
 
 def _strokes_by_state_machine(phases: list[str]) -> list[list[int]]:
@@ -687,3 +670,29 @@ def test_copy_speeds_are_measured_on_the_drawing_as_drawn() -> None:
     assert rows[("mean_speed", "px/s")] == pytest.approx(400.0, rel=1e-12)
     assert rows[("mean_speed", "mm/s")] == pytest.approx(100.0, rel=1e-12)
     assert rows[("peak_speed", "mm/s")] == pytest.approx(100.0, rel=1e-9)
+
+
+def test_coverage_counts_bins_near_any_sample_whatever_stroke_is_nearest() -> None:
+    """A cross (vertical stroke first, 400 px each: 800 bins of 1 px) traced along the vertical
+    only, one sample at each of its bin centres (x = 200, y = 0.5 .. 399.5), road 20 px.
+    By the definition every vertical bin is covered, and a horizontal bin centre at
+    (200 +- (m + 0.5), 200) is covered when sqrt((m + 0.5)^2 + 0.5^2) <= 20, i.e. m <= 19: 20
+    bins each side. Coverage = (400 + 40) / 800 = 55 % (the samples' nearest stroke is the
+    vertical one, which is all that used to count: 50 %)."""
+    model = [np.array([[200.0, 0.0], [200.0, 400.0]]), np.array([[0.0, 200.0], [400.0, 200.0]])]
+    ys = np.arange(400) + 0.5
+    s = score_trace(model, one_stroke(np.full(400, 200.0), ys, np.arange(400) * 0.01), 20.0)
+    assert s.coverage == 440 / 800
+    assert s.stroke_coverage == (1.0, 40 / 400)
+
+
+def test_coverage_does_not_reach_round_the_outer_side_of_a_bend() -> None:
+    """An L (100 px right, then 100 px down: 200 bins) and one touch outside its corner at
+    (110, -10), 14.14 px from the corner, road 20 px. A bin centre a px before the corner is
+    at (100 - a, 0): sqrt((10 + a)^2 + 10^2) <= 20 needs a <= 7.32, so a = 0.5 .. 6.5: 7 bins,
+    and 7 on the other leg: 14 / 200 = 7 %. (Counting 14.14 px of path each way from the
+    corner, as along a straight line, gave 28 bins.)"""
+    model = [np.array([[0.0, 0.0], [100.0, 0.0], [100.0, 100.0]])]
+    s = score_trace(model, one_stroke(np.array([110.0, 110.0]), np.array([-10.0, -10.0]),
+                                      np.array([0.0, 0.1])), 20.0)
+    assert s.coverage == 14 / 200

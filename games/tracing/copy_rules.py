@@ -181,7 +181,8 @@ def _outline_closed(strokes: Sequence[np.ndarray], hull: np.ndarray, tol: float)
     closed = [np.vstack((hull, hull[:1]))]
     drawn = np.concatenate([s for s in strokes if len(s)])
     per = _segments(closed)
-    return float(_coverage(per, _nearest(drawn[:, 0], drawn[:, 1], per, tol), tol)[0].mean())
+    near = _nearest(drawn[:, 0], drawn[:, 1], per, tol)
+    return float(_coverage(per, near, tol, None, drawn[:, 0], drawn[:, 1])[0].mean())
 
 
 def copy_rule_check(rule: str, strokes: Sequence[np.ndarray]) -> tuple[bool, str]:

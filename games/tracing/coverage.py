@@ -1,5 +1,5 @@
 """Coverage of a model path by a trial's samples (pure numpy): which 1 px bins along the model
-lie within the band of some pen-down sample."""
+lie within the band of some pen-down sample (exactly, whatever segment is nearest a sample)."""
 
 from __future__ import annotations
 
@@ -20,32 +20,6 @@ class _Bins:
         self.width = seg.total / nbins if seg.total > 0 else 1.0
         centres = (np.arange(nbins) + 0.5) * self.width
         self.stroke = _last_at_or_below(seg.stroke_s0, centres)
-        # where the stroke of each segment starts and ends along the path
-        self.seg_stroke_lo = seg.stroke_s0[seg.stroke]
-        self.seg_stroke_hi = (seg.stroke_s0 + seg.stroke_len)[seg.stroke]
-        # Retraced stretches: each bin's 2-px cell and its 3 x 3 neighbourhood, so coverage
-        # can spread to bins at (nearly) the same place on another pass.
-        self.cells: np.ndarray | None = None
-        self.neighbours: np.ndarray | None = None
-        self.n_cells = 0
-        if seg.has_overlap:
-            # the model points at the bin centres, one coordinate at a time (1-D numpy
-            # operations are several times faster than the same work on (n, 2) arrays)
-            j = _last_at_or_below(seg.s0, centres)
-            seg_len = seg.length[j]
-            frac = np.divide(centres - seg.s0[j], seg_len, out=np.zeros_like(centres),
-                             where=seg_len > 0)
-            np.clip(frac, 0.0, 1.0, out=frac)
-            # int32 keeps the tables small (fresh arrays above ~128 kB are slow to touch)
-            cx, cy = (np.floor((p - p.min()) / 2.0).astype(np.int32) + 1
-                      for p in (seg.ax[j] + seg.ux[j] * frac, seg.ay[j] + seg.uy[j] * frac))
-            nx, ny = int(cx.max()) + 2, int(cy.max()) + 2
-            self.n_cells = nx * ny
-            self.cells = cx * ny + cy
-            offs = np.array([ddx * ny + ddy for ddx in (-1, 0, 1) for ddy in (-1, 0, 1)],
-                            dtype=np.int32)
-            # (9, bins): the OR over the first axis runs over contiguous rows
-            self.neighbours = offs[:, None] + self.cells[None, :]
 
 
 def _last_at_or_below(edges: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -66,15 +40,58 @@ def _bins(seg: _Segments) -> _Bins:
     return bins
 
 
+class _CoverGrid:
+    """A grid over the model's box (+ ``tol``), cell side ``tol``, with per cell (CSR lists)
+    every segment that can lie within ``tol`` of some point of the cell: the only segments an
+    in-band sample there can cover bins of."""
+
+    def __init__(self, seg: _Segments, tol: float) -> None:
+        bx, by = seg.ax + seg.ux, seg.ay + seg.uy
+        self.cell = tol
+        self.lo_x = float(min(seg.ax.min(), bx.min())) - tol
+        self.lo_y = float(min(seg.ay.min(), by.min())) - tol
+        self.nx = int((max(seg.ax.max(), bx.max()) + tol - self.lo_x) // tol) + 1
+        self.ny = int((max(seg.ay.max(), by.max()) + tol - self.lo_y) // tol) + 1
+        cx = self.lo_x + (np.arange(self.nx * self.ny) // self.ny + 0.5) * tol
+        cy = self.lo_y + (np.arange(self.nx * self.ny) % self.ny + 0.5) * tol
+        # a segment within tol of some point of the cell is within tol + half the cell's
+        # diagonal of its centre (a superset: each pair is checked exactly later)
+        reach = tol * (1.0 + math.sqrt(0.5)) + 1e-6
+        cells, segs = [], []
+        for j in range(len(seg.length)):
+            dx, dy = cx - seg.ax[j], cy - seg.ay[j]
+            t = np.clip(dx * seg.wx[j] + dy * seg.wy[j], 0.0, 1.0)
+            ex, ey = dx - t * seg.ux[j], dy - t * seg.uy[j]
+            hit = np.flatnonzero(ex * ex + ey * ey <= reach * reach)
+            cells.append(hit)
+            segs.append(np.full(len(hit), j, dtype=np.int64))
+        cell_of = np.concatenate(cells)
+        order = np.argsort(cell_of, kind="stable")
+        self.seg_idx = np.concatenate(segs)[order]
+        self.ptr = np.concatenate(([0], np.cumsum(np.bincount(cell_of,
+                                                              minlength=self.nx * self.ny))))
+
+
+def _cover_grid(seg: _Segments, tol: float) -> _CoverGrid:
+    key = ("cover", tol)
+    grid = seg.prep.get(key)
+    if grid is None:
+        grid = seg.prep[key] = _CoverGrid(seg, tol)
+    return grid
+
+
 def _coverage(
-    seg: _Segments, near: _Nearest, tol: float, inside: np.ndarray | None = None
+    seg: _Segments, near: _Nearest, tol: float, inside: np.ndarray | None,
+    x: np.ndarray, y: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which 1-px bins of the model path lie within ``tol`` of some sample, and their stroke.
 
-    Each in-band sample covers the stretch of its model stroke within ``sqrt(tol^2 - d^2)`` of
-    its nearest model point (exact on straight parts). Stretches a letter draws twice (the up
-    and down of an ``a``) count as covered when either pass is: bins within 2 px of a covered
-    bin are covered too. ``inside`` is ``near.dist <= tol`` when the caller has it already.
+    Exactly the definition: a bin is covered when its centre is within ``tol`` of some sample
+    (``x``, ``y``), whatever segment or stroke is nearest the sample. Only in-band samples can
+    cover a bin; each covers, on every segment within ``tol`` of it, the stretch where
+    ``(s - s_p)^2 + h^2 <= tol^2`` (``h`` its distance from the segment's line, ``s_p`` its
+    projection), clipped to the segment: nothing past a line's end or round the outer side of
+    a bend. ``inside`` is ``near.dist <= tol`` when the caller has it already.
     """
     bins = _bins(seg)
     nbins, bin_w = bins.n, bins.width
@@ -83,32 +100,35 @@ def _coverage(
     ok = np.flatnonzero(inside)
     if not len(ok):
         return np.zeros(nbins, dtype=bool), bins.stroke
-    d = near.dist[ok]
-    half = d * d
-    np.subtract(tol * tol, half, out=half)
-    np.maximum(half, 0.0, out=half)
-    np.sqrt(half, out=half)
-    j = near.seg[ok]
-    s = near.s[ok]
-    g0 = s - half
-    np.maximum(g0, bins.seg_stroke_lo[j], out=g0)
-    g1 = s + half
-    np.minimum(g1, bins.seg_stroke_hi[j], out=g1)
-    # g0, g1 lie in [0, total], so the bin indices below lie in [0, nbins] without clipping.
-    g0 /= bin_w
-    g0 -= 0.5
-    i0 = np.ceil(g0, out=g0).astype(np.int64)
-    g1 /= bin_w
-    g1 -= 0.5
-    i1 = np.floor(g1, out=g1).astype(np.int64)
-    i1 += 1
-    # an empty stretch (i1 <= i0) adds and removes at the same bin: no effect
-    np.maximum(i1, i0, out=i1)
+    grid = _cover_grid(seg, tol)
+    px, py = np.asarray(x, dtype=float)[ok], np.asarray(y, dtype=float)[ok]
+    # in-band samples lie within tol of the model, hence inside the grid
+    ci = np.clip(((px - grid.lo_x) // grid.cell).astype(np.int64), 0, grid.nx - 1)
+    cj = np.clip(((py - grid.lo_y) // grid.cell).astype(np.int64), 0, grid.ny - 1)
+    cell = ci * grid.ny + cj
+    lo, hi = grid.ptr[cell], grid.ptr[cell + 1]
+    counts = hi - lo
+    pair_p = np.repeat(np.arange(len(ok)), counts)
+    # each pair's position in its sample's candidate list, then the segment it names
+    first = np.cumsum(counts) - counts
+    j = grid.seg_idx[np.repeat(lo - first, counts) + np.arange(len(pair_p))]
+    dx = px[pair_p] - seg.ax[j]
+    dy = py[pair_p] - seg.ay[j]
+    seg_len = seg.length[j]
+    along = (dx * seg.wx[j] + dy * seg.wy[j]) * seg_len  # projection, px from the segment start
+    h2 = dx * dx + dy * dy - along * along
+    room = tol * tol - np.maximum(h2, 0.0)
+    keep = room >= 0.0
+    half = np.sqrt(room[keep])
+    along, seg_len, j = along[keep], seg_len[keep], j[keep]
+    g0 = seg.s0[j] + np.maximum(along - half, 0.0)
+    g1 = seg.s0[j] + np.minimum(along + half, seg_len)
+    # bins whose centre ((i + 0.5) * bin_w) lies in [g0, g1]
+    i0 = np.ceil(g0 / bin_w - 0.5).astype(np.int64)
+    i1 = np.floor(g1 / bin_w - 0.5).astype(np.int64) + 1
+    np.clip(i0, 0, nbins, out=i0)
+    np.clip(i1, 0, nbins, out=i1)
+    np.maximum(i1, i0, out=i1)  # an empty stretch adds and removes at the same bin
     diff = np.bincount(i0, minlength=nbins + 1)[: nbins + 1]
     diff -= np.bincount(i1, minlength=nbins + 1)[: nbins + 1]
-    covered = np.cumsum(diff[:nbins]) > 0
-    if bins.cells is None or covered.all():
-        return covered, bins.stroke
-    grid = np.zeros(bins.n_cells, dtype=bool)
-    grid[bins.cells[covered]] = True
-    return covered | grid[bins.neighbours].any(axis=0), bins.stroke
+    return np.cumsum(diff[:nbins]) > 0, bins.stroke

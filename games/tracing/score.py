@@ -154,7 +154,7 @@ def score_trace(
     near = _nearest(x, y, seg, tol)
     d = near.dist
     inside = d <= tol
-    n_cov, bin_stroke = _coverage(seg, near, tol, inside)
+    n_cov, bin_stroke = _coverage(seg, near, tol, inside, x, y)
 
     # Time-weighted accuracy over the intervals between samples of the same stroke; the
     # intervals from one stroke's last sample to the next one's first are the "seams".

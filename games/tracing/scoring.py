@@ -32,7 +32,9 @@ Definitions (``docs/therapist-guide.md`` explains them for therapists):
 * deviation of a sample = exact Euclidean distance to the nearest point of the model polyline;
 * accuracy = time-weighted share of pen-down time inside the band (each interval between two
   samples of a stroke counts half for each end's in/out state);
-* coverage = share of the model path's length within ``tolerance_px`` of some pen-down sample;
+* coverage = share of the model path's length (1 px bins) within ``tolerance_px`` of some
+  pen-down sample, whichever model stroke is nearest that sample (exact: no stretch past a
+  line's end or round the outer side of a bend);
 * exits = in-band to out-of-band transitions within strokes;
 * each drawn stroke is matched to the model stroke most of its in-band samples lie on; stroke
   order is correct when the matched sequence only repeats the current stroke or moves to the
