@@ -527,6 +527,7 @@ def _reference_score(model: list[np.ndarray], strokes: list, tol: float) -> dict
         "dist": np.array(dists),
         "accuracy": w_in / w_all,
         "coverage": float((gap.min(axis=1) <= tol).mean()),
+        "hausdorff": max(max(dists), float(gap.min(axis=1).max())),
     }
 
 
@@ -572,6 +573,7 @@ def test_fast_path_equals_reference_computation(gid: str, retraced: bool) -> Non
     # near it
     assert scoring._segments_cached(model).has_overlap == retraced
     assert cold.coverage == ref["coverage"]
+    assert cold.hausdorff_px == pytest.approx(ref["hausdorff"], abs=1e-9)
     assert 0.0 < ref["accuracy"] < 1.0 and 0.5 < ref["coverage"] < 1.0
 
 
@@ -696,3 +698,34 @@ def test_coverage_does_not_reach_round_the_outer_side_of_a_bend() -> None:
     s = score_trace(model, one_stroke(np.array([110.0, 110.0]), np.array([-10.0, -10.0]),
                                       np.array([0.0, 0.1])), 20.0)
     assert s.coverage == 14 / 200
+
+
+def test_hausdorff_half_a_line_drawn() -> None:
+    """A 400 px line (bins centred at x = 0.5 .. 399.5) drawn 3 px below it over its first
+    half only (x = 0.5 .. 199.5): every sample is 3 px from the model, the model's far end
+    (399.5, 0) is sqrt(200^2 + 3^2) px from the nearest sample (199.5, 3)."""
+    xs = np.arange(200) + 0.5
+    s = score_trace(LINE, one_stroke(100.0 + xs, np.full(200, 103.0), xs * 0.01), 20.0,
+                    px_per_mm=4.0)
+    assert s.max_deviation_px == 3.0
+    assert s.hausdorff_px == math.sqrt(200.0**2 + 3.0**2)
+    rows = {(m, u): v for m, v, u in s.metric_rows()}
+    assert rows[("hausdorff", "px")] == math.sqrt(40009.0)
+    assert rows[("hausdorff", "mm")] == math.sqrt(40009.0) / 4.0
+
+
+def test_hausdorff_is_the_worst_sample_when_the_model_is_served() -> None:
+    """The whole line traced 3 px below (a sample at every bin centre's x) and one sample
+    15 px off in the middle: the model side is 3 px, the drawing side 15 px."""
+    xs = np.arange(400) + 0.5
+    ys = np.full(400, 103.0)
+    ys[200] = 115.0
+    s = score_trace(LINE, one_stroke(100.0 + xs, ys, xs * 0.01), 20.0)
+    assert s.hausdorff_px == 15.0
+    assert s.coverage == 1.0
+
+
+def test_hausdorff_of_nothing_drawn_is_nan() -> None:
+    empty = (np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, dtype=object))
+    s = score_trace(LINE, empty, 20.0)
+    assert math.isnan(s.hausdorff_px)

@@ -19,6 +19,7 @@ from games.kit.motion import (
     velocity_peaks,
 )
 from games.tracing.coverage import _coverage
+from games.tracing.hausdorff import model_to_samples
 from games.tracing.nearest import Model, _nearest, _segments_cached
 
 DIRECTION_FORWARD_SHARE = 0.6
@@ -61,6 +62,8 @@ class TraceScore:
     stroke_coverage: tuple[float, ...] = ()
     ldlj: float = float("nan")  # mean over strokes, weighted by duration, like sparc
     velocity_peaks_per_s: float = 0.0  # velocity peaks / pen-down time
+    # max(max_deviation, the farthest model bin centre from its nearest sample), px
+    hausdorff_px: float = math.nan
 
     @property
     def errors(self) -> int:
@@ -79,6 +82,7 @@ class TraceScore:
             ("mean_deviation", self.mean_deviation_px, "px"),
             ("rms_deviation", self.rms_deviation_px, "px"),
             ("max_deviation", self.max_deviation_px, "px"),
+            ("hausdorff", self.hausdorff_px, "px"),
             ("coverage", 100.0 * self.coverage, "%"),
             ("exits", float(self.exits), "count"),
             ("completion_time", self.completion_ms, "ms"),
@@ -107,6 +111,7 @@ class TraceScore:
                 ("mean_deviation", self.mean_deviation_px * k, "mm"),
                 ("rms_deviation", self.rms_deviation_px * k, "mm"),
                 ("max_deviation", self.max_deviation_px * k, "mm"),
+                ("hausdorff", self.hausdorff_px * k, "mm"),
                 ("mean_speed", self.mean_speed_px_s * k, "mm/s"),
                 ("peak_speed", self.peak_speed_px_s * k, "mm/s"),
                 ("tolerance", self.tolerance_px * k, "mm"),
@@ -289,6 +294,7 @@ def score_trace(
         px_per_mm=px_per_mm,
         stroke_match=tuple(int(m) for m in match),
         stroke_coverage=per_stroke_cov,
+        hausdorff_px=max(float(d.max()), model_to_samples(seg, near, x, y)),
     )
 
 
