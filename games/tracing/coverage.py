@@ -20,6 +20,8 @@ class _Bins:
         self.width = seg.total / nbins if seg.total > 0 else 1.0
         centres = (np.arange(nbins) + 0.5) * self.width
         self.stroke = _last_at_or_below(seg.stroke_s0, centres)
+        self.centres: tuple[np.ndarray, np.ndarray] | None = None
+        self.segment: np.ndarray | None = None
 
 
 def _last_at_or_below(edges: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -38,6 +40,126 @@ def _bins(seg: _Segments) -> _Bins:
     if bins is None:
         bins = seg.prep["bins"] = _Bins(seg)
     return bins
+
+
+def _bin_centres(seg: _Segments, bins: _Bins) -> tuple[np.ndarray, np.ndarray]:
+    """The (x, y) of every bin centre on the model path (cached with the bins)."""
+    if bins.centres is None:
+        centres = (np.arange(bins.n) + 0.5) * bins.width
+        j = _last_at_or_below(seg.s0, centres)
+        seg_len = seg.length[j]
+        frac = np.divide(centres - seg.s0[j], seg_len, out=np.zeros_like(centres),
+                         where=seg_len > 0)
+        np.clip(frac, 0.0, 1.0, out=frac)
+        bins.centres = (seg.ax[j] + seg.ux[j] * frac, seg.ay[j] + seg.uy[j] * frac)
+    return bins.centres
+
+
+def _coverage(
+    seg: _Segments, near: _Nearest, tol: float, inside: np.ndarray | None,
+    x: np.ndarray, y: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which 1-px bins of the model path lie within ``tol`` of some sample, and their stroke.
+
+    Exactly the definition: a bin is covered when its centre is within ``tol`` of some sample
+    (``x``, ``y``), whatever segment or stroke is nearest the sample. First each in-band sample
+    covers, on its nearest segment, the stretch where ``(s - s_p)^2 + h^2 <= tol^2`` (``h`` its
+    distance, ``s_p`` its nearest point), clipped to the segment: nothing past a line's end or
+    round the outer side of a bend. The bins still uncovered are then checked against the
+    in-band samples of the 3 x 3 grid cells (side ``tol``) around them, which catches bins
+    near a sample whose nearest segment is another one (where strokes cross or meet, a
+    retraced stretch). ``inside`` is ``near.dist <= tol`` when the caller has it already.
+    """
+    bins = _bins(seg)
+    nbins, bin_w = bins.n, bins.width
+    if inside is None:
+        inside = near.dist <= tol
+    ok = np.flatnonzero(inside)
+    if not len(ok):
+        return np.zeros(nbins, dtype=bool), bins.stroke
+    # Exact on the nearest segment: the stretch is measured from the sample's foot on the
+    # segment's line (not from its nearest point, which is an end when the foot is past it).
+    px, py = np.asarray(x, dtype=float)[ok], np.asarray(y, dtype=float)[ok]
+    j = near.seg[ok]
+    dx = px - seg.ax[j]
+    dy = py - seg.ay[j]
+    seg_len = seg.length[j]
+    along = dx * seg.wx[j]
+    along += dy * seg.wy[j]
+    along *= seg_len
+    dx *= dx
+    dy *= dy
+    dx += dy
+    dx -= along * along
+    np.maximum(dx, 0.0, out=dx)
+    half = np.subtract(tol * tol, dx, out=dx)
+    np.maximum(half, 0.0, out=half)  # in band: within tol of the segment, so >= 0 but for ulps
+    np.sqrt(half, out=half)
+    lo = seg.s0[j]
+    g0 = along - half
+    np.maximum(g0, 0.0, out=g0)
+    g0 += lo
+    g1 = along + half
+    np.minimum(g1, seg_len, out=g1)
+    g1 += lo
+    # g0, g1 lie in [0, total], so the bin indices below lie in [0, nbins] without clipping.
+    g0 /= bin_w
+    g0 -= 0.5
+    i0 = np.ceil(g0, out=g0).astype(np.int64)
+    g1 /= bin_w
+    g1 -= 0.5
+    i1 = np.floor(g1, out=g1).astype(np.int64)
+    i1 += 1
+    np.maximum(i1, i0, out=i1)  # an empty stretch adds and removes at the same bin
+    diff = np.bincount(i0, minlength=nbins + 1)[: nbins + 1]
+    diff -= np.bincount(i1, minlength=nbins + 1)[: nbins + 1]
+    covered = np.cumsum(diff[:nbins]) > 0
+    todo = np.flatnonzero(~covered)
+    if not len(todo):
+        return covered, bins.stroke
+    # Bins still uncovered: every in-band sample covers, on each segment within tol of it
+    # that holds such a bin (few), the same exact stretch as above.
+    grid = _cover_grid(seg, tol)
+    seg_todo = np.zeros(len(seg.length), dtype=bool)
+    seg_todo[_bin_segment(seg, bins)[todo]] = True
+    keep = seg_todo[grid.seg_idx]
+    cell_segs = grid.seg_idx[keep]
+    n_cells = grid.nx * grid.ny
+    ptr = np.concatenate(([0], np.cumsum(np.bincount(grid.cell_of[keep], minlength=n_cells))))
+    # in-band samples lie within tol of the model, hence inside the grid
+    ci = np.clip(((px - grid.lo_x) * (1.0 / tol)).astype(np.int64), 0, grid.nx - 1)
+    cj = np.clip(((py - grid.lo_y) * (1.0 / tol)).astype(np.int64), 0, grid.ny - 1)
+    cell = ci * grid.ny + cj
+    lo_p, counts = ptr[cell], ptr[cell + 1] - ptr[cell]
+    total = int(counts.sum())
+    if not total:
+        return covered, bins.stroke
+    pair_p = np.repeat(np.arange(len(ok)), counts)
+    j = cell_segs[np.repeat(lo_p - (np.cumsum(counts) - counts), counts) + np.arange(total)]
+    dx = px[pair_p] - seg.ax[j]
+    dy = py[pair_p] - seg.ay[j]
+    seg_len = seg.length[j]
+    along = (dx * seg.wx[j] + dy * seg.wy[j]) * seg_len  # projection, px from the segment start
+    room = tol * tol - np.maximum(dx * dx + dy * dy - along * along, 0.0)
+    fits = room >= 0.0
+    half = np.sqrt(room[fits])
+    along, seg_len, j = along[fits], seg_len[fits], j[fits]
+    g0 = seg.s0[j] + np.maximum(along - half, 0.0)
+    g1 = seg.s0[j] + np.minimum(along + half, seg_len)
+    i0 = np.clip(np.ceil(g0 / bin_w - 0.5).astype(np.int64), 0, nbins)
+    i1 = np.clip(np.floor(g1 / bin_w - 0.5).astype(np.int64) + 1, 0, nbins)
+    np.maximum(i1, i0, out=i1)
+    diff = np.bincount(i0, minlength=nbins + 1)[: nbins + 1]
+    diff -= np.bincount(i1, minlength=nbins + 1)[: nbins + 1]
+    covered |= np.cumsum(diff[:nbins]) > 0
+    return covered, bins.stroke
+
+
+def _bin_segment(seg: _Segments, bins: _Bins) -> np.ndarray:
+    """The segment each bin's centre lies on (cached with the bins)."""
+    if bins.segment is None:
+        bins.segment = _last_at_or_below(seg.s0, (np.arange(bins.n) + 0.5) * bins.width)
+    return bins.segment
 
 
 class _CoverGrid:
@@ -68,6 +190,7 @@ class _CoverGrid:
         cell_of = np.concatenate(cells)
         order = np.argsort(cell_of, kind="stable")
         self.seg_idx = np.concatenate(segs)[order]
+        self.cell_of = cell_of[order]
         self.ptr = np.concatenate(([0], np.cumsum(np.bincount(cell_of,
                                                               minlength=self.nx * self.ny))))
 
@@ -80,55 +203,9 @@ def _cover_grid(seg: _Segments, tol: float) -> _CoverGrid:
     return grid
 
 
-def _coverage(
-    seg: _Segments, near: _Nearest, tol: float, inside: np.ndarray | None,
-    x: np.ndarray, y: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Which 1-px bins of the model path lie within ``tol`` of some sample, and their stroke.
-
-    Exactly the definition: a bin is covered when its centre is within ``tol`` of some sample
-    (``x``, ``y``), whatever segment or stroke is nearest the sample. Only in-band samples can
-    cover a bin; each covers, on every segment within ``tol`` of it, the stretch where
-    ``(s - s_p)^2 + h^2 <= tol^2`` (``h`` its distance from the segment's line, ``s_p`` its
-    projection), clipped to the segment: nothing past a line's end or round the outer side of
-    a bend. ``inside`` is ``near.dist <= tol`` when the caller has it already.
-    """
-    bins = _bins(seg)
-    nbins, bin_w = bins.n, bins.width
-    if inside is None:
-        inside = near.dist <= tol
-    ok = np.flatnonzero(inside)
-    if not len(ok):
-        return np.zeros(nbins, dtype=bool), bins.stroke
-    grid = _cover_grid(seg, tol)
-    px, py = np.asarray(x, dtype=float)[ok], np.asarray(y, dtype=float)[ok]
-    # in-band samples lie within tol of the model, hence inside the grid
-    ci = np.clip(((px - grid.lo_x) // grid.cell).astype(np.int64), 0, grid.nx - 1)
-    cj = np.clip(((py - grid.lo_y) // grid.cell).astype(np.int64), 0, grid.ny - 1)
-    cell = ci * grid.ny + cj
-    lo, hi = grid.ptr[cell], grid.ptr[cell + 1]
-    counts = hi - lo
-    pair_p = np.repeat(np.arange(len(ok)), counts)
-    # each pair's position in its sample's candidate list, then the segment it names
-    first = np.cumsum(counts) - counts
-    j = grid.seg_idx[np.repeat(lo - first, counts) + np.arange(len(pair_p))]
-    dx = px[pair_p] - seg.ax[j]
-    dy = py[pair_p] - seg.ay[j]
-    seg_len = seg.length[j]
-    along = (dx * seg.wx[j] + dy * seg.wy[j]) * seg_len  # projection, px from the segment start
-    h2 = dx * dx + dy * dy - along * along
-    room = tol * tol - np.maximum(h2, 0.0)
-    keep = room >= 0.0
-    half = np.sqrt(room[keep])
-    along, seg_len, j = along[keep], seg_len[keep], j[keep]
-    g0 = seg.s0[j] + np.maximum(along - half, 0.0)
-    g1 = seg.s0[j] + np.minimum(along + half, seg_len)
-    # bins whose centre ((i + 0.5) * bin_w) lies in [g0, g1]
-    i0 = np.ceil(g0 / bin_w - 0.5).astype(np.int64)
-    i1 = np.floor(g1 / bin_w - 0.5).astype(np.int64) + 1
-    np.clip(i0, 0, nbins, out=i0)
-    np.clip(i1, 0, nbins, out=i1)
-    np.maximum(i1, i0, out=i1)  # an empty stretch adds and removes at the same bin
-    diff = np.bincount(i0, minlength=nbins + 1)[: nbins + 1]
-    diff -= np.bincount(i1, minlength=nbins + 1)[: nbins + 1]
-    return np.cumsum(diff[:nbins]) > 0, bins.stroke
+def _cover_grid(seg: _Segments, tol: float) -> _CoverGrid:
+    key = ("cover", tol)
+    grid = seg.prep.get(key)
+    if grid is None:
+        grid = seg.prep[key] = _CoverGrid(seg, tol)
+    return grid

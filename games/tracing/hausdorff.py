@@ -23,7 +23,7 @@ from games.tracing.coverage import _bins, _last_at_or_below
 from games.tracing.nearest import _Nearest, _Segments
 
 _BATCH = 64  # bins measured exactly per round (largest bound first)
-_CELL_PX = 2.0  # the sample grid's cell side
+_CELL_PX = 4.0  # the sample grid's cell side
 _MAX_CELLS = 1 << 20  # the sample grid's cells at most (the cell grows for far-flung samples)
 
 
