@@ -15,6 +15,8 @@ from typing import Any
 _MIN_SCREEN_MM = 40.0
 _MAX_SCREEN_MM = 2000.0
 _MAX_SESSION_MINUTES = 120
+# How much an activity prompts (sequencing's slot hints): always, only after an error, never.
+PROMPTING = ("errorless", "after_error", "none")
 
 
 @dataclass
@@ -28,7 +30,11 @@ class Settings:
     ``assisted_input`` asks activities for their single-pointer alternative (tap an object,
     then a target, instead of a pinch or a drag; such trials are marked assisted);
     ``timed_rounds`` turns on an activity's optional timed round (e.g. objects in 60 s), off by
-    default so children work at their own pace.
+    default so children work at their own pace;
+    ``prompting`` is how much an activity prompts (one of :data:`PROMPTING`).
+
+    A child's own settings (``telemetry.profile``) are laid over the device's by the launcher
+    while the child plays, so activities read one ``app.settings`` either way.
     """
 
     sound_on: bool = True
@@ -40,6 +46,7 @@ class Settings:
     stylus: bool = False
     assisted_input: bool = False
     timed_rounds: bool = False
+    prompting: str = "after_error"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary of every setting."""
@@ -74,6 +81,8 @@ def _check(key: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
             return _BAD
         return value if 1 <= value <= _MAX_SESSION_MINUTES else _BAD
+    if key == "prompting":
+        return value if value in PROMPTING else _BAD
     if key == "screen_width_mm":
         if value is None:
             return None

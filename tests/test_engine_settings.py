@@ -19,13 +19,14 @@ def test_defaults() -> None:
         "stylus": False,
         "assisted_input": False,
         "timed_rounds": False,
+        "prompting": "after_error",
     }
 
 
 def test_round_trip_through_json() -> None:
     s = Settings(sound_on=False, left_handed=True, reduce_motion=True, strict=True,
                  session_minutes=15, screen_width_mm=217.5, stylus=True, assisted_input=True,
-                 timed_rounds=True)
+                 timed_rounds=True, prompting="errorless")
     assert Settings.from_dict(json.loads(json.dumps(s.to_dict()))) == s
 
 
@@ -60,3 +61,9 @@ def test_bad_values_fall_back_to_defaults() -> None:
 def test_not_a_dict_gives_defaults() -> None:
     assert Settings.from_dict(None) == Settings()
     assert Settings.from_dict([1, 2]) == Settings()
+
+
+def test_prompting_is_one_of_three() -> None:
+    assert Settings.from_dict({"prompting": "none"}).prompting == "none"
+    assert Settings.from_dict({"prompting": "after-error"}).prompting == "after_error"
+    assert Settings.from_dict({"prompting": True}).prompting == "after_error"

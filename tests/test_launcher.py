@@ -318,6 +318,7 @@ def test_settings_are_saved_atomically_and_owner_only(app, tmp_path):
         "stylus": False,
         "assisted_input": False,
         "timed_rounds": False,
+        "prompting": "after_error",
         "mode": "clinic",
     }
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -159,7 +159,7 @@ class ActivityPickerScene(LauncherScene):
                                   draw_icon=ui.draw_gear, color=None)
         self.holds = [self.gate, self.back]
         area = pygame.Rect(40, 160, _W - 80, 600)
-        acts = self.launcher.activities
+        acts = self.launcher.offered_activities(self.child.child_id)
         self.tiles = [
             ui.PictureButton(rect, act.draw_icon, self._starter(act), label=act.title,
                              color=ui.WHITE, icon_key=("activity", act.id), label_size=44)

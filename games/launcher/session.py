@@ -38,6 +38,8 @@ from games.registry import Activity, load_activities
 from games.settings_store import DEFAULT_MODE, update_settings
 from telemetry.children import Child, ChildrenRegistry
 from telemetry.errors import UsageError, describe_os_error
+from telemetry.plan import Plan, load_plan
+from telemetry.profile import load_profile
 from telemetry.recorder import SessionRecorder
 
 _W, _H = ui.LOGICAL_SIZE
@@ -76,10 +78,15 @@ class Launcher:
         self.data_dir = Path(data_dir)
         self.roster = ChildrenRegistry(self.data_dir)
         self.activities = load_activities() if activities is None else list(activities)
-        self.mode = mode
+        self.mode = mode  # the device's default mode; a child's profile may name its own
         self.level = level
-        # The settings as last read or written, so a save writes only what changed here.
+        # The device's own settings (settings.json); ``app.settings`` is these with the
+        # current child's own settings laid over them (telemetry.profile), see apply_child.
         settings = getattr(app, "settings", None)
+        self.device = Settings.from_dict(settings.to_dict()) if settings is not None else None
+        self.child_settings: dict[str, Any] = {}
+        self.session_mode = mode
+        # The settings as last read or written, so a save writes only what changed here.
         self._saved: tuple[dict[str, Any], str] = (
             settings.to_dict() if settings is not None else {}, mode
         )
@@ -111,8 +118,10 @@ class Launcher:
         """Start ``activity`` for the current child (at ``level``, default the launcher's)."""
         if self.child is None:
             raise UsageError("pick a child before starting an activity")
-        lvl = self.level if level is None else level
-        lvl = max(1, min(activity.levels, lvl))
+        if level is None:  # the plan's start level for the activity, else the launcher's
+            planned = self.plan_of(self.child.child_id).activities.get(activity.id)
+            level = planned.level if planned is not None and planned.level else self.level
+        lvl = max(1, min(activity.levels, level))
         scene = activity.make_scene(self.app, self.child.child_id, lvl)
         self.app.stack.push(ActivityHost(self, scene))
 
@@ -147,13 +156,62 @@ class Launcher:
         # by hand, waiting is harmless and makes errors and files appear at once.
         return bool(getattr(self.app, "running", False))
 
-    def start_session(self, child: Child) -> None:
+    def plan_of(self, child_id: str) -> Plan:
+        """The child's plan (an empty plan, and the reason shown to grown-ups, if the file
+        is damaged: the child still plays)."""
+        try:
+            return load_plan(self.data_dir, child_id).plan
+        except UsageError as exc:
+            self.message = str(exc)
+            return Plan()
+
+    def offered_activities(self, child_id: str) -> list[Activity]:
+        """The games the child's picker shows: in a home session the plan's activities that
+        are on, in the plan's order (all of them when the plan names none); at the clinic
+        every installed one (the therapist chooses)."""
+        if self.session_mode != "home":
+            return list(self.activities)
+        plan = self.plan_of(child_id)
+        if not plan.activities:
+            return list(self.activities)
+        by_id = {a.id: a for a in self.activities}
+        return [by_id[a] for a, ap in plan.activities.items() if ap.on and a in by_id]
+
+    def session_minutes(self, child_id: str) -> int:
+        """How long the child's home session lasts: the plan's minutes per session, else the
+        (child's or device's) session length setting."""
+        planned = self.plan_of(child_id).minutes
+        return int(planned) if planned else int(self.app.settings.session_minutes)
+
+    def apply_child(self, child_id: str | None) -> None:
+        """Play with the device's settings overlaid by ``child_id``'s own (None: the device's
+        alone). ``app.settings`` is changed in place, so every screen and activity reads it."""
+        profile = load_profile(self.data_dir, child_id) if child_id is not None else None
+        own = dict(profile.settings) if profile is not None else {}
+        self.child_settings = own
+        self.session_mode = str(own.get("mode", self.mode))
+        if self.device is None:
+            return
+        effective = Settings.from_dict({**self.device.to_dict(), **own})
+        for key, value in effective.to_dict().items():
+            setattr(self.app.settings, key, value)
+        self._saved = (effective.to_dict(), self.mode)
+        apply = getattr(self.app, "apply_settings", None)
+        if apply is not None:
+            apply()
+
+    def start_session(self, child: Child, mode: str | None = None) -> None:
         """Open a recording session for ``child`` and set it as ``app.recorder``.
 
-        While the frame loop runs the recorder's folder set-up (its fsyncs) is not waited
-        for; if it fails, :meth:`check_sessions` reports it on a following frame.
+        The child's own settings are laid over the device's first (:meth:`apply_child`);
+        ``mode`` (e.g. ``assessment``) overrides the child's home or clinic default. While
+        the frame loop runs the recorder's folder set-up (its fsyncs) is not waited for; if
+        it fails, :meth:`check_sessions` reports it on a following frame.
         """
         self.end_session()
+        self.apply_child(child.child_id)
+        if mode is not None:
+            self.session_mode = mode
         self.child = child
         settings = self.app.settings
         screen_px = tuple(self.app.window.get_size()) if hasattr(self.app, "window") else (_W, _H)
@@ -165,7 +223,7 @@ class Launcher:
             self.app.recorder = SessionRecorder.start(
                 self.data_dir,
                 child.child_id,
-                mode=self.mode,
+                mode=self.session_mode,
                 screen_px=screen_px,
                 screen_mm=screen_mm,
                 app_version=self._version,
@@ -176,8 +234,8 @@ class Launcher:
         except (OSError, UsageError) as exc:
             self.app.recorder = NullSink()
             self._not_saving(exc)
-        minutes = settings.session_minutes
-        if self.mode == "home" and minutes > 0:
+        minutes = self.session_minutes(child.child_id)
+        if self.session_mode == "home" and minutes > 0:
             self.deadline_ns = self.app.clock.now_ns() + int(minutes * 60e9)
         else:
             self.deadline_ns = None
@@ -207,8 +265,11 @@ class Launcher:
         recorder's exit hook waits for them if the process ends.
         """
         recorder, self.app.recorder = self.app.recorder, NullSink()
+        had_child = self.child is not None
         self.child = None
         self.deadline_ns = None
+        if had_child:
+            self.apply_child(None)  # the device's settings again (the picker, grown-ups)
         if isinstance(recorder, SessionRecorder):
             finished = recorder.last_finished  # before close() abandons the trial in progress
             try:
@@ -295,10 +356,11 @@ class Launcher:
 
         try:
             settings, mode = update_settings(self.data_dir, change)
-            for key, value in settings.to_dict().items():
-                setattr(self.app.settings, key, value)
+            self.device = settings
             self.mode = mode
-            self._saved = (settings.to_dict(), mode)
+            # The file's values, with the current child's own settings still over them.
+            self.apply_child(self.child.child_id if self.child is not None else None)
+            return
         except (OSError, UsageError) as exc:
             self.message = f"Settings not saved: {self.describe_error(exc)}"
             print(f"finemotor: warning: {self.message}", file=sys.stderr)

@@ -41,6 +41,7 @@ from games.sequencing.routines import (
 )
 from telemetry.errors import UsageError
 from telemetry.locking import locked
+from telemetry.profile import load_profile, update_profile
 from telemetry.storage import DIR_MODE, FILE_MODE, atomic_write_json, ensure_private_dir
 
 PHOTO_PX = 320  # the largest a card is shown (220 logical px, up to 1.45x on a big screen)
@@ -264,14 +265,19 @@ DEFAULT_SETTINGS: dict[str, object] = {"routines": [], "prompting": "after-error
 def child_settings(data_dir: Path, child_id: str) -> dict[str, object]:
     """The child's sequencing settings: ``routines`` (ids; empty: all), ``prompting``
     (:data:`PROMPTINGS`), ``input`` (``drag``, or ``tap`` for tap-then-tap). A missing or
-    unreadable file, or a value out of range, gives the default for that value."""
+    unreadable file, or a value out of range, gives the default for that value.
+
+    The routines are sequencing's own (this module's file); the prompting and the input are
+    the child's own settings in their profile (``telemetry.profile``: ``prompting`` and
+    ``assisted_input``), the one place every activity and the launcher read them. A value an
+    older version kept in the sequencing file is still read when the profile names none."""
     out = dict(DEFAULT_SETTINGS)
     try:
         data = json.loads(settings_path(data_dir, child_id).read_text("utf-8"))
     except (OSError, ValueError):
-        return out
+        data = {}
     if not isinstance(data, dict):
-        return out
+        data = {}
     ids = data.get("routines")
     if isinstance(ids, list):
         out["routines"] = [str(i) for i in ids]
@@ -279,6 +285,11 @@ def child_settings(data_dir: Path, child_id: str) -> dict[str, object]:
         out["prompting"] = data["prompting"]
     if data.get("input") in INPUTS:
         out["input"] = data["input"]
+    own = load_profile(data_dir, child_id).settings
+    if "prompting" in own:
+        out["prompting"] = str(own["prompting"]).replace("_", "-")
+    if "assisted_input" in own:
+        out["input"] = "tap" if own["assisted_input"] else "drag"
     return out
 
 
@@ -289,7 +300,8 @@ def chosen_routines(data_dir: Path, child_id: str) -> list[str] | None:
 
 
 def update_child_settings(data_dir: Path, child_id: str, **changes: object) -> dict[str, object]:
-    """Change some of the child's settings (read, change, write under the file lock)."""
+    """Change some of the child's settings: the routines in the sequencing file, the
+    prompting and input in the child's profile (each a read-modify-write under its lock)."""
     if changes.get("routines"):
         for rid in changes["routines"]:  # type: ignore[attr-defined]
             find_routine(data_dir, rid)
@@ -297,13 +309,27 @@ def update_child_settings(data_dir: Path, child_id: str, **changes: object) -> d
         raise UsageError(f"prompting is one of {', '.join(PROMPTINGS)}")
     if "input" in changes and changes["input"] not in INPUTS:
         raise UsageError(f"input is one of {', '.join(INPUTS)}")
+    own: dict[str, object] = {}
+    if "prompting" in changes:
+        own["prompting"] = str(changes.pop("prompting")).replace("-", "_")
+    if "input" in changes:
+        own["assisted_input"] = changes.pop("input") == "tap"
+    if own:
+        update_profile(data_dir, child_id, settings=own)
     path = settings_path(data_dir, child_id)
     ensure_private_dir(path.parent)
     with locked(path):
-        current = child_settings(data_dir, child_id)
+        try:
+            stored = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            stored = {}
+        # An older version's prompting/input stay as they were (read only while the profile
+        # names none); new ones go to the profile only.
+        current: dict[str, object] = stored if isinstance(stored, dict) else {}
+        current.setdefault("routines", [])
         current.update(changes)
         atomic_write_json(path, current)
-    return current
+    return child_settings(data_dir, child_id)
 
 
 def choose_routines(data_dir: Path, child_id: str, routine_ids: list[str] | None) -> None:
