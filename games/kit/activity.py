@@ -32,7 +32,12 @@ Data for the therapy cycle (empty: nothing beyond the common parts):
   metric -> (unit, lowest, highest)), beside the common ``accuracy``, ``errors``,
   ``duration_s`` and ``level`` (``finemotor plan ... goal add`` refuses any other name);
 * ``home_tips``: two or three plain-language tips for the parent's printed home programme
-  (how to help with this activity).
+  (how to help with this activity);
+* ``assessment_steps``: the activity's fixed assessment protocol as data, ``(item, level,
+  mode)`` per trial in the order played (the same every time, so assessments months apart
+  compare), and ``assessment(app, child_id)``: the scene that plays exactly those steps with
+  no adaptation (no staircase or progress change, no fading hints, no extra prompting). The
+  launcher records it as a session of mode ``assessment``.
 """
 
 from __future__ import annotations
@@ -72,6 +77,8 @@ class Activity:
     goal_metrics: Mapping[str, tuple[str, float, float]] = field(
         default_factory=dict, hash=False, compare=False)
     home_tips: tuple[str, ...] = ()
+    assessment_steps: tuple[tuple[str, int, str], ...] = ()
+    assessment: Callable[[Any, str], Scene] | None = None
 
     def __post_init__(self) -> None:
         if not self.id or not self.id.replace("_", "").replace("-", "").isalnum():

@@ -64,6 +64,9 @@ class GrownUpScene(LauncherScene):
         self.controls["quit"] = ui.PictureButton(
             pygame.Rect(lx, 640, 400, 110), None, self.launcher.quit,
             label="Close finemotor", color=ui.LIGHT_GREY, label_size=44)
+        self.controls["children"] = ui.PictureButton(
+            pygame.Rect(_W // 2 - 150, 640, 300, 110), None, self.launcher.open_child_pages,
+            label="Children", color=ui.lighter(ui.ORANGE, 0.55), label_size=44)
         self.controls["done"] = ui.PictureButton(
             pygame.Rect(_W - 80 - 400, 640, 400, 110), None, self._done,
             label="Done", color=ui.lighter(ui.GREEN, 0.4), label_size=52)

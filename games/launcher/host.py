@@ -21,10 +21,12 @@ class ActivityHost(Scene):
     handle keys themselves. When the activity pops itself, it pops the host (same stack slot).
     """
 
-    def __init__(self, launcher: Launcher, scene: Scene) -> None:
+    def __init__(self, launcher: Launcher, scene: Scene, ends_session: bool = False) -> None:
         super().__init__()
         self.launcher = launcher
         self.scene = scene
+        # An assessment has no activity picker under it: its session ends with the host.
+        self.ends_session = ends_session
         self.opaque = scene.opaque
         self.updates_below = scene.updates_below
         self.pausable = scene.pausable
@@ -40,6 +42,8 @@ class ActivityHost(Scene):
 
     def exit(self) -> None:
         self.scene.exit()
+        if self.ends_session:
+            self.launcher.end_session()
 
     def pause(self) -> None:
         self.scene.pause()

@@ -125,6 +125,16 @@ class Launcher:
         scene = activity.make_scene(self.app, self.child.child_id, lvl)
         self.app.stack.push(ActivityHost(self, scene))
 
+    def start_assessment(self, child: Child, activity: Activity) -> None:
+        """Play ``activity``'s fixed assessment protocol for ``child`` in a session of mode
+        ``assessment`` (the grown-up screens close first); back on the child picker after it."""
+        if activity.assessment is None:
+            raise UsageError(f"{activity.id} has no assessment protocol yet")
+        self.back_to_picker()
+        self.start_session(child, mode="assessment")
+        scene = activity.assessment(self.app, child.child_id)
+        self.app.stack.push(ActivityHost(self, scene, ends_session=True))
+
     def back_to_picker(self) -> None:
         """Close every screen above the child picker (ending the session on the way)."""
         stack = self.app.stack
@@ -138,6 +148,12 @@ class Launcher:
         """Show the grown-up settings (called when the hold gate opens)."""
         self.app.sound.play("tap")
         self.app.stack.push(GrownUpScene(self))
+
+    def open_child_pages(self) -> None:
+        """Show the list of children whose page (plan, own settings, assessments) to open."""
+        from games.launcher.child_page import ChildListScene
+
+        self.app.stack.push(ChildListScene(self))
 
     def open_add_child(self) -> None:
         """Show the add-a-child screen."""

@@ -63,6 +63,19 @@ def _make_scene(app: Any, child_id: str, level: int) -> Scene:
     return SetPickerScene(child_id, start_level=level, progress_path=path)
 
 
+def _assessment(app: Any, child_id: str) -> Scene:
+    """The fixed assessment protocol's scene (``games/tracing/assessment.py``)."""
+    from games.tracing.assessment import make_assessment
+
+    return make_assessment(app, child_id)
+
+
+# The protocol as data (``assessment.STEPS``, kept here so importing the package stays light;
+# a test checks they agree): (shape, level, mode) per trial.
+ASSESSMENT_STEPS: tuple[tuple[str, int, str], ...] = tuple(
+    (s, 3, "trace") for s in ("vertical", "horizontal", "circle", "cross", "square", "triangle"))
+
+
 def _items() -> list[str]:
     """Every model a level can be pinned for, in teaching order."""
     from games.tracing.glyphs import glyph_ids
@@ -126,6 +139,8 @@ ACTIVITY = Activity(
     report_sections=_report_sections,
     simulate=_simulate,
     rescore=_rescore,
+    assessment_steps=ASSESSMENT_STEPS,
+    assessment=_assessment,
     goal_metrics={
         "coverage": ("%", 0.0, 100.0),
         "exits": ("count", 0.0, 1000.0),
