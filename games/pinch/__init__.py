@@ -62,6 +62,19 @@ def _simulate(trial: Any) -> None:
     simulate(trial)
 
 
+def _assessment(app: Any, child_id: str) -> Scene:
+    """The fixed assessment protocol's scene (``games/pinch/assessment.py``)."""
+    from games.pinch.assessment import make_assessment
+
+    return make_assessment(app, child_id)
+
+
+# The protocol as data (``assessment.STEPS``, here so importing the package stays light; a
+# test checks they agree): a warm-up cup board at level 3, then the 9-hole board twice.
+ASSESSMENT_STEPS: tuple[tuple[str, int, str], ...] = (
+    ("cup", 3, "pinch"), ("holes", 7, "pinch"), ("holes", 7, "pinch"))
+
+
 def _report_sections() -> list[Any]:
     """Pinch's report section (``games/pinch/report.py``)."""
     from games.pinch.report import report_sections
@@ -98,4 +111,6 @@ ACTIVITY = Activity(
     simulate=_simulate,
     report_sections=_report_sections,
     rescore=_rescore,
+    assessment_steps=ASSESSMENT_STEPS,
+    assessment=_assessment,
 )
