@@ -18,6 +18,7 @@ from games.tracing import ACTIVITY as TRACING
 from games.tracing import assessment
 from games.tracing.staircase import progress_path
 from telemetry.children import ChildrenRegistry
+from telemetry.recorder import SessionRecorder
 from telemetry.schema import MODES, SESSION_MODES
 
 
@@ -76,7 +77,7 @@ def test_an_assessment_plays_the_fixed_protocol_and_never_changes_a_level(app, t
     for _ in assessment.STEPS:
         _trace_current(app, hand)
     assert [type(s) for s in app.stack.scenes] == [ChildPickerScene]
-    assert app.recorder is None
+    assert not isinstance(app.recorder, SessionRecorder)  # the NullSink: no session open
     (folder,) = session_folders(tmp_path, child.child_id)
     assert json.loads((folder / "session.json").read_text("utf-8"))["mode"] == "assessment"
     trials = _trials(folder)
