@@ -306,11 +306,14 @@ class ChildPageScene(LauncherScene):
                          center=_row(0, 1 + i).center)
         n = min(3, len(self._acts()))
         planned = "" if self.plan.minutes else " *"
-        ui.draw_text(surface, f"{self.minutes()} min{planned}", 40, ui.INK,
-                     center=_row(2, n).center)
         per_week = self.plan.home_sessions_per_week
-        ui.draw_text(surface, f"{per_week} a week" if per_week else "not set", 40, ui.INK,
-                     center=_row(2, n + 1).center)
+        for row, caption, value in (
+            (n, "min a session", f"{self.minutes()}{planned}"),
+            (n + 1, "home a week", str(per_week) if per_week else "not set"),
+        ):
+            r = _row(2, row)
+            ui.draw_text(surface, caption, 24, ui.GREY, center=(r.centerx, r.y + 22))
+            ui.draw_text(surface, value, 40, ui.INK, center=(r.centerx, r.y + 60))
         notes = ["Changes are saved at once."]
         if planned:
             notes += ["* minutes: the session length", "setting (none in the plan yet)"]
