@@ -92,7 +92,7 @@ def test_two_children_set_up_on_their_pages_keep_their_own_hand_and_strictness(a
             left, strict, sound)
         back_x = 1280 - 20 - 112 if left else 20
         assert app.stack.top.back.rect == pygame.Rect(back_x, 20, 112, 112)
-        hand.tap(app.stack.top.back.rect.center)
+        hand.hold(app.stack.top.back.rect.center, 3.1)  # the house: a 3 s hold
     assert (app.settings.left_handed, app.settings.strict) == (False, False)
 
 

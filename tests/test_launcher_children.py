@@ -66,14 +66,14 @@ def test_two_children_on_one_device_keep_their_own_hand_and_strictness(app, tmp_
         # The left-handed layout: the back button top right, the gear top left.
         assert app.stack.top.back.rect == pygame.Rect(1280 - 20 - 112, 20, 112, 112)
         assert app.stack.top.gate.rect == pygame.Rect(20, 20, 72, 72)
-        hand.tap(app.stack.top.back.rect.center)
+        hand.hold(app.stack.top.back.rect.center, 3.1)  # the house: a 3 s hold
         assert isinstance(app.stack.top, ChildPickerScene)
         assert app.settings == Settings(sound_on=False)  # the device's, between children
         hand.tap(_tile_of(app, "Ben").rect.center)
         assert (app.settings.left_handed, app.settings.strict, app.settings.sound_on) == (
             False, False, True)
         assert app.stack.top.back.rect == pygame.Rect(20, 20, 112, 112)
-        hand.tap(app.stack.top.back.rect.center)
+        hand.hold(app.stack.top.back.rect.center, 3.1)  # the house: a 3 s hold
     sessions = {c.child_id: [read_session(f) for f in session_folders(tmp_path, c.child_id)]
                 for c in (ana, ben)}
     assert [s["handedness"] for s in sessions[ana.child_id]] == ["left", "left"]
