@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 KIT_PURE = ("games/kit/staircase.py", "games/kit/progress.py", "games/kit/motion.py",
-            "games/kit/demo.py")
+            "games/kit/demo.py", "games/kit/stars.py")
 
 
 def imported_modules(path: Path) -> set[str]:

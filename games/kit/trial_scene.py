@@ -20,7 +20,8 @@ lives here, so an activity writes only its own layout, input and scoring:
   laptop reaches the keys). It sits in the launcher's gear corner (top right; top left for a
   left-handed child);
 * **the reward** (:mod:`games.kit.reward`): after each finished trial the star burst plays for
-  :data:`~games.kit.reward.REWARD_S`, a sticker joins the row along the top, then
+  :data:`~games.kit.reward.REWARD_S` (given ``stars``, one to three stars by the trial's
+  accuracy, :func:`games.kit.stars.stars_for`), a sticker joins the row along the top, then
   :meth:`~TrialScene.reward_done` (default: the next trial);
 * **settings** the scene reads: :attr:`~TrialScene.left_handed` (mirror the layout with
   :meth:`~TrialScene.place`), :attr:`~TrialScene.reduce_motion`, :attr:`~TrialScene.strict`.
@@ -68,6 +69,7 @@ class TrialScene(Scene):
         self.trial_no: int | None = None  # the recorder's trial number while a trial runs
         self.samples: list[PointerSample] = []  # the samples of the running trial, as recorded
         self.reward_t: float | None = None  # seconds into the reward while it plays
+        self.reward_stars: int | None = None  # the quality stars the reward shows (None: burst)
         self.stickers = Stickers()
         self.finished = False  # the scene played everything it had and ended itself
         self.left = False  # a grown-up held the leave button
@@ -182,14 +184,16 @@ class TrialScene(Scene):
 
     def finish_trial(self, accuracy: float | None, errors: int, metrics: Sequence[Metric],
                      duration_ms: float | None, sticker: str = "",
-                     completed: bool = True) -> None:
+                     completed: bool = True, stars: int | None = None) -> None:
         """Finish the running trial on the recorder, then play the reward and add a sticker
-        (named ``sticker``, e.g. the item)."""
+        (named ``sticker``, e.g. the item). ``stars`` (1..3, e.g. ``stars_for(accuracy)``)
+        shows the trial's quality in the reward; None plays the plain star burst."""
         self.app.recorder.finish_trial(accuracy=accuracy, errors=errors, completed=completed,
                                        metrics=list(metrics), duration_ms=duration_ms)
         self.trial_no = None
         self.stickers.add(sticker)
         self.reward_t = 0.0
+        self.reward_stars = stars
         self.app.sound.play("reward")
 
     def abandon_trial(self) -> None:
@@ -269,4 +273,4 @@ class TrialScene(Scene):
         self.exit_button.draw(surface)
         if self.reward_t is not None:
             draw_reward(surface, self.reward_center(), self.reward_t, self.reward_s,
-                        self.reduce_motion)
+                        self.reduce_motion, self.reward_stars)

@@ -24,7 +24,9 @@ freehand copy. Per trial:
   box and taps the big tick (or waits 4 s) to finish; scored with the Beery-VMI-like rules;
 * the trial is scored with :func:`games.tracing.scoring.score_trace` / ``score_copy`` on the
   samples of the drawing pointer, finished on the recorder with all metric rows, the reward
-  plays (stars, sound, a sticker for the session) and the shape's staircase moves.
+  plays (one to three stars by the stored accuracy, :func:`games.kit.stars.stars_for`: a
+  bigger celebration for a better trace, never fewer than one star; sound; a sticker for the
+  session) and the shape's staircase moves.
 
 Left-handed (``settings.left_handed``): the layout is mirrored, so the model thumbnail / the copy
 model sit to the right, where a left hand does not cover them. The copy tick sits between the
@@ -55,6 +57,7 @@ import pygame
 
 from engine import ui
 from engine.pointer import PointerSample
+from games.kit.stars import stars_for
 from games.tracing.draw import thick_polyline
 from games.tracing.figures import trial_figures
 from games.tracing.glyphs import Glyph, glyph, glyph_ids
@@ -211,7 +214,7 @@ class TracingScene(TracingView):
         duration = score.trace.completion_ms if isinstance(score, CopyScore) else (
             score.completion_ms)
         self.finish_trial(figures.accuracy, figures.errors, figures.metrics, duration,
-                          sticker=self.glyph.id)
+                          sticker=self.glyph.id, stars=stars_for(figures.accuracy))
 
     def _record_progress(self, success: bool) -> None:
         """Move the shape's staircase, in the file too (under its lock, so a pin set by a
