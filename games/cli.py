@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 # pygame-ce prints a banner on import; a command line tool's output must stay clean.
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -43,12 +43,43 @@ MIN_WINDOW = (320, 200)
 
 
 
+CHILD_HELP = ("the child: nickname, id, or the first 4 or more characters of the id "
+              f"(see `{PROG} children list`)")
+
+
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line: ``finemotor: error: ...``, exit 2."""
+    """An argument parser whose errors are one line: ``finemotor: error: ...``, exit 2.
+
+    A command's options may come before, between or after its positional arguments
+    (``level ID --item 5 2`` is ``level ID 2 --item 5``): a parser without subcommands parses
+    intermixed. A plain argparse parser stops filling positionals at the first option.
+    """
+
+    _parsing = False
 
     def error(self, message: str) -> NoReturn:
         print(f"{PROG}: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+    def _can_intermix(self) -> bool:
+        """argparse refuses intermixed parsing with subcommands or a positional argument in
+        a mutually exclusive group."""
+        if any(isinstance(a, argparse._SubParsersAction) for a in self._actions):
+            return False
+        return not any(not a.option_strings for g in self._mutually_exclusive_groups
+                       for a in g._group_actions)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Parse as argparse does, intermixed when the parser allows it (see the class)."""
+        if self._parsing or not self._can_intermix():
+            return super().parse_known_args(args, namespace)
+        self._parsing = True  # parse_known_intermixed_args calls back here
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._parsing = False
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -135,8 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    from games.registry import load_activities
+
+    activities = load_activities()
     play = sub.add_parser("play", help="start the games (the default)")
-    _add_play_arguments(play)
+    _add_play_arguments(play, activities)
     play.set_defaults(handler=cmd_play)
 
     children = sub.add_parser("children", help="add, list, rename or delete children")
@@ -144,18 +178,20 @@ def build_parser() -> argparse.ArgumentParser:
     csub = children.add_subparsers(dest="children_command", metavar="ACTION",
                                    parser_class=_Parser)
     add = csub.add_parser("add", help="add a child")
-    add.add_argument("nickname", metavar="NICKNAME")
+    add.add_argument("nickname", metavar="NICKNAME",
+                     help="what the child is called in the app (1 to 40 characters; quote it "
+                     "if it has spaces)")
     add.add_argument("--avatar", metavar="NAME", help="picture: cat, dog, bear, bunny, frog, "
                      "owl, fox or panda (default: the first one not taken)")
     _add_data_dir(add)
     lst = csub.add_parser("list", help="list the children (the default)")
     _add_data_dir(lst)
     ren = csub.add_parser("rename", help="give a child a new nickname")
-    ren.add_argument("child_id", metavar="ID")
-    ren.add_argument("nickname", metavar="NICKNAME")
+    ren.add_argument("child_id", metavar="ID", help=CHILD_HELP)
+    ren.add_argument("nickname", metavar="NICKNAME", help="the new nickname (1 to 40 characters)")
     _add_data_dir(ren)
     dele = csub.add_parser("delete", help="delete a child and every file of that child")
-    dele.add_argument("child_id", metavar="ID")
+    dele.add_argument("child_id", metavar="ID", help=CHILD_HELP)
     dele.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
     _add_data_dir(dele)
     # Also accepted before the action; its own dest, or the action's default would erase it.
@@ -167,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(report)
     who = report.add_mutually_exclusive_group()
     who.add_argument("--child", metavar="ID", nargs="+", action="extend", dest="child_ids",
-                     help="only these children")
+                     help="only these children (nicknames, ids or id prefixes)")
     who.add_argument("--all", action="store_true", dest="all_children",
                      help="every child (the default)")
     report.add_argument("--since", metavar="DATE", help="first day (YYYY-MM-DD)")
@@ -191,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_dir(export)
     who = export.add_mutually_exclusive_group()
     who.add_argument("--child", metavar="ID", nargs="+", action="extend", dest="child_ids",
-                     help="only these children")
+                     help="only these children (nicknames, ids or id prefixes)")
     who.add_argument("--all", action="store_true", dest="all_children",
                      help="every child (the default)")
     export.add_argument("--since", metavar="DATE", help="first day (YYYY-MM-DD, UTC)")
@@ -213,14 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
         "(the activity stops adapting it). With 'auto': let the activity adapt it again.",
     )
     lvl.set_defaults(handler=cmd_level)
-    lvl.add_argument("child_id", metavar="ID")
+    lvl.add_argument("child_id", metavar="ID", help=CHILD_HELP)
     lvl.add_argument("level", metavar="LEVEL", nargs="?", type=_level_arg,
                      help="a level number to pin, or 'auto' to unpin")
     lvl.add_argument("--activity", metavar="NAME", default="tracing",
                      help="the activity (default: tracing)")
     lvl.add_argument("--item", metavar="ITEM", default=ALL_ITEMS,
-                     help="one shape, digit or letter, e.g. circle, 5 (digit_5), B (upper_B) or b "
-                          "(lower_b); default: every item")
+                     help="one item, in any case: a shape, digit or letter, e.g. circle, 5 "
+                          "(digit_5), B (upper_B) or b (lower_b); default: every item")
     _add_data_dir(lvl)
 
     cal = sub.add_parser(
@@ -236,23 +272,30 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo-data", help="write made-up children and sessions to try reports")
     demo.set_defaults(handler=cmd_demo_data)
     demo.add_argument("--children", metavar="N", default=6,
-                      type=_at_most(MAX_DEMO_CHILDREN, "children"))
-    demo.add_argument("--weeks", metavar="W", default=12, type=_at_most(MAX_DEMO_WEEKS, "weeks"))
-    demo.add_argument("--seed", metavar="S", type=_int, default=0)
+                      type=_at_most(MAX_DEMO_CHILDREN, "children"),
+                      help=f"how many made-up children, 1 to {MAX_DEMO_CHILDREN} (default: 6)")
+    demo.add_argument("--weeks", metavar="W", default=12, type=_at_most(MAX_DEMO_WEEKS, "weeks"),
+                      help=f"weeks of made-up practice, 1 to {MAX_DEMO_WEEKS} (default: 12)")
+    demo.add_argument("--seed", metavar="S", type=_int, default=0,
+                      help="any whole number: the same seed writes the same data (default: 0)")
     _add_data_dir(demo)
     # An activity adds its own subcommand through its Activity.cli hook (no edit here).
-    from games.registry import load_activities
-
-    for activity in load_activities():
+    for activity in activities:
         if activity.cli is not None:
             activity.cli(sub)
     return parser
 
 
-def _add_play_arguments(play: argparse.ArgumentParser) -> None:
-    play.add_argument("--child", metavar="ID", help="start with this child (skip the picker)")
-    play.add_argument("--activity", metavar="NAME", help="start this activity (needs --child)")
-    play.add_argument("--level", metavar="N", type=_positive_int, help="level to start at")
+def _add_play_arguments(play: argparse.ArgumentParser, activities: list[Any]) -> None:
+    play.add_argument("--child", metavar="ID",
+                      help="start with this child, skipping the pictures (nickname, id or id "
+                           "prefix)")
+    play.add_argument("--activity", metavar="NAME",
+                      help=f"start this activity (needs --child): "
+                           f"{', '.join(a.id for a in activities)}")
+    ranges = ", ".join(f"{a.id} 1 to {a.levels}" for a in activities)
+    play.add_argument("--level", metavar="N", type=_positive_int,
+                      help=f"level to start at: {ranges}")
     _add_data_dir(play)
     screen = play.add_mutually_exclusive_group()
     screen.add_argument("--windowed", action="store_true", help="play in a window")

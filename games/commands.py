@@ -14,9 +14,17 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
+from games.cli_names import (
+    check_outside_data,
+    find_item,
+    resolve_child,
+    resolve_child_id,
+    resolve_child_ids,
+)
 from telemetry.errors import UsageError
+
+__all__ = ["resolve_child"]  # the one child resolver (games/cli_names.py), for every command
 
 PROG = "finemotor"
 EXIT_USAGE = 2
@@ -44,28 +52,6 @@ def _data_dir(args: argparse.Namespace) -> Path:
     if path.exists() and not path.is_dir():
         raise UsageError(f"{source} is a file, not a folder: {path}")
     return path
-
-
-def resolve_child(data_dir: Path, text: str) -> Any:
-    """The roster's child named by ``text``: a whole id, a unique id prefix (4+ characters) or a
-    unique nickname (any case). An unknown or ambiguous name is one line that says what to do."""
-    from telemetry.children import ChildrenRegistry
-
-    children = ChildrenRegistry(data_dir).list()
-    wanted = text.strip()
-    exact = [c for c in children if c.child_id == wanted.lower()]
-    if exact:
-        return exact[0]
-    by_name = [c for c in children if c.nickname.casefold() == wanted.casefold()]
-    by_prefix = ([c for c in children if c.child_id.startswith(wanted.lower())]
-                 if len(wanted) >= 4 else [])
-    found = by_name or by_prefix
-    if len(found) == 1:
-        return found[0]
-    if len(found) > 1:
-        listed = ", ".join(f"{c.nickname} ({c.child_id[:8]})" for c in found)
-        raise UsageError(f"{text!r} could be more than one child: {listed}; give more of the id")
-    raise UsageError(f"no child {text!r}: see `{PROG} children list` for nicknames and ids")
 
 
 # -- children -------------------------------------------------------------------------------
@@ -98,17 +84,22 @@ def cmd_children(args: argparse.Namespace) -> int:
         for c in children:
             print(f"{c.child_id:<32}  {c.nickname:<{width}}  {c.avatar:<6}  {c.created_at[:10]}")
     elif action == "rename":
-        child = roster.rename(args.child_id, args.nickname)
-        print(f"renamed {child.child_id} to {child.nickname}")
+        old = resolve_child(roster.data_dir, args.child_id)
+        child = roster.rename(old.child_id, args.nickname)
+        print(f"renamed {old.nickname} ({child.child_id}) to {child.nickname}")
     elif action == "delete":
+        # An unknown name says so, rather than asking to confirm; a whole id with files but
+        # no roster row (copied from another device) can be deleted too.
+        child_id = resolve_child_id(roster.data_dir, args.child_id)
+        named = {c.child_id: c.nickname for c in roster.list()}.get(child_id)
+        who = f"{named} ({child_id})" if named else f"child {child_id}"
         if not args.yes:
-            roster.get(args.child_id)  # an unknown id says so, rather than asking to confirm
             raise UsageError(
-                f"deleting child {args.child_id} removes all of their sessions and cannot be "
-                "undone; add --yes to confirm"
+                f"deleting {who} removes all of their sessions and cannot be undone; "
+                "add --yes to confirm"
             )
-        roster.delete(args.child_id)
-        print(f"deleted child {args.child_id} and all of their files")
+        roster.delete(child_id)
+        print(f"deleted {who} and all of their files")
     return 0
 
 
@@ -118,17 +109,13 @@ def cmd_children(args: argparse.Namespace) -> int:
 def cmd_level(args: argparse.Namespace) -> int:
     """``finemotor level ID [LEVEL|auto] [--activity NAME] [--item ITEM]``."""
     from games.registry import find_activity
-    from telemetry.children import ChildrenRegistry
 
     data_dir = _data_dir(args)
-    child = ChildrenRegistry(data_dir).get(args.child_id)
+    child = resolve_child(data_dir, args.child_id)
     activity = find_activity(args.activity)
     if activity.pin_level is None or activity.read_levels is None:
         raise UsageError(f"{activity.id} has no per-child levels to pin")
-    item = _item_alias(args.item, activity.items() if activity.items is not None else None)
-    if item != ALL_ITEMS and activity.items is not None and item not in activity.items():
-        raise UsageError(f"unknown {activity.id} item {item!r} "
-                         f"(e.g. {', '.join(activity.items()[:4])}; '*' for every item)")
+    item = find_item(activity, args.item)
     if args.level is not None:
         if args.level > activity.levels:
             raise UsageError(
@@ -204,16 +191,6 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 # -- report / demo data ---------------------------------------------------------------------
 
 
-def _item_alias(item: str, known: list[str] | None) -> str:
-    """A bare digit or letter as a therapist types it (``5``, ``B``, ``b``) to its item id
-    (``digit_5``, ``upper_B``, ``lower_b``) when the activity has such an item."""
-    if known is None or item in known or len(item) != 1:
-        return item
-    kind = "digit" if item.isdigit() else "upper" if item.isupper() else "lower"
-    alias = f"{kind}_{item}"
-    return alias if alias in known else item
-
-
 def _progress_wanted() -> bool:
     """Draw the progress bar only on a terminal: redirected to a log, its ``\r`` redraws are
     noise."""
@@ -224,10 +201,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     """``finemotor report``: the HTML reports and CSV summaries (imports pandas, lazily)."""
     from games.reporting import build_reports
 
+    data_dir = _data_dir(args)
+    check_outside_data(args.out, data_dir)
     result = build_reports(
-        _data_dir(args),
+        data_dir,
         args.out,
-        child_ids=args.child_ids,
+        child_ids=resolve_child_ids(data_dir, args.child_ids),
         all_children=args.all_children,
         since=args.since,
         until=args.until,
@@ -244,10 +223,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     """``finemotor export``: checked rows as Parquet for DuckDB, Spark, polars (lazy imports)."""
     from telemetry.export import export_dataset
 
+    data_dir = _data_dir(args)
     result = export_dataset(
-        _data_dir(args),
+        data_dir,
         args.out,
-        child_ids=args.child_ids,
+        child_ids=resolve_child_ids(data_dir, args.child_ids),
         all_children=args.all_children,
         since=args.since,
         until=args.until,
@@ -316,7 +296,6 @@ def cmd_play(args: argparse.Namespace) -> int:
     """``finemotor play``: check the arguments, open the window and run the launcher."""
     from games.registry import find_activity, load_activities
     from games.settings_store import load_settings
-    from telemetry.children import ChildrenRegistry
 
     data_dir = _data_dir(args)
     activities = load_activities()
@@ -329,8 +308,10 @@ def cmd_play(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"level {args.level} is out of range for {activity.id} (1 to {activity.levels})"
             )
-    if args.child is not None:
-        ChildrenRegistry(data_dir).get(args.child)
+    elif args.level is not None and all(args.level > a.levels for a in activities):
+        ranges = ", ".join(f"{a.id} 1 to {a.levels}" for a in activities)
+        raise UsageError(f"level {args.level} is out of range for every activity ({ranges})")
+    child_id = None if args.child is None else resolve_child(data_dir, args.child).child_id
     settings, mode = load_settings(data_dir)
 
     from engine.app import App, AppConfig, DisplayUnavailable
@@ -354,7 +335,7 @@ def cmd_play(args: argparse.Namespace) -> int:
                         level=args.level or 1)
     app.on_quit = launcher.end_session
     try:
-        launcher.start(args.child, activity, args.level)
+        launcher.start(child_id, activity, args.level)
         if args.exit_after_first_frame:
             app.frame()
             age = _process_start_age_s()

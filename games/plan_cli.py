@@ -92,9 +92,10 @@ def build_goal(args: argparse.Namespace, goal_id: str, today: date,
             raise UsageError(f"{activity.id} has no metric {metric!r} (goals can use: "
                              f"{', '.join(sorted(known))}, or {', '.join(PRACTICE_METRICS)})")
         ranges = known[metric]
-        if args.item and args.item != "*" and activity.items is not None \
-                and args.item not in activity.items():
-            raise UsageError(f"{activity.id} has no item {args.item!r}")
+        if args.item:
+            from games.cli_names import find_item
+
+            args.item = find_item(activity, args.item)  # any case; "did you mean" if unknown
     if args.at_least is not None and args.at_most is not None:
         raise UsageError("give --at-least or --at-most, not both")
     if args.at_least is not None:

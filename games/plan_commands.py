@@ -26,9 +26,11 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
                 children_sub: argparse._SubParsersAction,  # type: ignore[type-arg]
                 add_data_dir: Callable[..., None]) -> None:
     """Add ``plan`` to the top-level commands and ``set``/``show`` to ``children``."""
+    from games.cli import CHILD_HELP
+
     plan = sub.add_parser("plan", help="show or change a child's plan and goals")
     plan.set_defaults(handler=cmd_plan)
-    plan.add_argument("child_id", metavar="ID", help="the child (id, id prefix or nickname)")
+    plan.add_argument("child_id", metavar="ID", help=CHILD_HELP)
     add_data_dir(plan, "parent_data_dir")
     psub = plan.add_subparsers(dest="plan_command", metavar="ACTION", parser_class=type(plan))
     show = psub.add_parser("show", help="the plan and where each goal stands (the default)")
@@ -56,15 +58,15 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     add_goal_options(gadd)
     add_data_dir(gadd)
     gedit = gsub.add_parser("edit", help="change a goal (only the options given)")
-    gedit.add_argument("goal_id", metavar="GOAL")
+    gedit.add_argument("goal_id", metavar="GOAL", help="the goal's id, e.g. g1 (see `plan ID`)")
     add_goal_options(gedit)
     add_data_dir(gedit)
     gclose = gsub.add_parser("close", help="close a goal (it stays in the history)")
-    gclose.add_argument("goal_id", metavar="GOAL")
+    gclose.add_argument("goal_id", metavar="GOAL", help="the goal's id, e.g. g1 (see `plan ID`)")
     add_data_dir(gclose)
 
     cset = children_sub.add_parser("set", help="a child's details and own settings")
-    cset.add_argument("child_id", metavar="ID")
+    cset.add_argument("child_id", metavar="ID", help=CHILD_HELP)
     cset.add_argument("--birth", metavar="YYYY-MM", help="birth month and year (none: forget)")
     cset.add_argument("--hand", choices=("left", "right", "not-settled", "none"),
                       help="dominant hand")
@@ -72,7 +74,7 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
         cset.add_argument(flag, type=kind, metavar="VALUE",
                           help=f"this child's {flag[2:]} setting")
     cshow = children_sub.add_parser("show", help="a child's details and own settings")
-    cshow.add_argument("child_id", metavar="ID")
+    cshow.add_argument("child_id", metavar="ID", help=CHILD_HELP)
     for leaf in (cset, cshow):
         leaf.set_defaults(handler=cmd_children_set)
         add_data_dir(leaf)
@@ -218,6 +220,7 @@ def cmd_children_set(args: argparse.Namespace) -> int:
 
 def _write_home_programme(data: Path, child, out: Path, today: date) -> int:  # type: ignore[no-untyped-def]
     """Write the home programme page to ``out`` (owner-only; never over an existing file)."""
+    from games.cli_names import check_outside_data
     from games.home_programme import render_home_programme
     from games.registry import load_activities
     from games.settings_store import load_settings
@@ -226,6 +229,7 @@ def _write_home_programme(data: Path, child, out: Path, today: date) -> int:  # 
     from telemetry.storage import atomic_write_bytes
 
     out = out.expanduser()
+    check_outside_data(out, data, "the home programme")
     if out.exists():
         raise UsageError(f"{out} already exists: give a new file name (finemotor never "
                          "overwrites a file it did not write)")

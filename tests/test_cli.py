@@ -18,6 +18,7 @@ from games.registry import Activity, load_activities, register, unregister
 from telemetry.children import ChildrenRegistry
 
 ROOT = Path(__file__).resolve().parent.parent
+TRACING_ITEMS = [a for a in load_activities() if a.id == "tracing"][0].items()  # type: ignore[misc]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -70,22 +71,24 @@ def test_children_add_list_rename_delete(capsys, tmp_path):
     assert run(capsys, "children", "--data-dir", d)[1] == out
     assert run(capsys, "children", "--data-dir", d, "list")[1] == out
 
-    code, out, _ = run(capsys, "children", "rename", ben.child_id, "Benji", "--data-dir", d)
-    assert (code, out) == (0, f"renamed {ben.child_id} to Benji\n")
+    # A nickname in any case names the child (so does an id prefix, below).
+    code, out, _ = run(capsys, "children", "rename", "BEN", "Benji", "--data-dir", d)
+    assert (code, out) == (0, f"renamed Ben ({ben.child_id}) to Benji\n")
     assert ChildrenRegistry(tmp_path).get(ben.child_id).nickname == "Benji"
 
     session = tmp_path / "sessions" / ben.child_id / "2025-01-01_x"
     session.mkdir(parents=True)
     (session / "trials.csv").write_text("x\n", encoding="utf-8")
-    code, out, err = run(capsys, "children", "delete", ben.child_id, "--data-dir", d)
+    code, out, err = run(capsys, "children", "delete", "benji", "--data-dir", d)
     assert code == 2 and out == ""
     assert err == (
-        f"finemotor: error: deleting child {ben.child_id} removes all of their sessions and "
+        f"finemotor: error: deleting Benji ({ben.child_id}) removes all of their sessions and "
         "cannot be undone; add --yes to confirm\n"
     )
     assert session.exists()
-    code, out, _ = run(capsys, "children", "delete", ben.child_id, "--yes", "--data-dir", d)
-    assert (code, out) == (0, f"deleted child {ben.child_id} and all of their files\n")
+    code, out, _ = run(capsys, "children", "delete", ben.child_id[:6].upper(), "--yes",
+                       "--data-dir", d)
+    assert (code, out) == (0, f"deleted Benji ({ben.child_id}) and all of their files\n")
     assert not (tmp_path / "sessions" / ben.child_id).exists()
     assert [c.nickname for c in ChildrenRegistry(tmp_path).list()] == ["Anna", "Cleo"]
 
@@ -99,12 +102,15 @@ def test_children_list_when_empty_and_data_dir_from_the_environment(capsys, tmp_
     assert (tmp_path / "env-data" / "children.csv").exists()
 
 
+NOPE = "no child 'nope': see `finemotor children list` for nicknames and ids"
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["children", "rename", "nope", "x"], "unknown child id: nope"),
-        (["children", "delete", "nope"], "unknown child id: nope"),
-        (["children", "delete", "nope", "--yes"], "unknown child id: nope"),
+        (["children", "rename", "nope", "x"], NOPE),
+        (["children", "delete", "nope"], NOPE),
+        (["children", "delete", "nope", "--yes"], NOPE),
         (["children", "add", "   "],
          "nickname is empty: give the child a nickname of 1 to 40 characters"),
         (["children", "add", "Anna", "--avatar", "zebra"],
@@ -118,8 +124,8 @@ def test_children_list_when_empty_and_data_dir_from_the_environment(capsys, tmp_
         (["play", "--level", "two"], "argument --level: 'two' is not a whole number"),
         (["play", "--windowed", "--fullscreen"],
          "argument --fullscreen: not allowed with argument --windowed"),
-        (["play", "--child", "nope"], "unknown child id: nope"),
-        (["--child", "nope"], "unknown child id: nope"),
+        (["play", "--child", "nope"], NOPE),
+        (["--child", "nope"], NOPE),
         (["report", "--out", "x", "--all", "--child", "a"],
          "argument --child: not allowed with argument --all"),
         (["report"], "the following arguments are required: --out"),
@@ -203,7 +209,7 @@ def test_subprocess_error_has_no_traceback(tmp_path):
     proc = _subprocess(["children", "rename", "nope", "x"], {"FINEMOTOR_DATA": str(tmp_path)})
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert proc.stderr == "finemotor: error: unknown child id: nope\n"
+    assert proc.stderr == f"finemotor: error: {NOPE}\n"
 
 
 def test_no_display_gives_a_clear_message(tmp_path):
@@ -350,8 +356,11 @@ def test_level_item_accepts_a_bare_digit_or_letter(capsys, tmp_path):
         (["9"], "finemotor: error: level 9 is out of range for tracing (1 to 6)\n"),
         (["x"], "finemotor: error: argument LEVEL: 'x' is not a level: give a number "
                 "(1 or more) or 'auto'\n"),
-        (["2", "--item", "zz"], "finemotor: error: unknown tracing item 'zz' (e.g. vertical, "
-                                "horizontal, circle, cross; '*' for every item)\n"),
+        (["2", "--item", "zz"], "finemotor: error: unknown tracing item 'zz' (known: "
+                                f"{', '.join(TRACING_ITEMS)}; '*' for every item)\n"),
+        (["2", "--item", "circel"], "finemotor: error: unknown tracing item 'circel': did you "
+                                    f"mean circle? (known: {', '.join(TRACING_ITEMS)}; '*' for "
+                                    "every item)\n"),
         (["2", "--activity", "nope"], "finemotor: error: unknown activity 'nope' "
                                       "(known: tracing, pinch, sequencing)\n"),
     ],
@@ -365,7 +374,8 @@ def test_level_errors_are_one_line_and_exit_2(capsys, tmp_path, argv, message):
 
 def test_level_unknown_child_and_activity_without_levels(capsys, tmp_path, dots):
     code, _, err = run(capsys, "level", "nobody", "2", "--data-dir", str(tmp_path))
-    assert (code, err) == (2, "finemotor: error: unknown child id: nobody\n")
+    assert (code, err) == (2, "finemotor: error: no child 'nobody': see `finemotor children "
+                              "list` for nicknames and ids\n")
     cid = ChildrenRegistry(tmp_path).add("Sam", "cat").child_id
     code, _, err = run(capsys, "level", cid, "2", "--activity", "dots",
                        "--data-dir", str(tmp_path))

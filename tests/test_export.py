@@ -424,7 +424,7 @@ def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
          "--since must not be after --until"),
         (["--format", "csv"], "unknown --format: csv (one of parquet)"),
         (["--child", "nobody"],
-         "unknown child: nobody (list the children with `finemotor children`)"),
+         "no child 'nobody': see `finemotor children list` for nicknames and ids"),
         (["--since", "2030-01-01"], "no sessions to export in {data} for that period"),
     ],
 )

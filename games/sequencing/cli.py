@@ -47,7 +47,7 @@ def cmd_routines(args: argparse.Namespace) -> int:
         for problem in custom.custom_routines(data_dir)[1]:
             print(f"(not playable) {problem}")
     elif action == "show":
-        r = custom.find_routine(data_dir, args.routine)
+        r = custom.find_routine(data_dir, _routine_id(data_dir, args.routine))
         print(f"{r.title} ({r.id}, {'custom' if r.custom else 'built-in'})")
         for i, s in enumerate(r.steps, 1):
             print(f"  {i}. {s.id}: {s.label}  [{s.picture}]")
@@ -56,13 +56,24 @@ def cmd_routines(args: argparse.Namespace) -> int:
         orders = _count_orders(r)
         print(f"  {orders} order{'s' if orders != 1 else ''} accepted")
     elif action == "delete":
-        left = custom.delete_routine(data_dir, args.routine)
-        print(f"routine {args.routine!r} deleted")
+        rid = args.routine
+        if not (custom.routines_dir(data_dir) / rid).is_dir():
+            rid = _routine_id(data_dir, rid)  # any case; a built-in one is refused below
+        left = custom.delete_routine(data_dir, rid)
+        print(f"routine {rid!r} deleted")
         if left:
             print(f"left in its folder (not written by finemotor): {', '.join(left)}")
     else:
         return _choose(args, data_dir)
     return 0
+
+
+def _routine_id(data_dir: Path, text: str) -> str:
+    """The routine id ``text`` names, in any case; else a "did you mean" and the ids."""
+    from games.cli_names import match_name
+    from games.sequencing import custom
+
+    return match_name(text, [r.id for r in custom.all_routines(data_dir)], "routine")
 
 
 def _count_orders(routine: object) -> int:
@@ -73,15 +84,15 @@ def _count_orders(routine: object) -> int:
 
 
 def _choose(args: argparse.Namespace, data_dir: Path) -> int:
+    from games.cli_names import resolve_child
     from games.sequencing import custom
-    from telemetry.children import ChildrenRegistry
 
-    child = ChildrenRegistry(data_dir).get(args.child)
+    child = resolve_child(data_dir, args.child)
     changes: dict[str, object] = {}
     if args.all:
         changes["routines"] = []
     elif args.routine:
-        changes["routines"] = list(dict.fromkeys(args.routine))
+        changes["routines"] = list(dict.fromkeys(_routine_id(data_dir, r) for r in args.routine))
     if args.prompting is not None:
         changes["prompting"] = args.prompting
     if args.input is not None:
@@ -116,15 +127,16 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     lst = sub.add_parser("list", help="list the routines (the default)")
     data(lst)
     show = sub.add_parser("show", help="show a routine's steps and order")
-    show.add_argument("routine")
+    show.add_argument("routine", help="the routine's id, in any case (see `routines list`)")
     data(show)
     delete = sub.add_parser("delete", help="delete a custom routine and its photos")
-    delete.add_argument("routine")
+    delete.add_argument("routine", help="the custom routine's id, in any case")
     data(delete)
     choose = sub.add_parser("choose", help="choose what a child plays (routines, prompting)")
-    choose.add_argument("child", help="the child's id or nickname")
+    choose.add_argument("child", help="the child: nickname, id or id prefix")
     group = choose.add_mutually_exclusive_group()
-    group.add_argument("routine", nargs="*", default=[], help="routine ids (none: show)")
+    group.add_argument("routine", nargs="*", default=[],
+                       help="routine ids, in any case (none: show what the child plays)")
     group.add_argument("--all", action="store_true", help="play every routine again")
     choose.add_argument("--prompting", choices=("errorless", "after-error", "none"),
                         help="errorless: the right slot glows when a card is picked; "
