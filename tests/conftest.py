@@ -65,7 +65,7 @@ def synced_dirs(monkeypatch: pytest.MonkeyPatch) -> list:
     """The folders whose entries get fsynced (``fsync_dir``), in order; each really fsyncs."""
     from pathlib import Path
 
-    from telemetry import recorder, storage
+    from telemetry import recorder_writer, storage
 
     synced: list[Path] = []
     real = storage.fsync_dir
@@ -75,5 +75,5 @@ def synced_dirs(monkeypatch: pytest.MonkeyPatch) -> list:
         real(path)
 
     monkeypatch.setattr(storage, "fsync_dir", fsync_dir)
-    monkeypatch.setattr(recorder, "fsync_dir", fsync_dir)
+    monkeypatch.setattr(recorder_writer, "fsync_dir", fsync_dir)
     return synced

@@ -750,12 +750,12 @@ def test_a_session_end_waits_until_the_finished_trials_are_durable(app, tmp_path
 def _fail_setup(monkeypatch):
     import errno
 
-    from telemetry import recorder
+    from telemetry import recorder_writer
 
     def full(path, obj):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(recorder, "atomic_write_json", full)
+    monkeypatch.setattr(recorder_writer, "atomic_write_json", full)
 
 
 @pytest.mark.parametrize("running", [True, False])
@@ -790,7 +790,7 @@ def test_an_error_while_closing_without_waiting_is_logged_on_a_later_frame(
         app, tmp_path, monkeypatch, capsys):
     import errno
 
-    from telemetry import recorder as recorder_module
+    from telemetry import recorder_writer as recorder_module
 
     child = ChildrenRegistry(tmp_path).add("Anna", "cat")
     launcher = make_launcher(app, tmp_path)

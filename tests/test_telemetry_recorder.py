@@ -379,14 +379,14 @@ def test_close_waits_by_default(tmp_path: Path, held_fsync) -> None:
 def _fail_setup(monkeypatch: pytest.MonkeyPatch) -> OSError:
     import errno
 
-    from telemetry import recorder
+    from telemetry import recorder_writer
 
     error = OSError(errno.ENOSPC, "No space left on device")
 
     def full(path: object, obj: object) -> None:
         raise error
 
-    monkeypatch.setattr(recorder, "atomic_write_json", full)
+    monkeypatch.setattr(recorder_writer, "atomic_write_json", full)
     return error
 
 

@@ -1,0 +1,296 @@
+"""The file side of a session recording: the writer thread, the rows on disk and their fsyncs.
+
+:class:`telemetry.recorder.SessionRecorder` (the caller side, on the game loop) posts messages
+to a :class:`SessionWriter`; the writer formats rows with :func:`telemetry.schema.encode_row`,
+appends them with ``os.write`` (whole rows per write) and makes them durable:
+
+* a finished trial: its samples, targets and metric rows are written and fsynced first, then its
+  ``trials.csv`` row is written and fsynced. So a trial row on disk means the trial is complete
+  and durable, whatever happens next (crash, SIGKILL, power cut);
+* raw samples of the trial in progress: written and fsynced every ``sample_flush_s`` seconds.
+
+The messages, in the order the caller posts them: ``("setup",)``, ``("begin", number,
+samples)``, ``("targets", number, kind, part, points)``, ``("finish", number, activity,
+trial_row, metric_rows, samples)``, ``("flush", event)``, ``("close", ended_at)``,
+``("stop",)``.
+
+Pure Python (no pygame, no pandas): this module is on the play path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from telemetry import schema
+from telemetry.storage import (
+    SessionLock,
+    atomic_write_json,
+    fsync_dir,
+    fsync_parents,
+    open_private_append,
+    write_all,
+)
+
+SESSION_FILE = "session.json"
+
+
+@dataclass
+class WriterTrial:
+    """The writer-side view of the trial in progress: its number and sample list (samples are
+    removed from the front of the list once written)."""
+
+    number: int
+    samples: list[tuple[Any, ...]]
+
+
+class SessionWriter:
+    """Writes one session folder from the messages a :class:`~telemetry.recorder.SessionRecorder`
+    posts (see the module docstring), on its own thread.
+
+    The state the caller reads (:attr:`error`, :attr:`ready`, :attr:`durable_trials`...) is set
+    here only; ``on_done`` is called once the writer has ended (every row written or failed,
+    the files closed, the session lock released).
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        session_id: str,
+        origin_ns: int,
+        meta: dict[str, Any],
+        lock: SessionLock,
+        sample_flush_s: float,
+        on_done: Callable[[], None],
+    ) -> None:
+        """A writer for ``folder``; nothing runs until :meth:`start`."""
+        self.folder = folder
+        self.session_id = session_id
+        self.origin_ns = origin_ns
+        self.meta = meta
+        self.new_outer: list[Path] = []  # folders start() made above the data folder
+        self._lock = lock
+        self._sample_flush_s = sample_flush_s
+        self._on_done = on_done
+        self.queue: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self.error: BaseException | None = None  # the first error met (set-up, disk full...)
+        self.ready = False  # the set-up is complete and durable
+        self.setup_failed = False  # nothing can be recorded
+        self.setup_done = threading.Event()  # the set-up ran, with or without success
+        self.finished = threading.Event()  # the writer ended: all durable, lock released
+        # Highest trial number whose rows are fsynced, and highest handled (durable or failed);
+        # both under ``durable``, which the caller's wait_durable waits on.
+        self.durable_trials = 0
+        self.handled_trials = 0
+        self.durable = threading.Condition()
+        self._current: WriterTrial | None = None
+        self._next_flush = math.inf
+        self._fds: dict[str, int] = {}
+        self._dirty: set[str] = set()
+        self._thread = threading.Thread(
+            target=self._run, name=f"finemotor-recorder-{session_id[:8]}", daemon=True
+        )
+
+    def start(self) -> None:
+        """Start the writer thread."""
+        self._thread.start()
+
+    def release_lock(self) -> None:
+        """Release the session lock (the thread could not be started)."""
+        self._lock.release()
+
+    def post(self, msg: tuple[Any, ...]) -> None:
+        """Queue one message for the writer thread."""
+        self.queue.put(msg)
+
+    # ------------------------------------------------------------------ the thread
+
+    def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self._end()
+
+    def _end(self) -> None:
+        # Only now may another process take the folder: every row is written (or failed).
+        self._close_fds()
+        with contextlib.suppress(OSError):
+            self._lock.release()
+        self._on_done()
+        self.finished.set()
+        with self.durable:
+            self.durable.notify_all()
+
+    def _loop(self) -> None:
+        while True:
+            current = self._current
+            timeout = None if current is None else max(0.0, self._next_flush - time.monotonic())
+            try:
+                msg = self.queue.get(timeout=timeout)
+            except queue.Empty:
+                msg = ("tick",)
+            if self.handle(msg):
+                return
+            if self._current is not None and time.monotonic() >= self._next_flush:
+                # Raw samples of the trial in progress: durable at least every second.
+                try:
+                    self._write_samples(self._current)
+                    self._sync(("samples", "targets"))
+                except BaseException as exc:
+                    if self.error is None:
+                        self.error = exc
+                self._next_flush = time.monotonic() + self._sample_flush_s
+
+    def handle(self, msg: tuple[Any, ...]) -> bool:
+        """Carry out one message; True when it ends the writer (close, stop)."""
+        kind = msg[0]
+        try:
+            if self.setup_failed and kind not in ("flush", "close", "stop"):
+                # No folder to write to: drop the rows (the error is already reported).
+                self._current = None
+            elif kind == "tick":
+                pass
+            elif kind == "begin":
+                self._current = WriterTrial(msg[1], msg[2])
+                self._next_flush = time.monotonic() + self._sample_flush_s
+            elif kind == "targets":
+                _, number, target_kind, part, pts = msg
+                self._write(
+                    "targets",
+                    [
+                        (self.session_id, number, target_kind, part, seq, x, y)
+                        for seq, (x, y) in enumerate(pts)
+                    ],
+                )
+            elif kind == "finish":
+                self._finish_trial(*msg[1:])
+            elif kind == "flush":
+                if self._current is not None and not self.setup_failed:
+                    self._write_samples(self._current)
+                self._sync(tuple(self._dirty))
+            elif kind == "setup":
+                try:
+                    self._setup()
+                except BaseException:
+                    self.setup_failed = True
+                    raise
+                self.ready = True
+            elif kind == "close":
+                if not self.setup_failed:  # a half-made folder gets no ended_at
+                    self._finish_session(msg[1])
+                return True
+            elif kind == "stop":
+                return True
+        except BaseException as exc:  # keep recording what still can be; report later
+            if self.error is None:
+                self.error = exc
+            if kind in ("close", "stop"):
+                return True
+        finally:
+            if kind == "flush":
+                msg[1].set()
+            elif kind == "setup":
+                self.setup_done.set()
+            elif kind == "finish":
+                with self.durable:  # saved or failed: wake whoever waits for it
+                    self.handled_trials = msg[1]
+                    self.durable.notify_all()
+        return False
+
+    # ------------------------------------------------------------------ the files
+
+    def _finish_trial(
+        self,
+        number: int,
+        activity: str,
+        trial_row: tuple[Any, ...],
+        metric_rows: list[tuple[Any, ...]],
+        samples: list[tuple[Any, ...]],
+    ) -> None:
+        current = self._current
+        if current is None or current.number != number:
+            current = WriterTrial(number, samples)
+        self._write_samples(current)
+        self._write("metrics", [(self.session_id, number, activity, *m) for m in metric_rows])
+        self._sync(("samples", "targets", "metrics"))
+        # Only now the trial row: its presence means every detail row is durable.
+        self._write("trials", [trial_row])
+        self._sync(("trials",))
+        with self.durable:
+            self.durable_trials = number
+        self._current = None
+
+    def _setup(self) -> None:
+        atomic_write_json(self.folder / SESSION_FILE, self.meta)
+        for table in schema.SESSION_TABLES:
+            fd = open_private_append(self.folder / table.filename)
+            self._fds[table.name] = fd
+            if os.fstat(fd).st_size == 0:
+                write_all(fd, table.header_line())
+            os.fsync(fd)
+        # The new folders' own entries too, up to and including the data folder (which holds
+        # the entry of a brand-new sessions/), so a power cut right after start cannot lose
+        # the session folder itself; and the parents of any folder made above the data one.
+        child_dir = self.folder.parent
+        sessions = child_dir.parent
+        data = sessions.parent
+        for folder in (self.folder, child_dir, sessions, data):
+            fsync_dir(folder)
+        fsync_parents(self.new_outer)
+
+    def _write_samples(self, trial: WriterTrial) -> None:
+        samples = trial.samples
+        upto = len(samples)
+        if not upto:
+            return
+        chunk = samples[:upto]
+        # Drop what is written so a long trial does not hold every sample in memory. Safe
+        # while the game thread appends: slicing, del and append are each atomic on a list,
+        # and appends only ever land after index ``upto``.
+        del samples[:upto]
+        origin = self.origin_ns
+        sid = self.session_id
+        number = trial.number
+        self._write(
+            "samples",
+            [
+                (sid, number, (t_ns - origin) / 1e6, x, y, pointer, phase, source)
+                for t_ns, x, y, pointer, phase, source in chunk
+            ],
+        )
+
+    def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        """Append whole rows with one ``os.write`` (a row is never split across writes)."""
+        if not rows:
+            return
+        encode = schema.encode_row
+        write_all(self._fds[table], b"".join([encode(r) for r in rows]))
+        self._dirty.add(table)
+
+    def _sync(self, tables: Iterable[str]) -> None:
+        for table in tables:
+            if table in self._dirty:
+                os.fsync(self._fds[table])
+                self._dirty.discard(table)
+
+    def _close_fds(self) -> None:
+        fds, self._fds = self._fds, {}
+        for fd in fds.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def _finish_session(self, ended_at: str) -> None:
+        try:
+            self._sync(tuple(self._dirty))
+        finally:
+            self._close_fds()
+        self.meta["ended_at"] = ended_at
+        atomic_write_json(self.folder / SESSION_FILE, self.meta)
