@@ -87,11 +87,15 @@ def build_goal(args: argparse.Namespace, goal_id: str, today: date,
             raise UsageError(f"a goal on {metric} needs --activity (installed: "
                              f"{', '.join(a.id for a in load_activities())})")
         activity = find_activity(activity_id)
+        activity_id = activity.id  # as typed in any case: stored as the activity's id
         known = goal_metrics(activity)
         if metric not in known:
             raise UsageError(f"{activity.id} has no metric {metric!r} (goals can use: "
                              f"{', '.join(sorted(known))}, or {', '.join(PRACTICE_METRICS)})")
         ranges = known[metric]
+        if args.level_from is not None and not 1 <= args.level_from <= activity.levels:
+            raise UsageError(f"--level-from takes a {activity.id} level, 1 to "
+                             f"{activity.levels}, got {args.level_from}")
         if args.item:
             from games.cli_names import find_item
 
@@ -170,22 +174,23 @@ def plan_set_changes(plan: Any, args: argparse.Namespace, installed: list[str]) 
         # ...while a first "--on X" writes the plan as "X" (the others are not planned).
         acts = {a: ActivityPlan(on=False) for a in installed}
     for name in args.on or ():
-        find_activity(name)
+        name = find_activity(name).id
         acts[name] = replace(acts.get(name, ActivityPlan()), on=True)
         words.append(f"{name} on")
     for name in args.off or ():
-        find_activity(name)
+        name = find_activity(name).id
         acts[name] = replace(acts.get(name, ActivityPlan()), on=False)
         words.append(f"{name} off")
     for spec in args.sets or ():
         name, _, sets = spec.partition("=")
-        find_activity(name)
+        name = find_activity(name).id
         chosen = tuple(s for s in sets.split(",") if s)
         acts[name] = replace(acts.get(name, ActivityPlan()), sets=chosen)
         words.append(f"{name} sets {', '.join(chosen) or 'all'}")
     for spec in args.start_level or ():
         name, _, text = spec.partition("=")
         activity = find_activity(name)
+        name = activity.id
         level = None if text == "auto" else int(text) if text.isdigit() else -1
         if level is not None and not 1 <= level <= activity.levels:
             raise UsageError(f"{name} levels are 1 to {activity.levels} or auto, got {text!r}")

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from games.plan_cli import _on_off, add_goal_options, build_goal, plan_set_changes
+from games.plan_cli import _on_off, add_goal_options, build_goal, parse_day, plan_set_changes
 from telemetry.errors import UsageError
 
 SETTING_FLAGS = (  # option, profile key, parser
@@ -125,7 +125,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         return 0
     if action == "home":
         return _write_home_programme(data, child, args.out, today)
-    as_of = date.fromisoformat(args.as_of) if getattr(args, "as_of", None) else today
+    as_of = parse_day(args.as_of, "--as-of") if getattr(args, "as_of", None) else today
     print(show_plan(data, child, load_plan(data, child.child_id), as_of, installed))
     return 0
 

@@ -52,10 +52,16 @@ def load_activities(packages: tuple[str, ...] | None = None) -> list[Activity]:
 
 
 def find_activity(activity_id: str, activities: list[Activity] | None = None) -> Activity:
-    """The activity with ``activity_id``; a :class:`UsageError` listing the known ones if none."""
+    """The activity with ``activity_id`` (in any case); a :class:`UsageError` with a "did you
+    mean" and the known ones if none."""
     pool = load_activities() if activities is None else activities
     for activity in pool:
         if activity.id == activity_id:
             return activity
-    known = ", ".join(a.id for a in pool) if pool else "none installed yet"
-    raise UsageError(f"unknown activity {activity_id!r} (known: {known})")
+    if not pool:
+        raise UsageError(f"unknown activity {activity_id!r} (known: none installed yet)")
+    from games.cli_names import match_name
+
+    # In any case ("Tracing"); else a "did you mean" and the installed ones.
+    wanted = match_name(activity_id, [a.id for a in pool], "activity")
+    return next(a for a in pool if a.id == wanted)

@@ -342,3 +342,51 @@ def test_help_gives_play_levels_and_demo_data_options(capsys):
     assert "how many made-up children, 1 to 200 (default: 6)" in flat
     assert "weeks of made-up practice, 1 to 104 (default: 12)" in flat
     assert "the same seed writes the same data (default: 0)" in flat
+
+
+def test_routines_choose_takes_options_before_the_routines(capsys, roster):
+    data, ids = roster
+    d = ["--data-dir", str(data)]
+    assert run(capsys, "routines", "choose", "Ada", "--prompting", "none", "BATH", *d) == (
+        0, "Ada plays: bath; prompting: none; input: drag\n", "")
+    before = snapshot(data)
+    assert run(capsys, "routines", "choose", "Ada", "bath", "--all", *d) == (
+        2, "", "finemotor: error: give routine ids or --all, not both\n")
+    assert snapshot(data) == before
+
+
+# -- activity names and other bad input ------------------------------------------------------
+
+
+def test_activity_names_in_any_case_and_did_you_mean(capsys, roster):
+    data, ids = roster
+    d = ["--data-dir", str(data)]
+    assert run(capsys, "level", "Ada", "3", "--activity", "PINCH", *d) == (
+        0, "pinch, every item: pinned at level 3 for Ada\n", "")
+    assert run(capsys, "plan", "Ada", "set", "--on", "Tracing", *d)[1] == (
+        "plan for Ada: tracing on\n")
+    planned = load_plan(data, ids["Ada"]).plan.activities
+    assert [name for name, a in planned.items() if a.on] == ["tracing"]  # stored as its id
+    code, out, err = run(capsys, "level", "Ada", "--activity", "tracng", *d)
+    assert (code, out, err) == (2, "", "finemotor: error: unknown activity 'tracng': did you "
+                                       "mean tracing? (known: tracing, pinch, sequencing)\n")
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["plan", "Ada", "show", "--as-of", "someday"],
+     "--as-of must be a date like 2027-03-01, got 'someday'"),
+    (["plan", "Ada", "goal", "add", "--activity", "tracing", "--metric", "accuracy",
+      "--at-least", "0.5", "--level-from", "0"], "--level-from takes a tracing level, 1 to 6, "
+                                                 "got 0"),
+    (["plan", "Ada", "goal", "add", "--activity", "pinch", "--metric", "accuracy",
+      "--at-least", "0.5", "--level-from", "13"], "--level-from takes a pinch level, 1 to 12, "
+                                                  "got 13"),
+    (["level", "Ada", "2", "3"], "unrecognized arguments: 3"),
+    (["level", "Ada", "--item"], "argument --item: expected one argument"),
+])
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(capsys, roster, argv, message):
+    data, ids = roster
+    record(data, ids["Ada"])
+    before = snapshot(data)
+    assert run(capsys, *argv, "--data-dir", str(data)) == (2, "", f"finemotor: error: {message}\n")
+    assert snapshot(data) == before

@@ -87,6 +87,8 @@ def _choose(args: argparse.Namespace, data_dir: Path) -> int:
     from games.cli_names import resolve_child
     from games.sequencing import custom
 
+    if args.all and args.routine:
+        raise UsageError("give routine ids or --all, not both")
     child = resolve_child(data_dir, args.child)
     changes: dict[str, object] = {}
     if args.all:
@@ -134,10 +136,12 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     data(delete)
     choose = sub.add_parser("choose", help="choose what a child plays (routines, prompting)")
     choose.add_argument("child", help="the child: nickname, id or id prefix")
-    group = choose.add_mutually_exclusive_group()
-    group.add_argument("routine", nargs="*", default=[],
-                       help="routine ids, in any case (none: show what the child plays)")
-    group.add_argument("--all", action="store_true", help="play every routine again")
+    # Not a mutually exclusive group: argparse cannot parse one holding a positional
+    # intermixed (`choose Ada --prompting none bath`); _choose refuses both instead.
+    choose.add_argument("routine", nargs="*", default=[],
+                        help="routine ids, in any case (none: show what the child plays)")
+    choose.add_argument("--all", action="store_true",
+                        help="play every routine again (not with routine ids)")
     choose.add_argument("--prompting", choices=("errorless", "after-error", "none"),
                         help="errorless: the right slot glows when a card is picked; "
                         "after-error: it glows after a mistake; none")
