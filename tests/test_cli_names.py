@@ -390,3 +390,21 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(capsys, roster, argv, m
     before = snapshot(data)
     assert run(capsys, *argv, "--data-dir", str(data)) == (2, "", f"finemotor: error: {message}\n")
     assert snapshot(data) == before
+
+
+def test_play_with_a_nickname_starts_that_childs_session(tmp_path):
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    ada = ChildrenRegistry(data).add("Ada").child_id
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    proc = subprocess.run([sys.executable, "-m", "games", "play", "--windowed", "--child", "ADA",
+                           "--exit-after-first-frame", "--data-dir", str(data)],
+                          capture_output=True, text=True, env=env, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("first frame after ")
+    # Whether or not a session is written before its first trial, none is anyone else's.
+    sessions = data / "sessions"
+    assert [p.name for p in sessions.iterdir()] in ([], [ada]) if sessions.exists() else True
