@@ -30,8 +30,14 @@ def app():
 
 
 def _trace_current(app, hand: ScriptedHand) -> None:
-    """Trace the model on screen well, then wait until the next trial (or the end)."""
+    """Watch the shape's demo, trace the model on screen well, then wait until the next
+    trial (or the end)."""
     scene = app.stack.top.scene if isinstance(app.stack.top, ActivityHost) else app.stack.top
+    for _ in range(100):  # each shape is demonstrated first ("watch me"): it plays out
+        if scene.watch is None:
+            break
+        hand.wait(0.1)
+    assert scene.watch is None and scene.trial_no is not None
     for stroke in [m.copy() for m in scene.model]:
         hand.drag([(float(x), float(y)) for x, y in stroke.tolist()], speed=900)
         hand.wait(0.2)

@@ -63,6 +63,7 @@ hand.tap(picker.tiles["prewriting"].rect.center)
 scene = app.stack.top.scene
 assert isinstance(scene, TracingScene)
 hand.step()
+hand.tap((640, 780))  # the shape's "watch me" demo plays first: a tap ends it (not recorded)
 for stroke in [m.copy() for m in scene.model]:
     hand.drag([(float(x), float(y)) for x, y in stroke.tolist()], speed=900)
     hand.wait(0.2)

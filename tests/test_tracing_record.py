@@ -12,13 +12,16 @@ from games.tracing.staircase import level
 def test_layout_of_each_mode_and_hand() -> None:
     # level 1: 600 px model, centred right of the 230 px thumbnail strip, and vertically in
     # the 684 px below the 96 px top bar
-    assert layout(level(1), "trace") == Layout((455, 138, 600, 600))
-    assert layout(level(1), "trace", left_handed=True) == Layout((225, 138, 600, 600))
-    # copy: model left, drawing box right, the tick between them at the box's bottom
+    # the "watch me" eye (130 px) under the 170 px thumbnail at (30, 116), 30 px below it
+    assert layout(level(1), "trace") == Layout((455, 138, 600, 600), watch=(50, 316, 130, 130))
+    assert layout(level(1), "trace", left_handed=True) == Layout(
+        (225, 138, 600, 600), watch=(1100, 316, 130, 130))
+    # copy: model left, drawing box right, the tick between them at the box's bottom and the
+    # eye between them at the top
     assert layout(level(1), "copy") == Layout((40, 188, 500, 500), (720, 188, 500, 500),
-                                              (565, 558, 130, 130))
+                                              (565, 558, 130, 130), (565, 188, 130, 130))
     assert layout(level(1), "copy", left_handed=True) == Layout(
-        (740, 188, 500, 500), (60, 188, 500, 500), (585, 558, 130, 130))
+        (740, 188, 500, 500), (60, 188, 500, 500), (585, 558, 130, 130), (585, 188, 130, 130))
 
 
 def test_targets_written_then_read_back() -> None:

@@ -95,8 +95,18 @@ def pts(stroke: np.ndarray) -> list[tuple[float, float]]:
     return [(float(x), float(y)) for x, y in stroke.tolist()]
 
 
+def skip_demo(hand: ScriptedHand, scene: TracingScene) -> None:
+    """A shape's first try starts with the "watch me" demo: a tap away from every control ends
+    it (nothing is recorded) and the trial begins."""
+    if scene.watch is not None:
+        hand.tap((640, 780))
+        assert scene.watch is None and scene.trial_no is not None
+
+
 def trace_current(hand: ScriptedHand, scene: TracingScene) -> None:
-    """Trace every stroke of the current trial along its model, in order."""
+    """Trace every stroke of the current trial along its model, in order (after ending the
+    demo, if one plays)."""
+    skip_demo(hand, scene)
     for stroke in [m.copy() for m in scene.model]:
         hand.drag(pts(stroke), speed=900)
         hand.wait(0.2)
@@ -213,6 +223,7 @@ def test_the_tile_reads_the_saved_progress_and_honours_a_pin(tmp_path):
         assert [s.glyph_id for s in scene.plan[::6]] == [
             f"digit_{d}" for d in (2, 3, 4, 5, 6, 7, 8, 9, 0, 1)]
         assert (scene.step.glyph_id, scene.level.number) == ("digit_2", 4)
+        skip_demo(hand, scene)
         hand.hold(scene.exit_rect().center, EXIT_HOLD_S + 0.2)  # a grown-up leaves
         assert isinstance(app.stack.top, ActivityHost) and app.stack.top.scene is picker
         (row,) = trials_rows(app)

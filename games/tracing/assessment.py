@@ -6,7 +6,8 @@ cross, square, triangle), each traced on its road once (``trace`` mode: no dot-t
 fading guide, no copy), all at level :data:`LEVEL` whatever the child's staircase says, and
 scored leniently (the strict setting is off: the stored ``strict`` metric row says so), so two
 assessments months apart measure the same task. Nothing adapts: the child's tracing progress
-file is neither read nor written.
+file is neither read nor written. As in play, each shape is demonstrated once ("watch me")
+before its try, the same way every time; nothing of the demo is recorded.
 """
 
 from __future__ import annotations
@@ -35,4 +36,4 @@ def make_assessment(app: Any, child_id: str) -> AssessmentScene:
     """The assessment scene for ``child_id`` (the Activity's ``assessment`` hook)."""
     plan = [Step(item, mode, 0) for item, _level, mode in STEPS]
     return AssessmentScene(child_id, plan=plan, start_level=LEVEL, progress_path=None,
-                           use_staircase=False)
+                           use_staircase=False, watch_first=True)

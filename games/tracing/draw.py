@@ -91,3 +91,27 @@ def guide_lines(surf: pygame.Surface, box: pygame.Rect, category: str) -> None:
                 pygame.draw.line(surf, GUIDE_LINE, (x, y), (min(x + 12, box.right), y), 2)
         else:
             pygame.draw.line(surf, GUIDE_LINE, (box.left, y), (box.right, y), 2)
+
+
+def draw_eye(surface: pygame.Surface, rect: pygame.Rect) -> None:
+    """An open eye with lashes: "watch me" (the button that shows how a shape is made)."""
+    cx, cy = rect.center
+    w, h = rect.w * 0.86, rect.h * 0.5
+    n = 24
+    top = [(cx - w / 2 + w * i / n, cy - h / 2 * math.sin(math.pi * i / n)) for i in range(n + 1)]
+    bottom = [(x, 2 * cy - y) for x, y in reversed(top)]
+    lid = ui.darker(ui.BLUE, 0.8)
+    for i in (4, 8, 12, 16, 20):  # lashes along the upper lid
+        x, y = top[i]
+        a = math.pi * i / n
+        dx, dy = -math.cos(a), -math.sin(a) - 0.4
+        d = math.hypot(dx, dy)
+        pygame.draw.line(surface, lid, (x, y), (x + rect.w * 0.1 * dx / d,
+                                                 y + rect.w * 0.1 * dy / d), max(2, rect.w // 30))
+    pygame.draw.polygon(surface, ui.WHITE, top + bottom)
+    iris = max(3, int(h * 0.42))
+    pygame.draw.circle(surface, ui.SKY_BLUE, (cx, cy), iris)
+    pygame.draw.circle(surface, ui.INK, (cx, cy), max(2, int(iris * 0.5)))
+    pygame.draw.circle(surface, ui.WHITE, (cx + iris // 3, cy - iris // 3), max(1, iris // 5))
+    pygame.draw.polygon(surface, lid, top + bottom, max(2, rect.w // 24))
+

@@ -30,6 +30,8 @@ SCREEN_W, SCREEN_H = 1280, 800  # the engine's logical size
 TOP_BAR = 96  # stickers live up here
 COPY_MAX_PX = 500  # the copy model and box are at most this big
 THUMBNAIL_SPACE = 230  # the glyph sits right of centre: the thumbnail of the model is left
+THUMBNAIL = (30, TOP_BAR + 20, 170, 170)  # the small picture of the whole model (right hand)
+WATCH_PX = 130  # the "watch me" eye button (a child's button: at least 96 px)
 
 Box = tuple[int, int, int, int]  # left, top, width, height
 AddTargets = Callable[[str, int, Iterable[Any]], None]
@@ -43,11 +45,12 @@ def _mirror(box: Box, left_handed: bool) -> Box:
 @dataclass(frozen=True)
 class Layout:
     """Where a trial's parts sit: the model's box, in copy mode the drawing box and the tick
-    (else empty boxes)."""
+    (else empty boxes), and the "watch me" eye button."""
 
     box: Box
     copy_box: Box = (0, 0, 1, 1)
     done: Box | None = None
+    watch: Box = (0, 0, 1, 1)
 
 
 def layout(level: Level, mode: str, left_handed: bool = False, done_px: int = 130) -> Layout:
@@ -58,6 +61,10 @@ def layout(level: Level, mode: str, left_handed: bool = False, done_px: int = 13
     side away from the hand. Copy: the model on the side the writing hand does not cover, the
     drawing box on the other and the tick between them at the box's bottom (away from the
     palm, which rests beside and below the pen).
+
+    The "watch me" eye (:data:`WATCH_PX` square) sits away from the hand too, clear of every
+    marker: below the thumbnail of the model (trace, dots, fade), or between the model and the
+    box at their top, above the tick (copy).
     """
     avail_h = SCREEN_H - TOP_BAR - 20
     size = min(int(level.size_px), avail_h)
@@ -68,10 +75,15 @@ def layout(level: Level, mode: str, left_handed: bool = False, done_px: int = 13
         draw = (SCREEN_W - 60 - size, top, size, size)
         done_x = (model[0] + size + draw[0]) // 2 - done_px // 2
         done = (done_x, top + size - done_px, done_px, done_px)
+        watch_x = (model[0] + size + draw[0]) // 2 - WATCH_PX // 2
+        watch = (watch_x, top, WATCH_PX, WATCH_PX)
         return Layout(_mirror(model, left_handed), _mirror(draw, left_handed),
-                      _mirror(done, left_handed))
+                      _mirror(done, left_handed), _mirror(watch, left_handed))
     x = THUMBNAIL_SPACE + (SCREEN_W - THUMBNAIL_SPACE - size) // 2
-    return Layout(_mirror((x, TOP_BAR + (avail_h - size) // 2, size, size), left_handed))
+    tx, ty, tw, th = THUMBNAIL
+    watch = (tx + (tw - WATCH_PX) // 2, ty + th + 30, WATCH_PX, WATCH_PX)
+    return Layout(_mirror((x, TOP_BAR + (avail_h - size) // 2, size, size), left_handed),
+                  watch=_mirror(watch, left_handed))
 
 
 def stored_model(g: Glyph, box: Box) -> list[np.ndarray]:

@@ -22,6 +22,8 @@ freehand copy. Per trial:
   (lenient) or its end is reached (strict);
 * **copy**: the model sits on the side the hand does not cover, the child draws in the empty
   box and taps the big tick (or waits 4 s) to finish; scored with the Beery-VMI-like rules;
+* **watch me** (``watching.py``): the beetle walks the model before a shape's first try and
+  when the eye is tapped; the trial begins after it;
 * the trial is scored with :func:`games.tracing.scoring.score_trace` / ``score_copy`` on the
   samples of the drawing pointer, finished on the recorder with all metric rows, the reward
   plays (one to three stars by the stored accuracy, :func:`games.kit.stars.stars_for`: a
@@ -46,11 +48,9 @@ the road's geometry ``road.py``'s, the pictures ``draw.py``'s and the plans ``le
 
 from __future__ import annotations
 
-import contextlib
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pygame
@@ -65,8 +65,16 @@ from games.tracing.lesson import Step, lesson_plan
 from games.tracing.record import layout, stored_model, write_targets
 from games.tracing.road import resample_polyline
 from games.tracing.scoring import CopyScore, TraceScore, score_copy, score_trace
-from games.tracing.staircase import PROGRESS, Level, TracingProgress, level, load_progress
-from games.tracing.view import MISS_FADE_S, TracingView
+from games.tracing.staircase import (
+    Level,
+    TracingProgress,
+    level,
+    load_progress,
+    record_trial,
+    save_start_level,
+)
+from games.tracing.view import MISS_FADE_S
+from games.tracing.watching import WatchingView
 
 ACTIVITY_ID = "tracing"
 COPY_IDLE_S = 4.0  # a copy finishes by itself after this long without touching
@@ -76,7 +84,7 @@ DONE_PX = 130  # the copy mode's tick
 W, H = ui.LOGICAL_SIZE
 
 
-class TracingScene(TracingView):
+class TracingScene(WatchingView):
     """Plays a lesson plan of tracing trials for one child (see the module docstring)."""
 
     activity_id = ACTIVITY_ID
@@ -88,8 +96,9 @@ class TracingScene(TracingView):
         start_level: int = 1,
         progress_path: str | Path | None = None,
         use_staircase: bool = True,
+        watch_first: bool = False,
     ) -> None:
-        super().__init__(child_id)
+        super().__init__(child_id, watch_first)
         self.plan = list(plan) if plan is not None else lesson_plan(glyph_ids("prewriting"))
         self.progress_path = Path(progress_path) if progress_path is not None else None
         self.progress = (load_progress(self.progress_path) if self.progress_path is not None
@@ -149,18 +158,19 @@ class TracingScene(TracingView):
             self.done_button = ui.PictureButton(pygame.Rect(parts.done), ui.draw_check,
                                                 self._finish_copy,
                                                 color=ui.lighter(ui.GREEN, 0.5))
+        self.place_watch_button(parts.watch)
 
     # -- trials ---------------------------------------------------------------------------------
 
-    def start_trial(self) -> None:
-        """Lay out the plan's next step at the shape's level, begin it on the recorder with
-        its targets, and draw its background."""
+    def start_trial(self, watch: bool = False) -> None:
+        """Lay out the plan's next step at the shape's level, draw its background and begin
+        it on the recorder with its targets; the shape's first try (or ``watch``) shows the
+        "watch me" demo first and begins after it (not in copy mode)."""
         self.step = self.plan[self.step_index]
         self.glyph = glyph(self.step.glyph_id)
         self.level = level(self.progress.current_level(self.glyph.id))
         self._layout()
         self.model = stored_model(self.glyph, (self.box.x, self.box.y, self.box.w, self.box.h))
-        tol = self.level.tolerance_px
         self.dense, self.dense_s = [], []
         for stroke in self.model:
             pts, s = resample_polyline(stroke, 2.0)
@@ -179,10 +189,6 @@ class TracingScene(TracingView):
         self.idle_t = 0.0
         first = self.model[0][0]
         self.beetle_pos = (float(first[0]), float(first[1]))
-        self.begin_trial(self.level.number, self.glyph.id, self.step.mode)
-        b = self.copy_box
-        write_targets(self.add_targets, self.model, tol,
-                      (b.x, b.y, b.w, b.h) if self.step.mode == "copy" else None)
         self.arrow_tris = []
         self.arrow_colour = ui.BLUE
         self.background = self._render_background()
@@ -191,6 +197,18 @@ class TracingScene(TracingView):
         self.fading = None
         self.left_road = False
         self.misses = 0
+        self.watch = None
+        if self.step.mode != "copy" and (watch or self.wants_watch()):
+            self.start_watch()  # the trial begins when the demo ends
+        else:
+            self.begin()
+
+    def begin(self) -> None:
+        """Begin the laid-out trial on the recorder with its targets."""
+        self.begin_trial(self.level.number, self.glyph.id, self.step.mode)
+        b = self.copy_box
+        write_targets(self.add_targets, self.model, self.level.tolerance_px,
+                      (b.x, b.y, b.w, b.h) if self.step.mode == "copy" else None)
 
     def _px_per_mm(self) -> float | None:
         mpp = getattr(getattr(self.app, "viewport", None), "mm_per_px", None)
@@ -217,23 +235,8 @@ class TracingScene(TracingView):
                           sticker=self.glyph.id, stars=stars_for(figures.accuracy))
 
     def _record_progress(self, success: bool) -> None:
-        """Move the shape's staircase, in the file too (under its lock, so a pin set by a
-        grown-up meanwhile is kept)."""
-        shape = self.glyph.id
-        if self.progress_path is None:
-            self.progress.record(shape, success)
-            return
-        start = self.progress.start_level
-
-        def change(p: Any) -> Any:
-            p.start_level = start
-            p.record(shape, success)
-            return p
-
-        try:
-            self.progress = PROGRESS.update(self.progress_path, change)
-        except OSError:  # progress is a convenience; the trial itself is already recorded
-            self.progress.record(shape, success)
+        """Move the shape's staircase, in the file too (``staircase.record_trial``)."""
+        self.progress = record_trial(self.progress_path, self.progress, self.glyph.id, success)
 
     def _finish_copy(self) -> None:
         if self.step.mode == "copy" and self.samples:
@@ -250,15 +253,8 @@ class TracingScene(TracingView):
     def on_exit(self) -> None:
         """Leaving saves the child's start level with the progress (played trials are saved
         as they finish)."""
-        if self.progress_path is None or not self.use_staircase:
-            return
-        start = self.progress.start_level
-
-        def change(p: Any) -> None:
-            p.start_level = start
-
-        with contextlib.suppress(OSError):  # progress is a convenience, never a reason to fail
-            PROGRESS.update(self.progress_path, change)
+        if self.progress_path is not None and self.use_staircase:
+            save_start_level(self.progress_path, self.progress.start_level)
 
     # -- input ----------------------------------------------------------------------------------
 
@@ -273,6 +269,8 @@ class TracingScene(TracingView):
         """
         if self.done_button is not None and self.done_button.handle_pointer(sample):
             return  # the lift that completes a press on the tick (the press began on it)
+        if self.on_watch_button(sample):
+            return  # a press on the eye: the demo, not a stroke
         if sample.phase == "down":
             if self.pen_down:
                 return  # another finger while drawing (a resting palm)
@@ -409,7 +407,9 @@ class TracingScene(TracingView):
     # -- logic ----------------------------------------------------------------------------------
 
     def update_trial(self, dt: float) -> None:
-        """The copy mode's idle finish and the fading of a missed try's trail."""
+        """The demo, the copy mode's idle finish and the fading of a missed try's trail."""
+        if self.update_watch(dt):
+            return
         if self.fading is not None:
             self.fade_t += dt
             if self.fade_t >= MISS_FADE_S:
@@ -423,14 +423,3 @@ class TracingScene(TracingView):
         """The reward plays over the model."""
         return (self.box.centerx, self.box.centery)
 
-
-def data_dir_of(app: Any) -> Path | None:
-    """The data folder, from ``app.data_dir`` or the recorder's session folder
-    (``<data>/sessions/<child>/<date>_<id>``); None when neither is known."""
-    d = getattr(app, "data_dir", None)
-    if d is not None:
-        return Path(d)
-    folder = getattr(getattr(app, "recorder", None), "folder", None)
-    if folder is not None:
-        return Path(folder).parents[2]
-    return None

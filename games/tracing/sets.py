@@ -140,7 +140,8 @@ class SetPickerScene(KitSetPicker):
     def _tracing_scene(self, category: str) -> TracingScene:
         """A tracing scene playing ``category`` from where the child is."""
         return TracingScene(self.child_id, plan=set_plan(category, self.progress()),
-                            start_level=self.start_level, progress_path=self.progress_path)
+                            start_level=self.start_level, progress_path=self.progress_path,
+                            watch_first=True)
 
     def start(self, category: str) -> TracingScene:
         """Push a tracing scene playing ``category`` from where the child is; returns it."""

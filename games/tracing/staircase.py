@@ -24,6 +24,7 @@ small JSON document per child: ``<data>/children/<child_id>/tracing.json``
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -136,3 +137,50 @@ def pin_level(data_dir: str | Path, child_id: str, shape: str, number: int | Non
     shape) in the progress file; returns the file's path. For the grown-up side (CLI, settings
     screen): the staircase keeps counting but no longer moves a pinned level."""
     return PROGRESS.pin_level(data_dir, child_id, shape, number)
+
+
+def record_trial(path: Path | None, progress: TracingProgress, shape: str,
+                 success: bool) -> TracingProgress:
+    """Move ``shape``'s staircase after a trial, in the file too when there is one (under its
+    lock, so a pin a grown-up set meanwhile is kept; the child's start level is carried over);
+    returns the progress to play on. A file that cannot be written is not a reason to fail:
+    the trial itself is already recorded."""
+    if path is None:
+        progress.record(shape, success)
+        return progress
+    start = progress.start_level
+
+    def change(p: Any) -> Any:
+        p.start_level = start
+        p.record(shape, success)
+        return p
+
+    try:
+        updated = PROGRESS.update(path, change)
+    except OSError:
+        progress.record(shape, success)
+        return progress
+    assert isinstance(updated, TracingProgress)
+    return updated
+
+
+def save_start_level(path: Path, start_level: int) -> None:
+    """Keep the child's start level in the progress file (under its lock; never fails)."""
+
+    def change(p: Any) -> None:
+        p.start_level = start_level
+
+    with contextlib.suppress(OSError):
+        PROGRESS.update(path, change)
+
+
+def data_dir_of(app: Any) -> Path | None:
+    """The data folder, from ``app.data_dir`` or the recorder's session folder
+    (``<data>/sessions/<child>/<date>_<id>``); None when neither is known."""
+    d = getattr(app, "data_dir", None)
+    if d is not None:
+        return Path(d)
+    folder = getattr(getattr(app, "recorder", None), "folder", None)
+    if folder is not None:
+        return Path(folder).parents[2]
+    return None

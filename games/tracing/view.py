@@ -18,9 +18,10 @@ from games.kit.trial_scene import TrialScene
 from games.tracing.draw import ROAD, ROAD_EDGE, blend, draw_beetle, guide_lines, thick_polyline
 from games.tracing.glyphs import Glyph
 from games.tracing.lesson import Step
-from games.tracing.record import TOP_BAR
+from games.tracing.record import THUMBNAIL
 from games.tracing.road import arrow_triangles, dot_points
 from games.tracing.staircase import Level
+from games.tracing.watch import WatchFrame
 
 W, H = ui.LOGICAL_SIZE
 BEETLE_PX = 84  # side of the beetle sprite; it is drawn centred on the finger
@@ -52,9 +53,34 @@ class TracingView(TrialScene):
     fading: pygame.Surface | None
     fade_t: float
 
+    # -- provided by the watching half (games/tracing/watching.py) ----------------------------
+
+    watch_button: ui.PictureButton
+
+    def watch_frame(self) -> WatchFrame | None:
+        """Where the "watch me" demo is now (None when none plays)."""
+        return None
+
+    def watch_walking(self) -> bool:
+        """Whether the demo's beetle is walking now."""
+        return False
+
+    def watch_dot_scale(self) -> float:
+        """The size of the demo's pulsing start dot (1: its usual size)."""
+        return 1.0
+
+    def draw_watch_trail(self, surface: pygame.Surface, frame: WatchFrame) -> None:
+        """The demo's growing line."""
+
+    def demo_arrows(self, k: int) -> list[list[tuple[float, float]]]:
+        """The direction arrows the demo shows on stroke ``k`` (at every level)."""
+        return []
+
+    # -- layout and drawing -------------------------------------------------------------------
+
     def thumbnail_rect(self) -> pygame.Rect:
         """The small picture of the whole model, on the side the hand does not cover."""
-        return self.place(pygame.Rect(30, TOP_BAR + 20, 170, 170))
+        return self.place(pygame.Rect(THUMBNAIL))
 
     def _render_background(self) -> pygame.Surface:
         """Everything static in a trial, drawn once: backdrop, guide lines, road, arrows, dots,
@@ -118,10 +144,10 @@ class TracingView(TrialScene):
                 pygame.draw.circle(surf, ui.BLUE, p, 13)
                 pygame.draw.circle(surf, ui.WHITE, p, 5)
 
-    def _start_dot(self, surf: pygame.Surface, k: int) -> None:
+    def _start_dot(self, surf: pygame.Surface, k: int, scale: float = 1.0) -> None:
         p = tuple(self.model[k][0])
-        pygame.draw.circle(surf, ui.GREEN, p, START_DOT_R)
-        pygame.draw.circle(surf, ui.WHITE, p, START_DOT_R, 3)
+        pygame.draw.circle(surf, ui.GREEN, p, START_DOT_R * scale)
+        pygame.draw.circle(surf, ui.WHITE, p, START_DOT_R * scale, 3)
         if self.numbered:
             ui.draw_text(surf, str(k + 1), 28, ui.WHITE, center=(round(p[0]), round(p[1])))
 
@@ -131,15 +157,16 @@ class TracingView(TrialScene):
         for k in reversed(range(len(self.model))):
             self._start_dot(surf, k)
 
-    def _markers_on_top(self, surf: pygame.Surface) -> None:
+    def _markers_on_top(self, surf: pygame.Surface, first: int, scale: float = 1.0) -> None:
         """The start dots (and their numbers) of the strokes still to do, over the beetle and
         the arrows: a marker the child needs is never covered (capital A: the beetle parked on
-        dots 1 and 2, an arrow of stroke 1 over dot 3). The current stroke's dot goes last, on
+        dots 1 and 2, an arrow of stroke 1 over dot 3). The stroke ``first`` (the current one,
+        or the one the demo shows) goes last, ``scale`` times its size (the demo's pulse), on
         top of any other stroke starting at the same place."""
         if self.reward_t is not None:
             return
-        for k in reversed(range(self.current, len(self.model))):
-            self._start_dot(surf, k)
+        for k in reversed(range(first, len(self.model))):
+            self._start_dot(surf, k, scale if k == first else 1.0)
 
     def _thumbnail(self, surf: pygame.Surface) -> None:
         """The whole model, small, on the side away from the hand: what to aim for."""
@@ -172,16 +199,24 @@ class TracingView(TrialScene):
             self.fading.set_alpha(int(255 * max(0.0, 1.0 - self.fade_t / MISS_FADE_S)))
             surface.blit(self.fading, (0, 0))
         reduce = self.reduce_motion
-        if self.step.mode != "copy" and self.current < len(self.model) and self.reward_t is None:
-            stroke = self.model[self.current]
+        demo = self.watch_frame()  # the "watch me" demo, while it plays
+        k = demo.stroke if demo is not None else self.current
+        if self.step.mode != "copy" and k < len(self.model) and self.reward_t is None:
+            stroke = self.model[k]
             start = tuple(stroke[0])
+            if demo is not None:
+                self.draw_watch_trail(surface, demo)
             # the ring is wider than the beetle parked on the start, so it is never hidden
             r = START_RING_R * ui.pulse(self.time, 0.1, reduce_motion=reduce)
             pygame.draw.circle(surface, ui.GREEN, start, r, 6)
-            if self.arrow_tris:
-                for tri in self.arrow_tris[self.current]:
+            if demo is not None:  # the demo always shows the direction, outlined on its line
+                for tri in self.demo_arrows(k):
+                    pygame.draw.polygon(surface, ui.BLUE, tri)
+                    pygame.draw.polygon(surface, ui.WHITE, tri, 2)
+            elif self.arrow_tris:
+                for tri in self.arrow_tris[k]:
                     pygame.draw.polygon(surface, self.arrow_colour, tri)
-            self._start_dot(surface, self.current)
+            self._start_dot(surface, k)
             end = stroke[-1]
             star = star_points(end[0], end[1], END_STAR_R)
             pygame.draw.polygon(surface, ui.YELLOW, star)
@@ -189,12 +224,13 @@ class TracingView(TrialScene):
         if self.done_button is not None:
             self.done_button.draw(surface)
         if self.step.mode != "copy":
+            self.watch_button.draw(surface)
             # copy is freehand: no beetle sitting on the model (it invites tracing it) nor
             # under the finger (it would hide the drawing)
-            lift = 0.0 if self.last_pos is not None else ui.bounce(self.time, 6.0,
-                                                                   reduce_motion=reduce)
-            bx, by = self.beetle_pos
+            still = self.last_pos is not None or (demo is not None and self.watch_walking())
+            lift = 0.0 if still else ui.bounce(self.time, 6.0, reduce_motion=reduce)
+            bx, by = demo.pos if demo is not None else self.beetle_pos
             half = BEETLE_PX // 2
             surface.blit(self._beetle(self.offroad), (bx - half, by - half - lift))
-            self._markers_on_top(surface)
+            self._markers_on_top(surface, k, self.watch_dot_scale())
         self.draw_overlay(surface)  # stickers, the leave button, the reward

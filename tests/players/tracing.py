@@ -1,4 +1,5 @@
-"""Tracing's player: the shapes tile of the set picker, then the first model traced."""
+"""Tracing's player: the shapes tile of the set picker, a tap that ends the "watch me" demo,
+then the first model traced."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ def play_one_trial(app, hand: ScriptedHand) -> None:
     hand.wait(SETTLE_S)
     hand.tap(picker.tiles["prewriting"].rect.center)
     scene = app.stack.top
+    hand.tap((640, 780))  # the shape's "watch me" demo plays first: a tap ends it
+    assert scene.watch is None and scene.trial_no is not None
     for stroke in [m.copy() for m in scene.model]:
         hand.drag([(float(x), float(y)) for x, y in stroke.tolist()], speed=900)
         hand.wait(0.2)
