@@ -26,8 +26,9 @@ from typing import Protocol, runtime_checkable
 import pygame
 
 from engine import ui
-from engine.pointer import KeyPress, PointerSample
 from engine.scene import Scene
+from engine.screens import SETTLE_S as SETTLE_S  # re-exported: players wait it out
+from engine.screens import ButtonScreen
 
 Drawer = Callable[[pygame.Surface, pygame.Rect], None]
 
@@ -37,7 +38,6 @@ TILE_GAP = 40
 TILE_AREA = pygame.Rect(40, 150, W - 80, 620)
 HOUSE = pygame.Rect(20, 20, 112, 112)  # the launcher's game-picker house, same place and size
 MASCOT_PX = 120  # the activity's mascot at the top: "this is the X game"
-SETTLE_S = 0.3  # as the launcher's screens: presses right after the screen appears are ignored
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,13 @@ def house_rect(left_handed: bool = False) -> pygame.Rect:
     return ui.place(HOUSE, left_handed)
 
 
-class SetPickerScene(Scene):
-    """Pick a tile: big picture tiles, a mascot and the house (see the module docstring)."""
+class SetPickerScene(ButtonScreen):
+    """Pick a tile: big picture tiles, a mascot and the house (see the module docstring).
+
+    A :class:`~engine.screens.ButtonScreen`: the settle guard (a double tap that opened the
+    activity or finished a game starts no tile), F11 and releasing every press when a game
+    covers the picker come from there; no other key does anything (a child reaches them).
+    """
 
     def __init__(self, tiles: Sequence[Tile], start: Callable[[str], Scene], *,
                  mascot: Drawer | None = None, cache_key: str = "set-picker",
@@ -91,45 +96,15 @@ class SetPickerScene(Scene):
         self.back: ui.PictureButton | None = None
         self.started: Scene | None = None  # the last scene started from here
         self.t = 0.0
-        self._ready_ns = 0
-
-    # -- lifecycle ------------------------------------------------------------------------------
-
-    def enter(self) -> None:
-        """Lay the screen out and start the double-tap guard."""
-        self._arm()
-        self._layout()
-
-    def pause(self) -> None:
-        """A started scene covers this screen: forget any press in progress."""
-        self._reset()
-
-    def resume(self) -> None:
-        """Back from the game: fresh controls, and the last tap of the game starts nothing."""
-        self._reset()
-        self._arm()
-        self._layout()
-
-    def _arm(self) -> None:
-        # The finger that tapped the activity (or finished a game) may tap again at once: a
-        # double tap must not also start the tile under it.
-        self._ready_ns = self.app.clock.now_ns() + int(SETTLE_S * 1e9)
-
-    def _reset(self) -> None:
-        for button in self.buttons:
-            button.reset()
 
     @property
     def left_handed(self) -> bool:
         """Whether the layout is mirrored for a left hand."""
         return bool(getattr(self.app.settings, "left_handed", False))
 
-    @property
-    def buttons(self) -> list[ui.PictureButton]:
-        """Every control, the house first."""
-        return ([self.back] if self.back is not None else []) + list(self.tiles.values())
-
-    def _layout(self) -> None:
+    def refresh(self) -> None:
+        """The house and one tile per activity tile; ``buttons`` holds every control, the
+        house first."""
         self.back = ui.PictureButton(house_rect(self.left_handed), ui.draw_back, self._go_back,
                                      color=ui.WHITE)
         rects = tile_rects(len(self.tile_specs), self.tile_size, TILE_GAP, self.max_columns)
@@ -137,6 +112,7 @@ class SetPickerScene(Scene):
             tile.key: ui.PictureButton(rect, None, self._starter(tile.key), color=tile.color)
             for tile, rect in zip(self.tile_specs, rects, strict=True)
         }
+        self.buttons = [self.back, *self.tiles.values()]
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -170,25 +146,9 @@ class SetPickerScene(Scene):
             return top.nest(scene)
         return scene
 
-    # -- input ----------------------------------------------------------------------------------
-
-    def handle_pointer(self, sample: PointerSample) -> None:
-        """Taps on the house and the tiles (presses in the first ``SETTLE_S`` are ignored)."""
-        if sample.phase == "down" and sample.t_ns < self._ready_ns:
-            return
-        for button in self.buttons:
-            if button.handle_pointer(sample):
-                return
-
-    def handle_key(self, key: KeyPress) -> None:
-        """F11 switches window / full screen (grown-ups); no key leaves (a child reaches them)."""
-        if key.key == pygame.K_F11:
-            set_fullscreen = getattr(self.app, "set_fullscreen", None)
-            if set_fullscreen is not None:
-                set_fullscreen(not self.app.config.fullscreen)
-
     def update(self, dt: float) -> None:
         """Only the mascot's gentle bounce moves."""
+        super().update(dt)
         self.t += dt
 
     # -- drawing --------------------------------------------------------------------------------
