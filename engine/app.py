@@ -39,12 +39,10 @@ The clock is injectable: tests build the app with :class:`engine.clock.ManualClo
 
 from __future__ import annotations
 
-import os
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import pygame
 
@@ -57,22 +55,10 @@ from engine.scene import Scene, SceneStack
 from engine.settings import Settings
 from engine.sound import SoundPlayer
 from engine.viewport import LOGICAL_SIZE, Viewport
+from engine.window import ComposePlan, Compositor, compose_plan, open_window
+from engine.window import DisplayUnavailable as DisplayUnavailable  # re-exported: callers catch it
 
-BAR_COLOUR = (0, 0, 0)
-_HEADLESS_DRIVERS = frozenset({"offscreen", "dummy"})
 _FRAME_STATS_KEPT = 100_000  # about 28 minutes at 60 Hz
-
-
-class _ComposePlan(NamedTuple):
-    """How one frame goes into the window: ``content`` None = 1:1 at the origin."""
-
-    content: pygame.Rect | None
-    bars: tuple[pygame.Rect, ...]
-    smooth: bool
-
-
-class DisplayUnavailable(RuntimeError):
-    """No window can be opened (no screen, no video driver)."""
 
 
 @dataclass
@@ -138,7 +124,7 @@ class App:
         self._window_rect = self.window.get_rect()
         default_show = self._update_window if threaded else pygame.display.flip
         self._show = show if show is not None else default_show
-        self._plan: _ComposePlan | None = None
+        self._plan: ComposePlan | None = None
         # Threaded, the worker composes too (scaling to a full screen of another size is the
         # costly part: pygame's scale and smoothscale release the GIL while they run).
         self.presenter = Presenter(self._compose_and_show if threaded else self._show, threaded)
@@ -147,7 +133,7 @@ class App:
         self._apply_calibration()
         # convert() once: blits between surfaces of the display's format are the fast path.
         self.screen: pygame.Surface = pygame.Surface(LOGICAL_SIZE).convert()
-        self._scaled: pygame.Surface | None = None
+        self._compositor = Compositor()
         self.input = PointerInput(self.clock, self.viewport)
         self._apply_pointer_source()
         self.stack = SceneStack(self)
@@ -172,37 +158,9 @@ class App:
     # -- window ---------------------------------------------------------------------------------
 
     def _open_window(self) -> pygame.Surface:
-        try:
-            pygame.display.init()
-            driver = pygame.display.get_driver()
-            # SDL 2.32 silently falls back to an invisible "offscreen" window when there is no
-            # screen: a child would see nothing. Only accept a headless driver when asked for.
-            if driver in _HEADLESS_DRIVERS and os.environ.get("SDL_VIDEODRIVER") != driver:
-                pygame.display.quit()
-                raise DisplayUnavailable(
-                    f"No display found: SDL fell back to the {driver!r} video driver "
-                    "(set SDL_VIDEODRIVER=dummy to run headless)"
-                )
-            if (driver == "x11" and self.config.native_framebuffer
-                    and "SDL_FRAMEBUFFER_ACCELERATION" not in os.environ):
-                # SDL reads the hint when the window's framebuffer is first made (set_mode):
-                # XShm, not a GL texture (see the module docstring and engine.present).
-                os.environ["SDL_FRAMEBUFFER_ACCELERATION"] = "0"
-            flags = 0
-            size = self.config.size
-            if self.config.fullscreen:
-                flags |= pygame.FULLSCREEN
-                size = (0, 0)  # the desktop's own resolution
-            elif self.config.resizable:
-                flags |= pygame.RESIZABLE
-            window = pygame.display.set_mode(size, flags)
-        except pygame.error as exc:
-            raise DisplayUnavailable(f"No display found: {exc}") from exc
-        pygame.display.set_caption(self.config.title)
-        pygame.font.init()
-        # Keys typed are reported as KeyPress.text; no key repeat (a held key is one press).
-        pygame.key.set_repeat()
-        return window
+        c = self.config
+        return open_window(c.size, fullscreen=c.fullscreen, resizable=c.resizable,
+                           native_framebuffer=c.native_framebuffer, title=c.title)
 
     def _choose_present_thread(self) -> bool:
         """Decide where frames are shown; turn pygame's resize watch off for the worker.
@@ -267,7 +225,7 @@ class App:
             self.window = surface
         self.viewport.resize(self.window.get_size())
         self._apply_calibration()
-        self._scaled = None
+        self._compositor.forget()
         self._window_rect = self.window.get_rect()
         self.invalidate()
 
@@ -356,7 +314,7 @@ class App:
                 scene.draw(self.screen)
                 scene.mark_drawn()
             self._dirty = False
-            plan = self._compose_plan()
+            plan = compose_plan(self.viewport, self.config.smooth_scale)
             if self.presenter.threaded:
                 self._plan = plan  # the worker reads it once present() has handed it over
             else:
@@ -388,34 +346,8 @@ class App:
                 scene.update(dt)
             self.updates += 1
 
-    def _compose_plan(self) -> _ComposePlan:
-        """Where the logical surface goes in the window, read from the viewport on this
-        thread (the input code may resize the viewport while a worker composes)."""
-        vp = self.viewport
-        if vp.is_identity:
-            return _ComposePlan(None, (), False)
-        c = vp.content
-        # Whole-number scales (2560x1600) look the same either way: take the fast one.
-        whole = vp.scale_x == vp.scale_y == int(vp.scale_x)
-        bars = tuple(pygame.Rect(b.x, b.y, b.w, b.h) for b in vp.bars())
-        return _ComposePlan(pygame.Rect(c.x, c.y, c.w, c.h), bars,
-                            self.config.smooth_scale and not whole)
-
-    def _compose(self, plan: _ComposePlan) -> None:
-        """Put the logical surface into the window surface (scaled and letterboxed)."""
-        c = plan.content
-        if c is None:
-            self.window.blit(self.screen, (0, 0))
-            return
-        if self._scaled is None or self._scaled.get_size() != (c.w, c.h):
-            self._scaled = pygame.Surface((c.w, c.h)).convert()
-        if plan.smooth:
-            pygame.transform.smoothscale(self.screen, (c.w, c.h), self._scaled)
-        else:
-            pygame.transform.scale(self.screen, (c.w, c.h), self._scaled)
-        self.window.blit(self._scaled, (c.x, c.y))
-        for bar in plan.bars:
-            self.window.fill(BAR_COLOUR, bar)
+    def _compose(self, plan: ComposePlan) -> None:
+        self._compositor.compose(self.screen, self.window, plan)
 
     def _compose_and_show(self) -> None:
         # On the present thread: the main thread touches neither the logical surface nor the
