@@ -3,7 +3,7 @@
 1. Scoring a 9-hole board (level 7: 9 objects) from 5,000 two-finger samples with
    :func:`games.pinch.score.score_round` + :func:`~games.pinch.score.metric_rows`, median of 31
    runs; the pinch replay alone with the numpy fast path against the naive baseline, the
-   detector fed sample by sample (``engine.pinch._replay_slow``), whose events it equals.
+   detector fed sample by sample (``engine.pinch_replay._replay_slow``), whose events it equals.
 2. Frame time (the frame's thread CPU time, and its wall time ``App.frame_cpu_ns``: poll +
    update + draw + present) with 9 objects on
    the board while one is carried slowly by two scripted fingers, against a naive scene that
@@ -59,7 +59,8 @@ def _board_samples(n: int = 5000, seed: int = 0):  # noqa: ANN202
 
 def bench_scoring() -> None:
     """Score a 9-object board from 5,000 samples; the replay against sample-by-sample."""
-    from engine.pinch import PinchDetector, _replay_slow, replay
+    from engine.pinch import PinchDetector
+    from engine.pinch_replay import _replay_slow, replay
     from games.pinch.score import metric_rows, score_round
 
     board, s = _board_samples()

@@ -8,14 +8,8 @@ import random
 import numpy as np
 import pytest
 
-from engine.pinch import (
-    PHASE_CODES,
-    SOURCE_CODES,
-    PinchDetector,
-    PinchEvent,
-    _replay_slow,
-    replay,
-)
+from engine.pinch import PinchDetector, PinchEvent
+from engine.pinch_replay import PHASE_CODES, SOURCE_CODES, _replay_slow, replay
 from engine.pointer import PointerSample
 from engine.testing import ScriptedHand, make_test_app
 

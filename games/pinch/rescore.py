@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.pinch import PHASE_CODES, SOURCE_CODES
+from engine.pinch_replay import PHASE_CODES, SOURCE_CODES
 from games.pinch.record import read_board
 from games.pinch.score import Samples, score_round, trial_metrics
 from telemetry.schema import as_stored

@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 import pygame
 
-from engine.pinch import PHASE_CODES, SOURCE_CODES, PinchDetector, PinchEvent
+from engine.pinch import PinchDetector, PinchEvent
+from engine.pinch_replay import PHASE_CODES, SOURCE_CODES
 from engine.pointer import PointerSample
 from games.kit.pictures import picture
 from games.kit.staircase import TrialOutcome

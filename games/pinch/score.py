@@ -1,6 +1,6 @@
 """Scoring a pinch round from its stored samples and board: pure numpy, no pygame.
 
-The samples are replayed through the engine's pinch rules (:func:`engine.pinch.replay`, the
+The samples are replayed through the engine's pinch rules (:func:`engine.pinch_replay.replay`, the
 same rules the live game used), and the board is played back event by event with the rules of
 :mod:`games.pinch.board`. Every figure below is defined in ``docs/data-format.md``:
 
@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.pinch import PHASE_CODES, SOURCE_CODES, PinchDetector, PinchEvent, replay
+from engine.pinch import PinchDetector, PinchEvent
+from engine.pinch_replay import PHASE_CODES, SOURCE_CODES, replay
 from games.kit import motion
 from games.pinch.board import Board
 from games.pinch.play import BoardPlay
@@ -46,7 +47,7 @@ _SOURCE_NAMES = {v: k for k, v in SOURCE_CODES.items()}
 @dataclass(frozen=True)
 class Samples:
     """A round's samples as arrays: t in ms (the samples' clock), x, y, pointer, phase and
-    source codes (:data:`engine.pinch.PHASE_CODES`, :data:`engine.pinch.SOURCE_CODES`)."""
+    source codes (``PHASE_CODES``, ``SOURCE_CODES`` of :mod:`engine.pinch_replay`)."""
 
     t_ms: np.ndarray
     x: np.ndarray
