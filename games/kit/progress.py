@@ -90,3 +90,14 @@ class ProgressFile:
         path = self.path(data_dir, child_id)
         self.update(path, lambda progress: progress.pin(item, number))
         return path
+
+
+def data_dir_of(app: object) -> Path | None:
+    """The data folder a scene saves progress in: ``app.data_dir`` (the launcher sets it), or
+    else read from the recorder's session folder (``<data>/sessions/<child>/<date>_<id>``);
+    None when neither is known (a bare test app: progress is then not kept)."""
+    d = getattr(app, "data_dir", None)
+    if d is not None:
+        return Path(d)
+    folder = getattr(getattr(app, "recorder", None), "folder", None)
+    return Path(folder).parents[2] if folder is not None else None

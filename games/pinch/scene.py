@@ -32,6 +32,7 @@ from engine.pinch import PinchDetector, PinchEvent
 from engine.pinch_replay import PHASE_CODES, SOURCE_CODES
 from engine.pointer import PointerSample
 from games.kit.pictures import picture
+from games.kit.progress import data_dir_of
 from games.kit.staircase import TrialOutcome
 from games.kit.trial_scene import TrialScene, as_stored
 from games.pinch import draw
@@ -258,13 +259,3 @@ class PinchScene(TrialScene):
         if not self.assisted and self.detector.gripping and self.detector.centre is not None:
             return self.detector.centre
         return float(fallback[0]), float(fallback[1])
-
-
-def data_dir_of(app: Any) -> Path | None:
-    """The data folder, from ``app.data_dir`` or the recorder's session folder
-    (``<data>/sessions/<child>/<date>_<id>``); None when neither is known."""
-    d = getattr(app, "data_dir", None)
-    if d is not None:
-        return Path(d)
-    folder = getattr(getattr(app, "recorder", None), "folder", None)
-    return Path(folder).parents[2] if folder is not None else None

@@ -10,11 +10,10 @@ routines, the prompting and drag or tap-then-tap are the child's sequencing sett
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from games.kit.activity import Activity
-from games.kit.progress import ProgressFile
+from games.kit.progress import ProgressFile, data_dir_of
 
 if TYPE_CHECKING:
     import pygame
@@ -48,16 +47,6 @@ def _draw_icon(surface: pygame.Surface, rect: pygame.Rect) -> None:
     tip = rect.x + rect.w * 0.88
     pygame.draw.polygon(surface, ui.INK, [(tip, y), (tip - rect.w * 0.1, y - rect.h * 0.07),
                                           (tip - rect.w * 0.1, y + rect.h * 0.07)])
-
-
-def data_dir_of(app: Any) -> Path | None:
-    """The data folder, from ``app.data_dir`` or the recorder's session folder
-    (``<data>/sessions/<child>/<date>_<id>``); None when neither is known."""
-    d = getattr(app, "data_dir", None)
-    if d is not None:
-        return Path(d)
-    folder = getattr(getattr(app, "recorder", None), "folder", None)
-    return Path(folder).parents[2] if folder is not None else None
 
 
 def _make_scene(app: Any, child_id: str, level: int) -> Scene:

@@ -54,8 +54,9 @@ def _make_scene(app: Any, child_id: str, level: int) -> Scene:
     set tapped plays from the child's first model not mastered yet, new models starting at
     ``level``. Progress is kept in ``<data>/children/<child_id>/tracing.json`` when the data
     folder is known (see ``games/tracing/sets.py``)."""
+    from games.kit.progress import data_dir_of
     from games.tracing.sets import SetPickerScene
-    from games.tracing.staircase import data_dir_of, progress_path
+    from games.tracing.staircase import progress_path
 
     data = data_dir_of(app)
     path = progress_path(data, child_id) if data is not None else None

@@ -201,11 +201,3 @@ def _cover_grid(seg: _Segments, tol: float) -> _CoverGrid:
     if grid is None:
         grid = seg.prep[key] = _CoverGrid(seg, tol)
     return grid
-
-
-def _cover_grid(seg: _Segments, tol: float) -> _CoverGrid:
-    key = ("cover", tol)
-    grid = seg.prep.get(key)
-    if grid is None:
-        grid = seg.prep[key] = _CoverGrid(seg, tol)
-    return grid

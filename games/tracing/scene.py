@@ -422,4 +422,3 @@ class TracingScene(WatchingView):
     def reward_center(self) -> tuple[int, int]:
         """The reward plays over the model."""
         return (self.box.centerx, self.box.centery)
-

@@ -172,15 +172,3 @@ def save_start_level(path: Path, start_level: int) -> None:
 
     with contextlib.suppress(OSError):
         PROGRESS.update(path, change)
-
-
-def data_dir_of(app: Any) -> Path | None:
-    """The data folder, from ``app.data_dir`` or the recorder's session folder
-    (``<data>/sessions/<child>/<date>_<id>``); None when neither is known."""
-    d = getattr(app, "data_dir", None)
-    if d is not None:
-        return Path(d)
-    folder = getattr(getattr(app, "recorder", None), "folder", None)
-    if folder is not None:
-        return Path(folder).parents[2]
-    return None
