@@ -15,7 +15,9 @@ real ``SessionRecorder``); prints ``READY`` and then takes a stroke from outside
 post times of a ``post`` stroke, when each frame was presented, frame build and present times.
 
 ``frames``: frame build time of one scene (``tracing``: a 30 s trail drawn by the scripted
-hand; ``launcher``: the children picker with 8 children) with a manual clock; before each frame
+hand; ``launcher``: the children picker with 8 children; ``pinch``: level 7, nine pegs, one
+carried for 8 s by two fingers; ``sequencing``: level 7, a card dragged across the table) with
+a manual clock; before each frame
 the previous present is waited for (outside the timing), so every frame is presented. Build
 time = ``App.frame`` minus the present itself where the present runs on the main thread.
 """
@@ -150,6 +152,45 @@ def _tracing_frames(app) -> None:
     hand.drag(path, speed=speed, event_hz=120.0)
 
 
+def _pinch_frames(app):  # noqa: ANN202  (returns the measured action)
+    import math
+
+    from engine.testing import ScriptedHand
+    from games.pinch.scene import PinchScene
+
+    scene = PinchScene("bench", level=7, seed=1)
+    app.stack.push(scene)
+    hand = ScriptedHand(app)
+    board = scene.board
+    assert board is not None
+    p, hole = board.objects[0], board.targets[0]
+    hand.step(5)  # the pictures are rasterised once, before the measured frames
+
+    def carry() -> None:
+        # One peg carried slowly (8 s) into its hole by two fingers, the 8 others lying about.
+        hand.pinch((p.x, p.y), (hole.x, hole.y),
+                   speed=math.hypot(hole.x - p.x, hole.y - p.y) / 8.0,
+                   open_aperture=160, closed_aperture=60)
+    return carry
+
+
+def _sequencing_frames(app):  # noqa: ANN202  (returns the measured action)
+    from engine.testing import ScriptedHand
+    from games.sequencing.board import centre
+    from games.sequencing.custom import find_routine
+    from games.sequencing.scene import Options, SequencingScene
+
+    routine = find_routine(None, "get-dressed")
+    scene = SequencingScene("bench", Options([routine]), 7, seed=1)
+    app.stack.push(scene)
+    hand = ScriptedHand(app)
+    hand.step(5)  # the cards are drawn once, before the measured frames
+    start = centre(scene.board.rect_of(scene.board.cards[0]))
+    # A card dragged back and forth across the table for about 10 s, then put back.
+    path = [start] + [(200.0 + 880.0 * (k % 2), 300.0) for k in range(1, 9)] + [start]
+    return lambda: hand.drag(path, speed=700.0, event_hz=120.0)
+
+
 def frames(variant: str, scene: str) -> dict[str, Any]:
     """Frame build times (ms) of one scene, every frame presented."""
     from engine.app import App
@@ -160,13 +201,16 @@ def frames(variant: str, scene: str) -> dict[str, Any]:
     app.poll_input()
     build: list[float] = []
     whole: list[float] = []
+    cpu: list[float] = []  # the main thread's own CPU time a frame: what load does not inflate
     inner = app.frame
     presents = app.presenter.present_ns
 
     def frame() -> None:
         app.presenter.wait()  # the previous present, outside the timing
         n = len(presents)
+        c0 = time.thread_time_ns()
         inner()
+        cpu.append((time.thread_time_ns() - c0) / 1e6)
         ns = app.frame_cpu_ns[-1]
         whole.append(ns / 1e6)
         if not app.presenter.threaded and len(presents) > n:
@@ -177,11 +221,18 @@ def frames(variant: str, scene: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         if scene == "launcher":
             _launcher_frames(app, Path(tmp) / "data", frame)
+        elif scene in ("pinch", "sequencing"):
+            action = _pinch_frames(app) if scene == "pinch" else _sequencing_frames(app)
+            app.presenter.wait()
+            build.clear()
+            whole.clear()
+            cpu.clear()
+            action()
         else:
             _tracing_frames(app)
         app.presenter.wait()
-        out = {"build_ms": build, "whole_ms": whole, "present_ms": app.present_times_ms(),
-               "threaded": app.presenter.threaded}
+        out = {"build_ms": build, "whole_ms": whole, "cpu_ms": cpu,
+               "present_ms": app.present_times_ms(), "threaded": app.presenter.threaded}
         app.close()
     return out
 
