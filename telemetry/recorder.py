@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from telemetry.errors import UsageError
+from telemetry.recorder_batch import WriteBatch
 from telemetry.recorder_rows import (
     HANDEDNESS,
     OpenTrial,
@@ -53,7 +54,7 @@ from telemetry.recorder_rows import (
 from telemetry.recorder_writer import SESSION_FILE, SessionWriter
 from telemetry.storage import acquire_lock, ensure_private_dir
 
-__all__ = ["HANDEDNESS", "SESSION_FILE", "SessionRecorder", "iso_utc", "utc_now"]
+__all__ = ["HANDEDNESS", "SESSION_FILE", "SessionRecorder", "WriteBatch", "iso_utc", "utc_now"]
 _START_TIMEOUT_S = 30.0
 
 
@@ -98,6 +99,7 @@ class SessionRecorder:
         clock_ns: Callable[[], int],
         wall_clock: Callable[[], datetime],
         sample_flush_s: float,
+        batch: WriteBatch | None = None,
     ) -> None:
         """Internal: use :meth:`SessionRecorder.start`."""
         self.folder = folder
@@ -114,7 +116,7 @@ class SessionRecorder:
         self._last_finished = 0  # the number finish_trial returned last
         self._writer = SessionWriter(
             folder, session_id, self.origin_ns, meta, acquire_lock(folder), sample_flush_s,
-            on_done=self._writer_done,
+            on_done=self._writer_done, batch=batch,
         )
 
     # ------------------------------------------------------------------ creation
@@ -134,6 +136,7 @@ class SessionRecorder:
         wall_clock: Callable[[], datetime] = utc_now,
         sample_flush_s: float = 0.5,
         wait: bool = True,
+        batch: WriteBatch | None = None,
     ) -> SessionRecorder:
         """Create ``<data>/sessions/<child_id>/<YYYY-MM-DD>_<session_id>/`` and start recording.
 
@@ -145,6 +148,12 @@ class SessionRecorder:
         :attr:`ready` False) and is raised by :meth:`flush`, :meth:`close` or :meth:`join`.
         ``clock_ns`` is the monotonic clock the samples' ``t_ns`` come from; ``wall_clock``
         gives aware UTC datetimes (both injectable for tests).
+
+        ``batch`` is for made-up data only (``finemotor demo-data``): the same rows in the same
+        order, written on this thread as each call is made and fsynced by the batch's
+        ``sync`` instead of trial by trial (see :mod:`telemetry.recorder_batch`); then
+        :attr:`durable_trials` and :meth:`wait_durable` count trials written, not fsynced.
+        Play never passes one.
         """
         child_id = check_start(child_id, mode, handedness)
         started = wall_clock()
@@ -160,7 +169,7 @@ class SessionRecorder:
         )
         meta = session_meta(session_id, child_id, started, mode, app_version, screen_px,
                             screen_mm, handedness)
-        rec = cls(folder, session_id, child_id, meta, clock_ns, wall_clock, sample_flush_s)
+        rec = cls(folder, session_id, child_id, meta, clock_ns, wall_clock, sample_flush_s, batch)
         # A brand-new data folder (and parents made with it): the set-up also fsyncs the
         # folders holding their entries. Below the data folder it fsyncs every level anyway.
         rec._writer.new_outer = [p for p in created if p == data or p in data.parents]

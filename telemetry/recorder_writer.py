@@ -9,6 +9,10 @@ appends them with ``os.write`` (whole rows per write) and makes them durable:
   and durable, whatever happens next (crash, SIGKILL, power cut);
 * raw samples of the trial in progress: written and fsynced every ``sample_flush_s`` seconds.
 
+With a :class:`telemetry.recorder_batch.WriteBatch` (made-up data only) there is no thread:
+every message is carried out on the caller's thread as it is posted, the same rows in the same
+order, and nothing is fsynced until the batch's ``sync``.
+
 The messages, in the order the caller posts them: ``("setup",)``, ``("begin", number,
 samples)``, ``("targets", number, kind, part, points)``, ``("finish", number, activity,
 trial_row, metric_rows, samples)``, ``("flush", event)``, ``("close", ended_at)``,
@@ -25,10 +29,11 @@ import os
 import queue
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from telemetry import schema
 from telemetry.storage import (
@@ -39,6 +44,9 @@ from telemetry.storage import (
     open_private_append,
     write_all,
 )
+
+if TYPE_CHECKING:
+    from telemetry.recorder_batch import WriteBatch
 
 SESSION_FILE = "session.json"
 
@@ -70,8 +78,11 @@ class SessionWriter:
         lock: SessionLock,
         sample_flush_s: float,
         on_done: Callable[[], None],
+        batch: WriteBatch | None = None,
     ) -> None:
-        """A writer for ``folder``; nothing runs until :meth:`start`."""
+        """A writer for ``folder``; nothing runs until :meth:`start` (or, with a ``batch``,
+        until the first :meth:`post`, carried out at once on the caller's thread)."""
+        self.batch = batch
         self.folder = folder
         self.session_id = session_id
         self.origin_ns = origin_ns
@@ -100,16 +111,20 @@ class SessionWriter:
         )
 
     def start(self) -> None:
-        """Start the writer thread."""
-        self._thread.start()
+        """Start the writer thread (none with a batch)."""
+        if self.batch is None:
+            self._thread.start()
 
     def release_lock(self) -> None:
         """Release the session lock (the thread could not be started)."""
         self._lock.release()
 
     def post(self, msg: tuple[Any, ...]) -> None:
-        """Queue one message for the writer thread."""
-        self.queue.put(msg)
+        """Queue one message for the writer thread; with a batch, carry it out now."""
+        if self.batch is None:
+            self.queue.put(msg)
+        elif self.handle(msg):
+            self._end()
 
     # ------------------------------------------------------------------ the thread
 
@@ -229,19 +244,28 @@ class SessionWriter:
         self._current = None
 
     def _setup(self) -> None:
-        atomic_write_json(self.folder / SESSION_FILE, self.meta)
+        batch = self.batch
+        if batch is None:
+            atomic_write_json(self.folder / SESSION_FILE, self.meta)
+        else:
+            atomic_write_json(self.folder / SESSION_FILE, self.meta, durable=False)
         for table in schema.SESSION_TABLES:
             fd = open_private_append(self.folder / table.filename)
             self._fds[table.name] = fd
             if os.fstat(fd).st_size == 0:
                 write_all(fd, table.header_line())
-            os.fsync(fd)
+            if batch is None:
+                os.fsync(fd)
         # The new folders' own entries too, up to and including the data folder (which holds
         # the entry of a brand-new sessions/), so a power cut right after start cannot lose
         # the session folder itself; and the parents of any folder made above the data one.
         child_dir = self.folder.parent
         sessions = child_dir.parent
         data = sessions.parent
+        if batch is not None:
+            above = [child_dir, sessions, data, *dict.fromkeys(p.parent for p in self.new_outer)]
+            batch.add_session(self.folder, above)
+            return
         for folder in (self.folder, child_dir, sessions, data):
             fsync_dir(folder)
         fsync_parents(self.new_outer)
@@ -256,16 +280,9 @@ class SessionWriter:
         # while the game thread appends: slicing, del and append are each atomic on a list,
         # and appends only ever land after index ``upto``.
         del samples[:upto]
-        origin = self.origin_ns
-        sid = self.session_id
-        number = trial.number
-        self._write(
-            "samples",
-            [
-                (sid, number, (t_ns - origin) / 1e6, x, y, pointer, phase, source)
-                for t_ns, x, y, pointer, phase, source in chunk
-            ],
-        )
+        write_all(self._fds["samples"],
+                  encode_samples(self.session_id, trial.number, self.origin_ns, chunk))
+        self._dirty.add("samples")
 
     def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
         """Append whole rows with one ``os.write`` (a row is never split across writes)."""
@@ -278,7 +295,8 @@ class SessionWriter:
     def _sync(self, tables: Iterable[str]) -> None:
         for table in tables:
             if table in self._dirty:
-                os.fsync(self._fds[table])
+                if self.batch is None:  # a batch's sync makes them durable later
+                    os.fsync(self._fds[table])
                 self._dirty.discard(table)
 
     def _close_fds(self) -> None:
@@ -293,4 +311,56 @@ class SessionWriter:
         finally:
             self._close_fds()
         self.meta["ended_at"] = ended_at
-        atomic_write_json(self.folder / SESSION_FILE, self.meta)
+        if self.batch is None:
+            atomic_write_json(self.folder / SESSION_FILE, self.meta)
+        else:
+            atomic_write_json(self.folder / SESSION_FILE, self.meta, durable=False)
+
+
+# The sample rows, formatted faster than row by row through ``schema.encode_row`` and byte for
+# byte the same (tests/test_recorder_batch.py checks it value by value): a sample row is
+# mostly floats, and ``repr(round(v, 4))`` (two dtoa conversions and a strtod) equals
+# ``"%.4f" % v`` with its trailing zeros dropped (one dtoa) whenever |v| < 1e11, where the
+# rounded value has at most 15 significant digits and so is its own shortest repr.
+_FAST_LIMIT = 1e11
+
+
+def _number(value: object) -> str:
+    """``schema.encode_row``'s field text for ``value``, quickly for a plain float or int."""
+    kind = type(value)
+    if kind is float:
+        number = cast(float, value)
+        if -_FAST_LIMIT < number < _FAST_LIMIT:  # False for NaN and the infinities
+            text = f"{number:.4f}".rstrip("0")
+            return text + "0" if text[-1] == "." else text
+    elif kind is int:
+        return str(value)
+    return schema.field_text(value)
+
+
+def encode_samples(
+    session_id: str, trial: int, origin_ns: int, chunk: list[tuple[Any, ...]]
+) -> bytes:
+    """The ``samples.csv`` rows of ``chunk`` (``(t_ns, x, y, pointer, phase, source)``), as
+    ``b"".join(schema.encode_row(row) for row in rows)`` would write them."""
+    prefix = ",".join(
+        [str(schema.SCHEMA_VERSION), schema.field_text(session_id), schema.field_text(trial)]
+    )
+    texts: dict[object, str] = {}
+    crc = zlib.crc32
+    out = []
+    for t_ns, x, y, pointer, phase, source in chunk:
+        ph = texts.get(phase) if type(phase) is str else None
+        if ph is None:
+            ph = schema.field_text(phase)
+            if type(phase) is str:
+                texts[phase] = ph
+        so = texts.get(source) if type(source) is str else None
+        if so is None:
+            so = schema.field_text(source)
+            if type(source) is str:
+                texts[source] = so
+        body = (f"{prefix},{_number((t_ns - origin_ns) / 1e6)},{_number(x)},{_number(y)},"
+                f"{_number(pointer)},{ph},{so}").encode()
+        out.append(b"%s,%08x\n" % (body, crc(body)))
+    return b"".join(out)

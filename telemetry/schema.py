@@ -206,6 +206,11 @@ def _field(value: object) -> str:
     return text
 
 
+def field_text(value: object) -> str:
+    """One value as a row stores it (what :func:`encode_row` writes between the commas)."""
+    return _field(value)
+
+
 def encode_row(values: tuple[object, ...] | list[object], version: int = SCHEMA_VERSION) -> bytes:
     """Encode one checked row: version, the values, then the crc32 of all that, and a newline."""
     body = ",".join([str(version), *(_field(v) for v in values)])

@@ -120,11 +120,16 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+def atomic_write_bytes(
+    path: str | os.PathLike[str], data: bytes, *, durable: bool = True
+) -> None:
     """Replace ``path`` with ``data`` so a reader sees the old or the new file, never a mix.
 
     The temporary file lives in the same folder (``os.replace`` is atomic only within one file
     system), is created 0600, is fsynced before the rename, and the folder is fsynced after it.
+    ``durable=False`` skips both fsyncs (still atomic for readers and a killed process, not for
+    a power cut): only for batched made-up data that is synced later
+    (:class:`telemetry.recorder_batch.WriteBatch`).
     """
     path = Path(path)
     folder = path.parent
@@ -132,7 +137,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     try:
         os.chmod(tmp, FILE_MODE)  # mkstemp already uses 0600; be explicit for odd platforms
         write_all(fd, data)
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
         os.close(fd)
         fd = -1
         os.replace(tmp, path)
@@ -142,13 +148,15 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    fsync_dir(folder)
+    if durable:
+        fsync_dir(folder)
 
 
-def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
-    """Atomically replace ``path`` with ``obj`` as indented UTF-8 JSON (newline at the end)."""
+def atomic_write_json(path: str | os.PathLike[str], obj: Any, *, durable: bool = True) -> None:
+    """Atomically replace ``path`` with ``obj`` as indented UTF-8 JSON (newline at the end);
+    ``durable`` as for :func:`atomic_write_bytes`."""
     text = json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), durable=durable)
 
 
 class SessionLock:
