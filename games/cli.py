@@ -37,6 +37,7 @@ from games.commands import (  # noqa: E402
     cmd_play,
     cmd_report,
 )
+from telemetry.avatars import AVATAR_NAMES  # noqa: E402
 from telemetry.errors import UsageError, describe_os_error  # noqa: E402
 
 MIN_WINDOW = (320, 200)
@@ -181,8 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("nickname", metavar="NICKNAME",
                      help="what the child is called in the app (1 to 40 characters; quote it "
                      "if it has spaces)")
-    add.add_argument("--avatar", metavar="NAME", help="picture: cat, dog, bear, bunny, frog, "
-                     "owl, fox or panda (default: the first one not taken)")
+    add.add_argument("--picture", "--avatar", dest="avatar", metavar="NAME",
+                     help=f"the child's picture, one of: {', '.join(AVATAR_NAMES)} "
+                     "(default: the first one no child has yet)")
     _add_data_dir(add)
     lst = csub.add_parser("list", help="list the children (the default)")
     _add_data_dir(lst)

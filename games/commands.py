@@ -22,6 +22,7 @@ from games.cli_names import (
     resolve_child_id,
     resolve_child_ids,
 )
+from telemetry.avatars import AVATAR_NAMES  # noqa: F401  (re-exported: the one list of pictures)
 from telemetry.errors import UsageError
 
 __all__ = ["resolve_child"]  # the one child resolver (games/cli_names.py), for every command
@@ -56,8 +57,6 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 # -- children -------------------------------------------------------------------------------
 
-AVATAR_NAMES = ("cat", "dog", "bear", "bunny", "frog", "owl", "fox", "panda")  # launcher.AVATAR_IDS
-
 
 def cmd_children(args: argparse.Namespace) -> int:
     """``finemotor children add|list|rename|delete``."""
@@ -66,14 +65,18 @@ def cmd_children(args: argparse.Namespace) -> int:
     roster = ChildrenRegistry(_data_dir(args))
     action = args.children_command or "list"
     if action == "add":
-        avatar = args.avatar
-        if avatar is None:
-            used = {c.avatar for c in roster.list()}
-            avatar = next((a for a in AVATAR_NAMES if a not in used), AVATAR_NAMES[0])
-        elif avatar not in AVATAR_NAMES:
-            raise UsageError(f"unknown avatar {avatar!r} (known: {', '.join(AVATAR_NAMES)})")
+        from telemetry.avatars import check_avatar
+
+        # Unknown pictures are refused before anything is read or written; none given: the
+        # roster gives the first picture nobody has (under its lock).
+        avatar = "" if args.avatar is None else check_avatar(args.avatar)
+        twins = roster.same_nickname(args.nickname)
         child = roster.add(args.nickname, avatar)
         print(f"added {child.nickname} ({child.avatar}): {child.child_id}")
+        if twins:
+            others = ", ".join(f"{c.nickname} ({c.child_id[:8]}, {c.avatar})" for c in twins)
+            print(f"{PROG}: warning: another child is called {child.nickname} too: {others}",
+                  file=sys.stderr)
     elif action == "list":
         children = roster.list()
         if not children:

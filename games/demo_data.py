@@ -42,14 +42,13 @@ from telemetry.storage import atomic_write_json, ensure_private_dir
 
 NICKNAMES = ("Ada", "Bram", "Cleo", "Dev", "Elif", "Finn", "Gia", "Hugo", "Iris", "Jonas",
              "Kai", "Lena", "Milo", "Noor", "Omar", "Pia", "Quinn", "Rosa", "Sami", "Tove")
-AVATARS = ("fox", "owl", "bear", "cat", "frog", "whale", "lion", "panda")
 
 @dataclass
 class ChildProfile:
     """How one made-up child practises and improves."""
 
     nickname: str
-    avatar: str
+    avatar: str  # "": the first picture no child of the data folder has yet
     wobble0: float  # wobble amplitude (px) at the start
     wobble_end: float  # ... after many weeks
     learn_weeks: float  # time constant of improvement
@@ -82,7 +81,7 @@ def make_profiles(n: int, rng: np.random.Generator, weeks: int = 12) -> list[Chi
         out.append(
             ChildProfile(
                 nickname=NICKNAMES[i % len(NICKNAMES)] + ("" if i < len(NICKNAMES) else f" {i}"),
-                avatar=AVATARS[i % len(AVATARS)],
+                avatar="",  # each demo child its own picture, as for real children
                 wobble0=float(rng.uniform(50, 75)),
                 wobble_end=float(rng.uniform(9, 15)),
                 learn_weeks=float(rng.uniform(5, 14)),

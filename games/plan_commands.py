@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from games.plan_cli import _on_off, add_goal_options, build_goal, parse_day, plan_set_changes
+from telemetry.avatars import AVATAR_NAMES, check_avatar
 from telemetry.errors import UsageError
 
 SETTING_FLAGS = (  # option, profile key, parser
@@ -70,6 +71,8 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     cset.add_argument("--birth", metavar="YYYY-MM", help="birth month and year (none: forget)")
     cset.add_argument("--hand", choices=("left", "right", "not-settled", "none"),
                       help="dominant hand")
+    cset.add_argument("--picture", metavar="NAME",
+                      help=f"the child's picture, one of: {', '.join(AVATAR_NAMES)}")
     for flag, _key, kind in SETTING_FLAGS:
         cset.add_argument(flag, type=kind, metavar="VALUE",
                           help=f"this child's {flag[2:]} setting")
@@ -183,6 +186,7 @@ def status_words(st) -> str:  # type: ignore[no-untyped-def]
 
 def cmd_children_set(args: argparse.Namespace) -> int:
     """``finemotor children set ID [--birth] [--hand] [settings...]`` and ``children show``."""
+    from telemetry.children import ChildrenRegistry
     from telemetry.profile import check_birth_month, load_profile, update_profile
     from telemetry.recorder import utc_now
 
@@ -198,6 +202,8 @@ def cmd_children_set(args: argparse.Namespace) -> int:
                 ("on" if value else "off") if isinstance(value, bool) else value)
             print(f"  {key}: {shown}")
         return 0
+    if args.picture is not None:  # checked before anything is written
+        check_avatar(args.picture)
     clear: list[str] = []
     birth = None
     if args.birth is not None:
@@ -214,6 +220,8 @@ def cmd_children_set(args: argparse.Namespace) -> int:
                 if getattr(args, flag[2:].replace("-", "_")) is not None}
     update_profile(data, child.child_id, birth_month=birth, hand=hand, settings=settings,
                    clear=tuple(clear))
+    if args.picture is not None:
+        ChildrenRegistry(data).set_avatar(child.child_id, args.picture)
     print(f"saved {child.nickname}'s details")
     return 0
 

@@ -15,6 +15,7 @@ Pure Python (no pandas): the launcher uses it on the play path.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import csv
 import io
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from telemetry import schema
+from telemetry.avatars import check_avatar, first_free_avatar
 from telemetry.errors import UsageError
 from telemetry.locking import locked
 from telemetry.recorder import iso_utc, utc_now
@@ -165,16 +167,31 @@ class ChildrenRegistry:
                 return child
         raise UsageError(f"unknown child id: {child_id}")
 
+    def same_nickname(self, nickname: str) -> builtins.list[Child]:
+        """The children already called ``nickname`` (ignoring case and extra spaces): adding
+        one more is allowed, but a grown-up should be told (two Anas look alike in a list)."""
+        wanted = " ".join(str(nickname).split()).casefold()
+        return [c for c in self.list() if c.nickname.casefold() == wanted]
+
     def add(self, nickname: str, avatar: str = "") -> Child:
-        """Add a child with a fresh random id; the nickname is stripped and 1..40 characters."""
+        """Add a child with a fresh random id; the nickname is stripped and 1..40 characters.
+
+        ``avatar`` is one of :data:`telemetry.avatars.AVATAR_NAMES` (any case; another name is
+        refused with the list of choices); empty: the first picture no child here has yet,
+        chosen under the roster's lock, so two children added at once differ too.
+        """
         name = _clean_nickname(nickname)
         avatar = " ".join(str(avatar).split())
         _check_utf8("avatar", avatar)
         _check_visible("avatar", avatar)
+        if avatar:
+            avatar = check_avatar(avatar)
         created: list[Path] = []
         ensure_private_dir(self.data_dir, created=created)
         with self._changing():
             children = self._read()
+            if not avatar:
+                avatar = first_free_avatar(c.avatar for c in children)
             known = {c.child_id for c in children}
             child_id = uuid.uuid4().hex
             while child_id in known:  # astronomically unlikely; cheap to rule out
@@ -193,6 +210,22 @@ class ChildrenRegistry:
             for i, child in enumerate(children):
                 if child.child_id == child_id:
                     children[i] = Child(child.child_id, name, child.avatar, child.created_at)
+                    self._write(children)
+                    return children[i]
+        raise UsageError(f"unknown child id: {child_id}")
+
+    def set_avatar(self, child_id: str, avatar: str) -> Child:
+        """Give a child another picture (one of :data:`telemetry.avatars.AVATAR_NAMES`, any
+        case; another name is refused with the list) and return the updated child."""
+        picture = check_avatar(avatar)
+        if not self.path.is_file():
+            raise UsageError(f"unknown child id: {child_id}")
+        with self._changing():
+            children = self._read()
+            for i, child in enumerate(children):
+                if child.child_id == child_id:
+                    children[i] = Child(child.child_id, child.nickname, picture,
+                                        child.created_at)
                     self._write(children)
                     return children[i]
         raise UsageError(f"unknown child id: {child_id}")

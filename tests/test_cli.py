@@ -114,7 +114,9 @@ NOPE = "no child 'nope': see `finemotor children list` for nicknames and ids"
         (["children", "add", "   "],
          "nickname is empty: give the child a nickname of 1 to 40 characters"),
         (["children", "add", "Anna", "--avatar", "zebra"],
-         "unknown avatar 'zebra' (known: cat, dog, bear, bunny, frog, owl, fox, panda)"),
+         "unknown picture 'zebra': choose one of cat, dog, bear, bunny, frog, owl, fox, "
+         "panda, lion, pig, penguin, elephant, unicorn, ladybird, whale, monkey, chick, turtle, "
+         "butterfly, octopus, giraffe, cow, bee, mouse, snail, fish, parrot, dinosaur"),
         (["children", "add"], "the following arguments are required: NICKNAME"),
         (["play", "--size", "abc"],
          "argument --size: bad size 'abc': use WIDTHxHEIGHT, e.g. 1280x800"),

@@ -25,7 +25,6 @@ from engine.settings import Settings
 from engine.testing import ScriptedHand as _ScriptedHand
 from engine.testing import make_test_app
 from games.launcher import (
-    AVATAR_IDS,
     GATE_SECONDS,
     SETTLE_S,
     ActivityHost,
@@ -34,6 +33,7 @@ from games.launcher import (
     ChildPickerScene,
     GrownUpScene,
     Launcher,
+    PictureChooserScene,
     RewardScene,
     window_mm,
 )
@@ -234,16 +234,20 @@ def test_no_activities_shows_a_friendly_picture_not_tiles(tmp_path):
 
 
 def test_many_children_are_paged(app, tmp_path):
+    # Past 10 children the tiles shrink to 8 x 3 on a page, so 24 children need no paging.
     roster = ChildrenRegistry(tmp_path)
-    for i in range(12):
-        roster.add(f"Kid {i:02d}", AVATAR_IDS[i % 8])
+    for i in range(26):
+        roster.add(f"Kid {i:02d}")
     make_launcher(app, tmp_path)
     picker = app.stack.top
-    assert len(picker.tiles) == 10
+    assert len(picker.tiles) == 24
     assert picker.tiles[0].label == "Kid 00"
+    assert picker.tiles[0].rect == pygame.Rect(54, 113, 136, 170)
+    assert picker.tiles[23].rect == pygame.Rect(1090, 477, 136, 170)
+    assert len({t.icon_key for t in picker.tiles}) == 24  # each child a picture of their own
     next_button = picker.buttons[-1]
     ScriptedHand(app).tap(next_button.rect.center)
-    assert [t.label for t in picker.tiles] == ["Kid 10", "Kid 11"]
+    assert [t.label for t in picker.tiles] == ["Kid 24", "Kid 25"]
 
 
 def test_left_handed_layout_mirrors_the_corner_controls(tmp_path):
@@ -440,8 +444,12 @@ def test_add_a_child_with_the_on_screen_keyboard(app, tmp_path):
     hand.tap(add.keys["X"].rect.center)
     hand.tap(add.keys["DELETE"].rect.center)
     assert add.nickname == "Anna B"
-    hand.tap(add.avatar_tiles["bunny"].rect.center)
-    assert add.avatar == "bunny"
+    hand.tap(add.picture.rect.center)
+    chooser = app.stack.top
+    assert isinstance(chooser, PictureChooserScene) and chooser.current == "cat"
+    hand.tap(chooser.tiles["bunny"].rect.center)
+    assert app.stack.top is add and add.avatar == "bunny"
+    assert add.picture.icon_key == ("avatar", "bunny")
     hand.tap(add.done.rect.center)
     picker = app.stack.top
     assert isinstance(picker, ChildPickerScene)

@@ -8,7 +8,9 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
+from engine import ui  # noqa: E402
 from games.launcher import avatars  # noqa: E402
+from telemetry.avatars import AVATAR_NAMES  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -21,22 +23,35 @@ def _display():
 
 
 
-def test_there_are_eight_avatars_and_unknown_ids_fall_back():
-    assert avatars.AVATAR_IDS == ("cat", "dog", "bear", "bunny", "frog", "owl", "fox", "panda")
-    assert avatars.avatar("zebra") is avatars.AVATARS["cat"]
-    assert len({a.color for a in avatars.AVATARS.values()}) == 8  # each tile its own colour
+def test_there_are_28_pictures_and_unknown_names_get_a_neutral_one():
+    assert avatars.AVATAR_IDS == AVATAR_NAMES and len(AVATAR_NAMES) == 28
+    assert avatars.AVATAR_IDS[:8] == ("cat", "dog", "bear", "bunny", "frog", "owl", "fox",
+                                      "panda")  # earlier versions' names still draw
+    assert set(avatars.PICTURES) == set(AVATAR_NAMES)
+    assert len({hexcode for hexcode, _ in avatars.PICTURES.values()}) == 28
+    assert avatars.avatar("zebra") is avatars.UNKNOWN_AVATAR
+    assert avatars.avatar("") is avatars.UNKNOWN_AVATAR
+    assert avatars.UNKNOWN_AVATAR.color not in {a.color for a in avatars.AVATARS.values()}
 
 
-@pytest.mark.parametrize("avatar_id", ["cat", "dog", "bear", "bunny", "frog", "owl", "fox",
-                                       "panda"])
-def test_each_avatar_draws_inside_its_rect(avatar_id: str):
+def test_pictures_that_look_alike_sit_on_different_colours():
+    colour = {name: av.color for name, av in avatars.AVATARS.items()}
+    for group in (("cat", "dog", "fox", "lion", "monkey"), ("bear", "monkey"),
+                  ("whale", "fish", "penguin"), ("chick", "bee", "butterfly"),
+                  ("frog", "turtle", "dinosaur"), ("pig", "mouse", "bunny")):
+        assert len({colour[n] for n in group}) == len(group), group
+
+
+@pytest.mark.parametrize("avatar_id", [*AVATAR_NAMES, "zebra"])
+def test_each_avatar_fills_its_rect(avatar_id: str):
     surf = pygame.Surface((400, 400), pygame.SRCALPHA)
     rect = pygame.Rect(100, 100, 200, 200)
-    avatars.AVATARS[avatar_id].draw(surf, rect)
+    avatars.avatar(avatar_id).draw(surf, rect)
     drawn = surf.get_bounding_rect()
     assert rect.contains(drawn)
-    # A face, not a speck: it spans more than half the tile each way.
-    assert drawn.w >= 110 and drawn.h >= 110
+    # Cropped to the drawn part and scaled: the longer side fills the tile less its margin.
+    assert max(drawn.w, drawn.h) in (183, 184, 185)
+    assert abs(drawn.centerx - rect.centerx) <= 1 and abs(drawn.centery - rect.centery) <= 1
 
 
 def test_tile_for_avatar_uses_the_avatar_colour_and_label():
@@ -46,3 +61,5 @@ def test_tile_for_avatar_uses_the_avatar_colour_and_label():
     assert b.icon_key == ("avatar", "frog")
     icon = b.icon_rect()
     assert icon.bottom <= 240 - 36  # the picture leaves room for the name under it
+    odd = avatars.tile_for_avatar(pygame.Rect(0, 0, 200, 240), "zebra", lambda: None)
+    assert odd.icon_key == ("avatar", "unknown") and odd.color == ui.LIGHT_GREY

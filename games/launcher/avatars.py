@@ -1,11 +1,18 @@
-"""The children's pictures: a face a child recognises as "me", chosen when a child is added.
+"""The children's pictures: an animal a child recognises as "me", chosen when a child is added.
 
-Drawn in code on the avatar's own colour (``children.csv`` stores the id).
+The names are :data:`telemetry.avatars.AVATAR_NAMES` (the one list, with its validation, that
+``children.csv``, the command line and ``demo-data`` share); each is drawn here from its
+OpenMoji picture (:mod:`games.kit.pictures`) on a tile of its own light colour. Pictures that
+look alike (the orange cat, dog, fox and lion) sit on different colours, and every picture is
+cropped to its drawn part and scaled to fill the tile, so a thin owl is as big as a round pig.
+
+A name that is not in the list (a hand-edited ``children.csv``, a picture from a newer
+version) is shown as :data:`UNKNOWN_AVATAR`, a neutral child on grey, never as another
+child's picture; the file keeps the name as it is.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,147 +21,56 @@ import pygame
 from engine.ui import (
     BLUE,
     GREEN,
-    GREY,
-    INK,
+    LIGHT_GREY,
     ORANGE,
     PURPLE,
     SKY_BLUE,
     VERMILLION,
-    WHITE,
     YELLOW,
     Color,
     DrawIcon,
     PictureButton,
-    _cheeks,
-    _eyes,
-    _pt,
-    _r,
-    _s,
-    _smile,
-    darker,
     lighter,
 )
+from games.kit.pictures import picture
+from telemetry.avatars import AVATAR_NAMES
+
+# OpenMoji picture (hexcode) and tile colour of each name.
+_S, _G, _B, _P = (lighter(c, 0.55) for c in (SKY_BLUE, GREEN, BLUE, PURPLE))
+_Y, _O, _V = lighter(YELLOW, 0.5), lighter(ORANGE, 0.6), lighter(VERMILLION, 0.6)
+PICTURES: dict[str, tuple[str, Color]] = {
+    "cat": ("1F431", _S), "dog": ("1F436", _G), "bear": ("1F43B", _O),
+    "bunny": ("1F430", _P), "frog": ("1F438", _Y), "owl": ("1F989", _G),
+    "fox": ("1F98A", _B), "panda": ("1F43C", _S), "lion": ("1F981", _P),
+    "pig": ("1F437", _S), "penguin": ("1F427", _Y), "elephant": ("1F418", _Y),
+    "unicorn": ("1F984", _V), "ladybird": ("1F41E", _G), "whale": ("1F433", _O),
+    "monkey": ("1F435", _Y), "chick": ("1F424", _B), "turtle": ("1F422", _V),
+    "butterfly": ("1F98B", _Y), "octopus": ("1F419", _B), "giraffe": ("1F992", _S),
+    "cow": ("1F42E", _V), "bee": ("1F41D", _P), "mouse": ("1F42D", _B),
+    "snail": ("1F40C", _V), "fish": ("1F420", _G), "parrot": ("1F99C", _G),
+    "dinosaur": ("1F995", _P),
+}
+UNKNOWN_PICTURE = "1F9D2"  # "child": a neutral person, for a name finemotor does not have
+MARGIN = 0.04  # of the tile, around the cropped picture
 
 
-def draw_cat(surface: pygame.Surface, rect: pygame.Rect) -> None:
-    """A smiling orange cat face."""
-    body = ORANGE
-    for side in (0, 1):
-        x0 = 0.18 if side == 0 else 0.82
-        x1 = 0.28 if side == 0 else 0.72
-        x2 = 0.45 if side == 0 else 0.55
-        pygame.draw.polygon(surface, body, [_pt(rect, x0, 0.12), _pt(rect, x1, 0.42),
-                                            _pt(rect, x2, 0.3)])
-    pygame.draw.ellipse(surface, body, _r(rect, 0.15, 0.22, 0.7, 0.62))
-    _eyes(surface, rect, 0.47)
-    pygame.draw.polygon(surface, PURPLE, [_pt(rect, 0.46, 0.56), _pt(rect, 0.54, 0.56),
-                                          _pt(rect, 0.5, 0.61)])
-    _smile(surface, rect, 0.66, 0.16)
-    for dy in (-0.03, 0.03):
-        for u0, u1 in ((0.36, 0.12), (0.64, 0.88)):
-            pygame.draw.line(surface, INK, _pt(rect, u0, 0.6 + dy), _pt(rect, u1, 0.57 + 2 * dy),
-                             _s(rect, 0.012))
+def draw_picture(hexcode: str) -> DrawIcon:
+    """A :data:`DrawIcon` that draws OpenMoji ``hexcode`` cropped to its drawn part and scaled
+    to fill the rect (keeping its aspect ratio, centred, a small margin around it)."""
 
+    def draw(surface: pygame.Surface, rect: pygame.Rect) -> None:
+        side = max(1, min(rect.w, rect.h))
+        art = picture(hexcode, side * 2)  # rendered large, so the crop scales down sharply
+        drawn = art.get_bounding_rect()
+        if drawn.w == 0 or drawn.h == 0:
+            return
+        room = max(1, round(side * (1 - 2 * MARGIN)))
+        scale = min(room / drawn.w, room / drawn.h)
+        size = (max(1, round(drawn.w * scale)), max(1, round(drawn.h * scale)))
+        fitted = pygame.transform.smoothscale(art.subsurface(drawn), size)
+        surface.blit(fitted, fitted.get_rect(center=rect.center))
 
-def draw_dog(surface: pygame.Surface, rect: pygame.Rect) -> None:
-    """A friendly dog with floppy ears."""
-    fur = (196, 148, 96)
-    pygame.draw.ellipse(surface, fur, _r(rect, 0.2, 0.16, 0.6, 0.68))
-    pygame.draw.ellipse(surface, darker(fur, 0.65), _r(rect, 0.08, 0.2, 0.2, 0.45))
-    pygame.draw.ellipse(surface, darker(fur, 0.65), _r(rect, 0.72, 0.2, 0.2, 0.45))
-    pygame.draw.ellipse(surface, lighter(fur, 0.6), _r(rect, 0.33, 0.5, 0.34, 0.3))
-    _eyes(surface, rect, 0.42, 0.13)
-    pygame.draw.ellipse(surface, INK, _r(rect, 0.43, 0.52, 0.14, 0.09))
-    _smile(surface, rect, 0.68, 0.16)
-    pygame.draw.ellipse(surface, VERMILLION, _r(rect, 0.46, 0.7, 0.08, 0.1))
-
-
-def draw_bear(surface: pygame.Surface, rect: pygame.Rect) -> None:
-    """A round brown bear."""
-    fur = (150, 100, 60)
-    for u in (0.24, 0.76):
-        pygame.draw.circle(surface, fur, _pt(rect, u, 0.24), _s(rect, 0.13))
-        pygame.draw.circle(surface, lighter(fur, 0.5), _pt(rect, u, 0.24), _s(rect, 0.065))
-    pygame.draw.circle(surface, fur, _pt(rect, 0.5, 0.53), _s(rect, 0.35))
-    pygame.draw.ellipse(surface, lighter(fur, 0.55), _r(rect, 0.34, 0.55, 0.32, 0.24))
-    _eyes(surface, rect, 0.45, 0.13)
-    pygame.draw.ellipse(surface, INK, _r(rect, 0.44, 0.56, 0.12, 0.08))
-    _smile(surface, rect, 0.7, 0.14)
-
-
-def draw_bunny(surface: pygame.Surface, rect: pygame.Rect) -> None:
-    """A white bunny with long ears."""
-    fur = (245, 245, 245)
-    for u in (0.3, 0.55):
-        pygame.draw.ellipse(surface, fur, _r(rect, u, 0.02, 0.15, 0.45))
-        pygame.draw.ellipse(surface, lighter(PURPLE, 0.3), _r(rect, u + 0.04, 0.08, 0.07, 0.32))
-    pygame.draw.ellipse(surface, fur, _r(rect, 0.2, 0.32, 0.6, 0.56))
-    pygame.draw.ellipse(surface, GREY, _r(rect, 0.2, 0.32, 0.6, 0.56), _s(rect, 0.012))
-    _eyes(surface, rect, 0.55, 0.13)
-    _cheeks(surface, rect, 0.7)
-    pygame.draw.circle(surface, PURPLE, _pt(rect, 0.5, 0.66), _s(rect, 0.035))
-    _smile(surface, rect, 0.77, 0.12)
-
-
-def draw_frog(surface: pygame.Surface, rect: pygame.Rect) -> None:
-    """A green frog with big eyes on top."""
-    skin = GREEN
-    pygame.draw.ellipse(surface, skin, _r(rect, 0.12, 0.3, 0.76, 0.55))
-    for u in (0.32, 0.68):
-        pygame.draw.circle(surface, skin, _pt(rect, u, 0.3), _s(rect, 0.14))
-        pygame.draw.circle(surface, WHITE, _pt(rect, u, 0.3), _s(rect, 0.1))
-        pygame.draw.circle(surface, INK, _pt(rect, u, 0.31), _s(rect, 0.055))
-    arc = _r(rect, 0.28, 0.45, 0.44, 0.25)
-    pygame.draw.arc(surface, INK, arc, math.pi * 1.05, math.pi * 1.95, _s(rect, 0.03))
-    _cheeks(surface, rect, 0.6)
-
-
-def draw_owl(surface: pygame.Surface, rect: pygame.Rect) -> None:
-    """A blue owl with round eyes and a yellow beak."""
-    feathers = BLUE
-    pygame.draw.polygon(surface, feathers, [_pt(rect, 0.18, 0.08), _pt(rect, 0.38, 0.25),
-                                            _pt(rect, 0.2, 0.35)])
-    pygame.draw.polygon(surface, feathers, [_pt(rect, 0.82, 0.08), _pt(rect, 0.62, 0.25),
-                                            _pt(rect, 0.8, 0.35)])
-    pygame.draw.ellipse(surface, feathers, _r(rect, 0.15, 0.15, 0.7, 0.75))
-    pygame.draw.ellipse(surface, lighter(feathers, 0.6), _r(rect, 0.3, 0.55, 0.4, 0.32))
-    for u in (0.36, 0.64):
-        pygame.draw.circle(surface, WHITE, _pt(rect, u, 0.4), _s(rect, 0.13))
-        pygame.draw.circle(surface, INK, _pt(rect, u, 0.41), _s(rect, 0.065))
-        pygame.draw.circle(surface, WHITE, _pt(rect, u + 0.02, 0.39), _s(rect, 0.02))
-    pygame.draw.polygon(surface, YELLOW, [_pt(rect, 0.45, 0.52), _pt(rect, 0.55, 0.52),
-                                          _pt(rect, 0.5, 0.62)])
-
-
-def draw_fox(surface: pygame.Surface, rect: pygame.Rect) -> None:
-    """A vermillion fox with a white muzzle."""
-    fur = VERMILLION
-    pygame.draw.polygon(surface, fur, [_pt(rect, 0.14, 0.1), _pt(rect, 0.22, 0.45),
-                                       _pt(rect, 0.42, 0.3)])
-    pygame.draw.polygon(surface, fur, [_pt(rect, 0.86, 0.1), _pt(rect, 0.78, 0.45),
-                                       _pt(rect, 0.58, 0.3)])
-    pygame.draw.polygon(surface, fur, [_pt(rect, 0.12, 0.35), _pt(rect, 0.88, 0.35),
-                                       _pt(rect, 0.5, 0.9)])
-    pygame.draw.ellipse(surface, fur, _r(rect, 0.14, 0.24, 0.72, 0.36))
-    pygame.draw.polygon(surface, WHITE, [_pt(rect, 0.22, 0.55), _pt(rect, 0.78, 0.55),
-                                         _pt(rect, 0.5, 0.88)])
-    _eyes(surface, rect, 0.45, 0.15)
-    pygame.draw.circle(surface, INK, _pt(rect, 0.5, 0.82), _s(rect, 0.045))
-
-
-def draw_panda(surface: pygame.Surface, rect: pygame.Rect) -> None:
-    """A panda: black ears and eye patches on a white face."""
-    for u in (0.24, 0.76):
-        pygame.draw.circle(surface, INK, _pt(rect, u, 0.22), _s(rect, 0.13))
-    pygame.draw.circle(surface, WHITE, _pt(rect, 0.5, 0.53), _s(rect, 0.35))
-    pygame.draw.circle(surface, GREY, _pt(rect, 0.5, 0.53), _s(rect, 0.35), _s(rect, 0.012))
-    for u, tilt in ((0.35, -1), (0.65, 1)):
-        patch = _r(rect, u - 0.09, 0.38, 0.18, 0.2)
-        pygame.draw.ellipse(surface, INK, patch)
-        pygame.draw.circle(surface, WHITE, _pt(rect, u + 0.01 * tilt, 0.47), _s(rect, 0.045))
-        pygame.draw.circle(surface, INK, _pt(rect, u + 0.01 * tilt, 0.475), _s(rect, 0.025))
-    pygame.draw.ellipse(surface, INK, _r(rect, 0.44, 0.6, 0.12, 0.07))
-    _smile(surface, rect, 0.74, 0.14)
+    return draw
 
 
 @dataclass(frozen=True)
@@ -167,25 +83,17 @@ class Avatar:
 
 
 AVATARS: dict[str, Avatar] = {
-    a.id: a
-    for a in (
-        Avatar("cat", lighter(ORANGE, 0.6), draw_cat),
-        Avatar("dog", lighter(SKY_BLUE, 0.5), draw_dog),
-        Avatar("bear", lighter(YELLOW, 0.4), draw_bear),
-        Avatar("bunny", lighter(PURPLE, 0.45), draw_bunny),
-        Avatar("frog", lighter(YELLOW, 0.65), draw_frog),
-        Avatar("owl", lighter(SKY_BLUE, 0.7), draw_owl),
-        Avatar("fox", lighter(GREEN, 0.6), draw_fox),
-        Avatar("panda", lighter(GREEN, 0.75), draw_panda),
-    )
+    name: Avatar(name, PICTURES[name][1], draw_picture(PICTURES[name][0]))
+    for name in AVATAR_NAMES
 }
 AVATAR_IDS: tuple[str, ...] = tuple(AVATARS)
-DEFAULT_AVATAR = "cat"
+UNKNOWN_AVATAR = Avatar("unknown", LIGHT_GREY, draw_picture(UNKNOWN_PICTURE))
 
 
 def avatar(avatar_id: str) -> Avatar:
-    """The avatar with ``avatar_id``; unknown ids (a hand-edited roster) get the default."""
-    return AVATARS.get(avatar_id, AVATARS[DEFAULT_AVATAR])
+    """The avatar with ``avatar_id``; a name finemotor does not have gets
+    :data:`UNKNOWN_AVATAR` (never another child's picture)."""
+    return AVATARS.get(avatar_id, UNKNOWN_AVATAR)
 
 
 def tile_for_avatar(

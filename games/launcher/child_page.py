@@ -23,7 +23,7 @@ import pygame
 
 from engine import ui
 from engine.pointer import KeyPress
-from games.launcher.avatars import avatar, tile_for_avatar
+from games.launcher.avatars import tile_for_avatar
 from games.launcher.base import _W, LauncherScene, is_escape
 from games.launcher.grown_up import MINUTE_CHOICES
 from games.registry import Activity
@@ -180,6 +180,8 @@ class ChildPageScene(LauncherScene):
             x += 320
         c["done"] = self._button(pygame.Rect(_W - 30 - 300, BOTTOM_Y, 300, 110), "Done",
                                  self.app.stack.pop, ui.lighter(ui.GREEN, 0.4), 52)
+        c["picture"] = tile_for_avatar(pygame.Rect(24, 8, 96, 96), self.child.avatar,
+                                       self._choose_picture)
         self.controls = c
         self.buttons = list(c.values())
 
@@ -274,6 +276,25 @@ class ChildPageScene(LauncherScene):
                                   f"home sessions a week {n}")
         return step
 
+    def _choose_picture(self) -> None:
+        """Open the picture chooser; the picture chosen is written at once."""
+        from games.launcher.picture_chooser import PictureChooserScene
+
+        taken: dict[str, list[str]] = {}
+        try:
+            for other in self.launcher.roster.list():
+                if other.child_id != self.child.child_id:
+                    taken.setdefault(other.avatar, []).append(other.nickname)
+        except UsageError:
+            pass
+        self.app.stack.push(PictureChooserScene(self.launcher, self.child.avatar, taken,
+                                                self._set_picture))
+
+    def _set_picture(self, name: str) -> None:
+        def change() -> None:
+            self.child = self.launcher.roster.set_avatar(self.child.child_id, name)
+        self._write(change)
+
     def _assess(self, activity: Activity) -> Callable[[], None]:
         def start() -> None:
             self.app.sound.play("tap")
@@ -288,11 +309,8 @@ class ChildPageScene(LauncherScene):
 
     def draw(self, surface: pygame.Surface) -> None:
         surface.fill(ui.CREAM)
-        av = avatar(self.child.avatar)
-        pygame.draw.circle(surface, av.color, (70, 50), 36)
-        surface.blit(ui.icon_surface(av.draw, (60, 60), ("avatar", av.id)), (40, 20))
         ui.draw_text(surface, ui.fit_text(f"{self.child.nickname}'s page", 52, 700), 52,
-                     ui.INK, topleft=(124, 24))
+                     ui.INK, topleft=(136, 24))
         for col, words in enumerate(("The child", "Own settings", "The plan")):
             ui.draw_text(surface, words, 32, ui.GREY,
                          center=(COL_X[col] + COL_W // 2, ROW_Y0 - 22))

@@ -11,19 +11,45 @@ from engine import ui
 from games.launcher.avatars import avatar, tile_for_avatar
 from games.launcher.base import _H, _W, GATE_SECONDS, LauncherScene, gate_rect
 from games.registry import Activity
+from telemetry.avatars import is_avatar
 from telemetry.children import Child
 from telemetry.errors import UsageError
 
 if TYPE_CHECKING:
     from games.launcher.session import Launcher
 
-CHILDREN_PER_PAGE = 10
+# Tile sizes of "Who is playing?", biggest first: the biggest that shows every child on one
+# page (a child finds their picture without turning pages); past the last, pages of it.
+PICKER_GRIDS = (  # (tile width, height), gap, children it holds (columns x rows in the area)
+    ((200, 240), 40, 10),  # 5 x 2
+    ((136, 170), 12, 24),  # 8 x 3: the picture is about 100 px, still big for a finger
+)
+CHILDREN_PER_PAGE = PICKER_GRIDS[-1][2]
+PICKER_AREA = pygame.Rect(40, 110, _W - 80, 540)
+
+
+def picker_grid(count: int) -> tuple[tuple[int, int], int]:
+    """The tile size and gap of "Who is playing?" for ``count`` children."""
+    for tile, gap, holds in PICKER_GRIDS:
+        if count <= holds:
+            return tile, gap
+    return PICKER_GRIDS[-1][0], PICKER_GRIDS[-1][1]
+
+
+def unknown_pictures_message(children: list[Child]) -> str | None:
+    """What to tell a grown-up about children whose picture finemotor does not have (their
+    tile shows a neutral child), or None."""
+    odd = [c for c in children if not is_avatar(c.avatar)]
+    if not odd:
+        return None
+    names = ", ".join(f"{c.nickname} ({c.avatar or 'none'})" for c in odd[:3])
+    more = f" and {len(odd) - 3} more" if len(odd) > 3 else ""
+    return (f"Unknown picture for {names}{more}: choose one on the child's page "
+            "(grown-ups, Children)")
 
 
 class ChildPickerScene(LauncherScene):
     """Who is playing? One avatar tile per child; the gear (hold 3 s) for grown-ups."""
-
-    TILE = (200, 240)
 
     def __init__(self, launcher: Launcher) -> None:
         super().__init__(launcher)
@@ -40,6 +66,9 @@ class ChildPickerScene(LauncherScene):
         except UsageError as exc:
             self.children = []
             self.launcher.message = str(exc)
+        odd = unknown_pictures_message(self.children)
+        if odd is not None and not self.launcher.message:
+            self.launcher.message = odd
         pages = max(1, -(-len(self.children) // CHILDREN_PER_PAGE))
         self.page = min(self.page, pages - 1)
         self._layout()
@@ -61,11 +90,13 @@ class ChildPickerScene(LauncherScene):
             return
         first = self.page * CHILDREN_PER_PAGE
         shown = self.children[first:first + CHILDREN_PER_PAGE]
-        area = pygame.Rect(40, 110, _W - 80, 540)
-        for child, rect in zip(shown, ui.grid_layout(len(shown), self.TILE, 40, area),
+        tile_size, gap = picker_grid(len(self.children))
+        label_size = 36 if tile_size[0] >= 200 else 30
+        for child, rect in zip(shown, ui.grid_layout(len(shown), tile_size, gap, PICKER_AREA),
                                strict=True):
-            label = ui.fit_text(child.nickname, 36, self.TILE[0] - 20)
+            label = ui.fit_text(child.nickname, label_size, tile_size[0] - 16)
             tile = tile_for_avatar(rect, child.avatar, self._picker(child), label=label)
+            tile.label_size = label_size
             self.tiles.append(tile)
         self.buttons.extend(self.tiles)
         pages = -(-len(self.children) // CHILDREN_PER_PAGE)

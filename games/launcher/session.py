@@ -30,7 +30,8 @@ from engine import ui
 from engine.app import App
 from engine.record import NullSink
 from engine.settings import Settings
-from games.launcher.grown_up import AddChildScene, GrownUpScene
+from games.launcher.add_child import AddChildScene
+from games.launcher.grown_up import GrownUpScene
 from games.launcher.host import ActivityHost
 from games.launcher.pickers import ActivityPickerScene, ChildPickerScene
 from games.launcher.reward import RewardScene
