@@ -194,6 +194,20 @@ def _add_children_without_sessions(
     )
 
 
+def _seed_metrics(reader: TrialRows, summaries: Mapping[str, Any] | None,
+                  folders: Sequence[str]) -> None:
+    """Let the sections read a child's metric rows from the summary cache's entries (loaded
+    and checked against the files' keys with the trials) instead of opening every
+    ``metrics.csv`` again."""
+    if not summaries:
+        return
+    name = schema.METRICS.name
+    for folder in folders:
+        entry = summaries.get(folder)
+        if entry is not None and name in entry.rows:
+            reader.seed(os.path.join(folder, schema.METRICS.filename), entry.rows[name])
+
+
 def build_reports(
     data_dir: str | os.PathLike[str],
     out_dir: str | os.PathLike[str],
@@ -208,6 +222,7 @@ def build_reports(
     item_label: ItemLabel = default_item_label,
     activity_titles: Mapping[str, str] | None = None,
     overwrite: bool = False,
+    cache: bool = True,
 ) -> ReportResult:
     """Write the caseload page, the child pages and the CSV summaries into ``out_dir``.
 
@@ -218,7 +233,9 @@ def build_reports(
     ``item_label(activity, item)`` gives people's names for items and ``activity_titles``
     the activities' titles (``games/`` passes the registry's). ``out_dir``: a new folder, an
     empty one, or one an earlier report wrote (its files are replaced; ``overwrite`` allows
-    any other folder, see ``telemetry.report_out``). Raises ``UsageError`` for bad
+    any other folder, see ``telemetry.report_out``). ``cache``: read the sessions through
+    the data folder's summary cache (``telemetry.summary_cache``; False reads every file, as
+    the benchmark's baseline does; the report is the same). Raises ``UsageError`` for bad
     arguments, a missing or empty data folder and unknown children.
     """
     from telemetry.loader import load_dataset
@@ -246,6 +263,7 @@ def build_reports(
         since=since_dt.date() if since_dt else None,
         until=last_day,
         tables=("trials",),
+        cache=cache,
     )
     sessions, trials, children = ds.sessions, ds.trials, ds.children
     known = set(children["child_id"]) if children is not None and not children.empty else set()
@@ -288,7 +306,8 @@ def build_reports(
     # those before --since (the rest of the report covers the period only).
     history = trials
     if since_dt is not None and sections:
-        history = load_dataset(data, child_ids=wanted, until=last_day, tables=("trials",)).trials
+        history = load_dataset(data, child_ids=wanted, until=last_day, tables=("trials",),
+                               cache=cache).trials
     roster = None if anonymize else children
     case = analytics.caseload(sess_tbl, trends, roster, as_of, anonymize=anonymize)
     # Children in the roster without a session in the period still get a row.
@@ -337,6 +356,7 @@ def build_reports(
     empty = {name: df.iloc[0:0] for name, df in tables.items()}
     case_by = {r["child_id"]: r for _, r in case.iterrows()}
     folders = dict(zip(sessions["session_id"], sessions["folder"], strict=True))
+    child_folders = {str(c): list(g) for c, g in sessions.groupby("child_id")["folder"]}
     bar = Progress(len(ids), "children", progress)
     reader = TrialRows()
     child_pages = {}
@@ -346,6 +366,7 @@ def build_reports(
     for cid in ids:
         part = {k: by[k].get(cid, empty[k]) for k in by}
         no_end = int((~part["sessions"]["has_end"].astype(bool)).sum())
+        _seed_metrics(reader, ds.summaries, child_folders.get(cid, []))
         cd = ChildContext(
             child_id=cid,
             name=names[cid],

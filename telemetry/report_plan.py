@@ -103,7 +103,7 @@ class PlanSection:
             from telemetry.loader import load_dataset
 
             self._metrics = load_dataset(self.data_dir, child_ids=need_metrics,
-                                         tables=("trials", "metrics")).metrics
+                                         tables=("trials", "metrics"), cache=True).metrics
 
     def _child_frames(self, cid: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         assert self._history is not None and self._sessions is not None

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from telemetry import schema
+from telemetry.errors import SchemaVersionError
 
 _CRC = zlib.crc32
 
@@ -45,6 +46,50 @@ def check_lines(body: bytes) -> tuple[bytes, int, bool]:
     else:
         valid = b"\n".join(ok) + b"\n" if ok else b""
     return valid, skipped, bool(tail)
+
+
+def strip_header(data: bytes, table: schema.Table) -> bytes:
+    """The file without its header line (any version's header: it starts 'schema_version,')."""
+    header = table.header_line()
+    if data.startswith(header):
+        return data[len(header) :]
+    if data.startswith(schema.VERSION_COLUMN.encode() + b","):
+        nl = data.find(b"\n")
+        return b"" if nl < 0 else data[nl + 1 :]
+    return data
+
+
+def _readable_text() -> str:
+    """The readable schema versions, for messages."""
+    return ", ".join(str(v) for v in sorted(schema.READABLE_VERSIONS))
+
+
+def version_error(path: Path | str, version: object) -> SchemaVersionError:
+    """The error for a row or session written with a schema version this code cannot read."""
+    return SchemaVersionError(
+        f"{path}: written with schema version {version}; this finemotor reads version(s) "
+        f"{_readable_text()}: update finemotor to read it"
+    )
+
+
+def check_versions(valid: bytes, path: str | Path) -> None:
+    """Raise :class:`SchemaVersionError` if a valid row has a version this code cannot read."""
+    if not valid:
+        return
+    prefix = b"%d," % schema.SCHEMA_VERSION
+    rows = valid.count(b"\n")
+    # Fast path: every row starts with the current version (newlines never occur inside a
+    # field: the recorder refuses them).
+    if valid.startswith(prefix) and valid.count(b"\n" + prefix) == rows - 1:
+        return
+    for line in valid.split(b"\n")[:-1]:
+        version = line.split(b",", 1)[0].decode("ascii", "replace")
+        try:
+            readable = int(version) in schema.READABLE_VERSIONS
+        except ValueError:
+            readable = False
+        if not readable:
+            raise version_error(path, version)
 
 
 def checked_fields(lines: list[bytes]) -> list[list[bytes]]:
@@ -152,6 +197,12 @@ class TrialRows:
     def clear(self) -> None:
         """Forget the files read so far (keeps memory flat between children)."""
         self._cache.clear()
+
+    def seed(self, path: str | Path, valid: bytes | memoryview) -> None:
+        """Serve ``path`` from ``valid`` (its checked rows, without the header) instead of
+        reading it: the report passes the summary cache's rows of a session's metrics
+        (``telemetry.summary_cache``), whose key matched the file's when they were loaded."""
+        self._cache[str(path)] = b"\n" + valid
 
     def _data(self, path: Path, trial: int) -> bytes:
         """The file's bytes (or, for a large file, the bytes around ``trial``'s rows), with a

@@ -332,7 +332,7 @@ def test_all_tables_and_quoted_text(tmp_path: Path) -> None:
 
 
 def test_block_size_does_not_change_the_result(tmp_path: Path, monkeypatch) -> None:
-    from telemetry import loader
+    from telemetry import table_reader
 
     start = datetime(2025, 1, 1, tzinfo=timezone.utc)
     recs = [_session(tmp_path, A, start + timedelta(days=i), trials=3) for i in range(5)]
@@ -344,7 +344,7 @@ def test_block_size_does_not_change_the_result(tmp_path: Path, monkeypatch) -> N
     bad.write_bytes(bytes(data))
     results = []
     for block in (1, 300, 1 << 22):
-        monkeypatch.setattr(loader, "BLOCK_BYTES", block)
+        monkeypatch.setattr(table_reader, "BLOCK_BYTES", block)
         results.append(load_dataset(tmp_path))
     for ds in results:
         pd.testing.assert_frame_equal(ds.metrics, results[0].metrics)
