@@ -17,6 +17,13 @@ subprocess (imports included, peak RSS from ``resource.getrusage``), against a n
 measured in the same run: one ``pd.read_csv`` per session file, per-session Python loops, a
 boolean mask per child, and a matplotlib figure per activity (the obvious first version).
 
+The summary cache (``telemetry.summary_cache``, issue 15), in fresh processes as a therapist
+runs ``finemotor report`` (module bytecode cached, as installed): reading every file
+(``cache=False``) against the first run (the cache built) and the second run (the cache up
+to date), warm page cache and right after ``sync; echo 3 > /proc/sys/vm/drop_caches`` (as
+root), medians of five (three cold) with the variants interleaved run by run, so the shared
+machine's load hits them alike. ``FINEMOTOR_BENCH_REPORT=cache`` runs only these.
+
 Also one session-accuracy chart of a child-year drawn both ways, matplotlib (``Figure`` +
 ``savefig`` as SVG into memory) and the report's hand-written SVG, median of several runs:
 the figure behind drawing the report's charts by hand although the issue asked for matplotlib.
@@ -28,6 +35,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +43,7 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -262,14 +271,29 @@ def svg_accuracy_chart(values: list[float], dates: list[str]) -> str:
     )
 
 
+def _cpu_children() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
+_last_cpu = [0.0]  # CPU seconds (user + system) of the last _subprocess_run's process
+
+
 def _subprocess_run(code: str) -> tuple[float, float]:
-    """Run ``code`` in a fresh interpreter; returns (wall seconds, peak RSS in MB)."""
+    """Run ``code`` in a fresh interpreter; returns (wall seconds, peak RSS in MB). Its CPU
+    time (user + system) is left in ``_last_cpu[0]``: on the shared machine, wall time is
+    mostly waiting for a core, CPU time much less so."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    cpu0 = _cpu_children()
     t0 = time.perf_counter()
+    # As an installed finemotor runs: its modules' bytecode cached (.pyc), whatever
+    # PYTHONDONTWRITEBYTECODE the shell has.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env
     )
     wall = time.perf_counter() - t0
+    _last_cpu[0] = _cpu_children() - cpu0
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr)
     # ru_maxrss of RUSAGE_CHILDREN is the largest child so far (KiB on Linux); the child
@@ -284,7 +308,8 @@ import resource, sys
 from datetime import datetime, timezone
 from games.reporting import build_reports
 build_reports({data!r}, {out!r}, child_ids={ids!r}, all_children={all_!r}, progress=False,
-              now=datetime(2026, 11, 20, 18, tzinfo=timezone.utc))
+              now=datetime(2026, 11, 20, 18, tzinfo=timezone.utc), overwrite=True,
+              cache={cache!r})
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -336,26 +361,95 @@ def read_strokes(trials: list[tuple[str, str, int]], whole_files: bool) -> int:
         rows.WHOLE_FILE_BYTES = limit
 
 
-def fresh_and_cold(data: Path, tmp: Path, one: list[str]) -> None:
-    """The report as a therapist runs it: a fresh process, files in the page cache (median of
-    3) and right after dropping the page cache (when allowed)."""
+def clear_summary_cache(data: Path) -> int:
+    """Delete every child's ``.summaries.cache`` (the next report rebuilds it); returns how
+    many were there."""
+    from telemetry.summary_cache import FILE_NAME
+
+    gone = 0
+    for path in (data / "sessions").glob(f"*/{FILE_NAME}"):
+        path.unlink()
+        gone += 1
+    return gone
+
+
+def _median_fresh(variants: dict[str, tuple[str, Any]], runs: int) -> dict[str, float]:
+    """Median wall time (``name``) and CPU time (``name + " cpu"``) of ``runs`` fresh
+    processes for each variant ``name: (code, before)``, the variants interleaved run by run
+    (so a change in the machine's load hits them alike); ``before()`` runs before each run,
+    untimed (drop the page cache, delete the summary cache)."""
+    times: dict[str, list[float]] = {}
+    for _ in range(runs):
+        for name, (code, before) in variants.items():
+            if before is not None:
+                before()
+            times.setdefault(name, []).append(_subprocess_run(code)[0])
+            times.setdefault(f"{name} cpu", []).append(_last_cpu[0])
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def _report_pair(label: str, m: dict[str, float], name: str, budget: str) -> None:
+    report(f"{label}: wall", m[name], "s", budget)
+    report(f"{label}: CPU (user + system)", m[f"{name} cpu"], "s")
+
+
+def cache_figures(data: Path, tmp: Path, one: list[str], runs: int = 5) -> None:
+    """The summary cache in fresh processes (as a therapist runs ``finemotor report``), each
+    figure a median of ``runs`` runs, with its ratio to reading every file (``cache=False``,
+    the report before the cache) measured in the same run, interleaved: warm page cache;
+    first run (no summary cache yet: it is built) against second run (cache up to date); and
+    right after dropping the page cache (``sync; echo 3 > /proc/sys/vm/drop_caches``, as
+    root)."""
+    can_drop = drop_page_cache()
+    how = ("sync; echo 3 > /proc/sys/vm/drop_caches" if can_drop
+           else "not allowed (not root): cold figures skipped")
+    print(f"  page cache drop: {how}", flush=True)
     for label, ids, all_ in (("one child, a year", one, False), ("caseload", None, True)):
-        code = _CHILD_CODE.format(data=str(data), out=str(tmp / f"f-{all_}"), ids=ids,
-                                  all_=all_)
-        _subprocess_run(code)  # warm the page cache
-        warm = sorted(_subprocess_run(code)[0] for _ in range(3))[1]
-        report(f"{label}, fresh process, warm page cache (median of 3)", warm, "s",
-               "< 1 s" if not all_ else "< 5 s")
-        if drop_page_cache():
-            cold, _ = _subprocess_run(code)
-            report(f"{label}, fresh process, cold (sync; echo 3 > drop_caches)", cold, "s",
-                   "< 1 s" if not all_ else "< 5 s")
-        else:
-            print(f"  {label}, cold: not measured (dropping the page cache needs root)")
+        budget = "< 5 s" if all_ else "< 1 s"
+
+        def code(cache: bool, ids: list[str] | None = ids, all_: bool = all_) -> str:
+            return _CHILD_CODE.format(data=str(data), out=str(tmp / f"c-{all_}-{cache}"),
+                                      ids=ids, all_=all_, cache=cache)
+
+        print(f"  load average {os.getloadavg()[0]:.1f} before '{label}'", flush=True)
+        _subprocess_run(code(True))  # page cache and summary cache warm
+        warm = _median_fresh({
+            "files": (code(False), None),
+            "first": (code(True), lambda: clear_summary_cache(data)),
+            "second": (code(True), None),
+        }, runs)
+        _report_pair(f"{label}, fresh, warm, every file read (no cache)", warm, "files", budget)
+        _report_pair(f"{label}, fresh, warm, first run (cache built)", warm, "first", budget)
+        _report_pair(f"{label}, fresh, warm, second run (cache up to date)", warm, "second",
+                     budget)
+        report("  no cache / second run, wall", warm["files"] / warm["second"], "x")
+        report("  no cache / second run, CPU", warm["files cpu"] / warm["second cpu"], "x")
+        report("  first run / second run, wall", warm["first"] / warm["second"], "x")
+        if can_drop:
+            cold = _median_fresh({
+                "files": (code(False), drop_page_cache),
+                "second": (code(True), drop_page_cache),
+            }, max(3, runs - 2))
+            _report_pair(f"{label}, fresh, cold, every file read (no cache)", cold, "files",
+                         budget)
+            _report_pair(f"{label}, fresh, cold, second run (cache up to date)", cold,
+                         "second", budget)
+            report("  no cache / second run, cold, wall", cold["files"] / cold["second"], "x")
+        print(f"  load average {os.getloadavg()[0]:.1f} after '{label}'", flush=True)
 
 
 def main() -> None:
-    """Measure and print the figures."""
+    """Measure and print the figures (``FINEMOTOR_BENCH_REPORT=cache``: only the summary
+    cache's fresh-process figures)."""
+    if os.environ.get("FINEMOTOR_BENCH_REPORT") == "cache":
+        data, how = ensure_data()
+        print(f"  data: {how}", flush=True)
+        from telemetry.children import ChildrenRegistry
+
+        ids = [c.child_id for c in ChildrenRegistry(data).list()]
+        with tempfile.TemporaryDirectory() as tmp:
+            cache_figures(data, Path(tmp), [ids[0]])
+        return
     from datetime import datetime as _dt
 
     from games.reporting import build_reports
@@ -386,16 +480,26 @@ def main() -> None:
 
         t_one = median_seconds(one_child, repeats=5)
         report("one child, a year (in-process, median of 5)", t_one, "s", "< 1 s")
+        t_files = median_seconds(lambda: build_reports(data, tmp_p / "one-f", child_ids=one,
+                                                       progress=False, now=now, cache=False),
+                                 repeats=5)
+        report("  the same reading every file (no summary cache)", t_files, "s")
+        report("  no cache / cache", t_files / t_one, "x")
         t_naive_one = median_seconds(lambda: naive_report(data, one, tmp_p / "n1"), repeats=3)
         report("  naive baseline, one child", t_naive_one, "s")
         report("  speed-up over naive", t_naive_one / t_one, "x")
 
         wall, _ = _subprocess_run(_CHILD_CODE.format(data=str(data), out=str(tmp_p / "s1"),
-                                                     ids=one, all_=False))
+                                                     ids=one, all_=False, cache=True))
         report("one child, fresh process (imports included)", wall, "s")
 
         t_all = median_seconds(caseload, repeats=3)
         report(f"caseload of {len(ids)} children (in-process, median of 3)", t_all, "s", "< 5 s")
+        t_all_files = median_seconds(lambda: build_reports(data, tmp_p / "all-f",
+                                                           all_children=True, progress=False,
+                                                           now=now, cache=False), repeats=3)
+        report("  the same reading every file (no summary cache)", t_all_files, "s")
+        report("  no cache / cache", t_all_files / t_all, "x")
         sample = ids[:5]
         t_naive5 = median_seconds(lambda: naive_report(data, sample, tmp_p / "n5"), repeats=1,
                                   warmup=0)
@@ -404,7 +508,7 @@ def main() -> None:
         report("  speed-up over naive", naive_all / t_all, "x")
 
         wall, peak = _subprocess_run(_CHILD_CODE.format(data=str(data), out=str(tmp_p / "s2"),
-                                                        ids=None, all_=True))
+                                                        ids=None, all_=True, cache=True))
         report("caseload, fresh process (imports included)", wall, "s", "< 5 s")
         report("caseload, peak RSS of that process", peak, "MB", "< 500 MB")
 
@@ -416,7 +520,7 @@ def main() -> None:
         report("  whole-file reader (before issue 15)", t_old, "s")
         report("  whole-file / bisection", t_old / t_new, "x")
         print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
-        fresh_and_cold(data, tmp_p, one)
+        cache_figures(data, tmp_p, one)
 
 
 if __name__ == "__main__":

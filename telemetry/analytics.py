@@ -25,11 +25,19 @@ The rules a therapist needs to know to read the figures (also printed in the rep
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import numpy as np
 import pandas as pd
 
+from telemetry.caseload import (  # re-exported: the caseload's table and windows
+    INACTIVE_DAYS,
+    NOT_STARTED,
+    RECENT_DAYS,
+    caseload,
+    in_recent_window,
+    recent_window,
+    without_sessions,
+)
 from telemetry.trends import (  # re-exported: the report and tests read them here
     DECLINE_THRESHOLD,
     LEVEL_DROP_THRESHOLD,
@@ -47,8 +55,6 @@ __all__ = [
     "session_table", "weekly_practice", "without_sessions",
 ]
 
-INACTIVE_DAYS = 14  # flag a child with no session for this many days
-RECENT_DAYS = 28  # "the last 4 weeks" of the caseload
 
 SESSION_COLUMNS = [
     "child_id",
@@ -291,122 +297,3 @@ def item_latest(trials: pd.DataFrame) -> pd.DataFrame:
         duration_s=out["duration_s"].round(3),
     )
     return out[cols]
-
-
-def caseload(
-    session_tbl: pd.DataFrame,
-    trends: pd.DataFrame,
-    children: pd.DataFrame | None,
-    as_of: datetime,
-    anonymize: bool = False,
-) -> pd.DataFrame:
-    """One row per child: last session, practice in the last 4 weeks, trends and flags.
-
-    ``as_of`` is the report date (the ``--until`` date, or now). Flags: ``no practice for N
-    days`` when the last session is ``INACTIVE_DAYS`` or more before ``as_of``, and ``decline
-    in <activity>`` for each declining activity (``(levels down)`` added for a level drop).
-    ``nickname`` is left out when anonymizing.
-    """
-    as_of_ts = pd.Timestamp(as_of)
-    as_of_ts = as_of_ts.tz_convert("UTC") if as_of_ts.tzinfo else as_of_ts.tz_localize("UTC")
-    cols = ["child_id"] + ([] if anonymize else ["nickname"])
-    cols += [
-        "last_session",
-        "days_since_last",
-        "sessions_total",
-        "sessions_4w",
-        "minutes_4w",
-        "trends",
-        "flags",
-        "status",
-    ]
-    if session_tbl.empty:
-        return pd.DataFrame(columns=cols)
-    recent = in_recent_window(session_tbl["started_at"], as_of_ts.to_pydatetime())
-    df = session_tbl.assign(
-        _recent=recent.astype("int64"),
-        _recent_min=session_tbl["minutes"].where(recent, 0.0),
-    )
-    per = df.groupby("child_id", sort=True).agg(
-        last_started=("started_at", "max"),
-        sessions_total=("session_id", "size"),
-        sessions_4w=("_recent", "sum"),
-        minutes_4w=("_recent_min", "sum"),
-    )
-    trend_txt: dict[str, str] = {}
-    flags: dict[str, list[str]] = {}
-    arrows = {"up": "↑", "down": "↓", "flat": "→", "none": "·"}
-    for child_id, grp in trends.groupby("child_id", sort=True):
-        trend_txt[child_id] = "; ".join(
-            f"{a} {arrows[t]}" for a, t in zip(grp["activity"], grp["trend"], strict=True)
-        )
-        declining = grp.loc[grp["decline"]]
-        flags[child_id] = [
-            f"decline in {a}" + (" (levels down)" if why == "level" else "")
-            for a, why in zip(declining["activity"], declining["decline_reason"], strict=True)
-        ]
-    out = per.reset_index()
-    days = (as_of_ts - out["last_started"]).dt.total_seconds() / 86400.0
-    out = out.assign(
-        last_session=out["last_started"].dt.tz_convert("UTC").dt.date,
-        days_since_last=np.floor(days).astype("int64"),
-        minutes_4w=out["minutes_4w"].round(1),
-        trends=out["child_id"].map(trend_txt).fillna(""),
-    )
-    flag_col = []
-    for cid, d in zip(out["child_id"], out["days_since_last"], strict=True):
-        f = list(flags.get(cid, []))
-        if d >= INACTIVE_DAYS:
-            f.insert(0, f"no practice for {d} days")
-        flag_col.append("; ".join(f))
-    out = out.assign(flags=flag_col, status="")
-    if not anonymize:
-        names = {}
-        if children is not None and not children.empty:
-            names = dict(zip(children["child_id"], children["nickname"], strict=False))
-        out = out.assign(nickname=out["child_id"].map(names).fillna(""))
-    return out[cols]
-
-
-def recent_window(as_of: datetime) -> tuple[datetime, datetime]:
-    """The ``[start, end)`` of "the last 4 weeks" for a report dated ``as_of``: the 28 days up
-    to the report date. The one definition, used by the caseload and the child pages alike."""
-    return as_of - timedelta(days=RECENT_DAYS), as_of
-
-
-def in_recent_window(started_at: pd.Series, as_of: datetime) -> pd.Series:
-    """True for the starts inside :func:`recent_window` of ``as_of``."""
-    start, end = recent_window(as_of)
-    return (started_at >= pd.Timestamp(start)) & (started_at < pd.Timestamp(end))
-
-
-NOT_STARTED = "not started yet"
-
-
-def without_sessions(
-    child_ids: list[str],
-    created: dict[str, datetime],
-    started_before: set[str],
-    as_of: datetime,
-) -> dict[str, tuple[str, str]]:
-    """``(status, flag)`` for children with no session in the period.
-
-    A child who has never played and was added under ``INACTIVE_DAYS`` days before the report
-    date is "not started yet" (no flag: a child added today needs no attention); one added
-    earlier is flagged ``not started, added N days ago``. A child who played before the
-    period is flagged ``no sessions in this period``. ``created``: roster ``created_at`` per
-    child (missing: unknown, treated as new); ``started_before``: children with a session
-    before the period.
-    """
-    out = {}
-    for cid in child_ids:
-        if cid in started_before:
-            out[cid] = ("", "no sessions in this period")
-            continue
-        made = created.get(cid)
-        days = int((as_of - made).total_seconds() // 86400) if made is not None else 0
-        if days >= INACTIVE_DAYS:
-            out[cid] = (NOT_STARTED, f"not started, added {days} days ago")
-        else:
-            out[cid] = (NOT_STARTED, "")
-    return out

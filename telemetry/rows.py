@@ -204,10 +204,10 @@ class TrialRows:
         (``telemetry.summary_cache``), whose key matched the file's when they were loaded."""
         self._cache[str(path)] = b"\n" + valid
 
-    def _data(self, path: Path, trial: int) -> bytes:
+    def _data(self, path: str, trial: int) -> bytes:
         """The file's bytes (or, for a large file, the bytes around ``trial``'s rows), with a
         newline in front so every row starts after one, CRLF read as LF."""
-        key = str(path)
+        key = path
         data = self._cache.get(key)
         if data is not None:
             return data
@@ -232,22 +232,30 @@ class TrialRows:
         self, folder: str | Path, table: schema.Table, session_id: str, trial: int
     ) -> list[bytes]:
         """Every line of ``trial`` in ``folder``'s file of ``table`` (not yet checked)."""
-        data = self._data(Path(folder) / table.filename, int(trial))
+        data = self._data(os.path.join(folder, table.filename), int(trial))
         blocks: list[bytes] = []
         for v in sorted(schema.READABLE_VERSIONS):
-            prefix = f"\n{v},{session_id},{trial},".encode()
+            prefix = b"\n%d,%s,%d," % (v, str(session_id).encode(), int(trial))
             first = data.find(prefix)
             if first < 0:
                 continue
-            last = data.rfind(prefix)
-            end = data.find(b"\n", last + 1)
-            if end < 0:  # the last row is torn (no newline): it is not a row
-                end = last
-            raw = data[first + 1 : end]
-            # The recorder writes a trial's rows contiguously; merged or hand-edited files may
-            # interleave trials, and then only this trial's rows are kept.
-            if data.count(prefix, first, end + 1) != raw.count(b"\n") + 1:
-                raw = b"\n".join(ln for ln in raw.split(b"\n") if ln.startswith(prefix[1:]))
+            # The recorder writes a trial's rows contiguously: walk them row by row (a
+            # search backwards from the end of a whole metrics.csv cost more than the rows).
+            row = prefix[1:]
+            pos = first + 1
+            end = first
+            while True:
+                nl = data.find(b"\n", pos)
+                if nl < 0:  # the last row is torn (no newline): it is not a row
+                    break
+                end, pos = nl, nl + 1
+                if not data.startswith(row, pos):
+                    break
+            raw = data[first + 1 : end] if end > first else b""
+            # Merged or hand-edited files may interleave trials: then every row of this trial.
+            if end > first and data.find(prefix, end) >= 0:
+                tail = data[first + 1 :].split(b"\n")[:-1]  # without a torn last row
+                raw = b"\n".join(ln for ln in tail if ln.startswith(row))
             if raw:
                 blocks.append(raw)
         return b"\n".join(blocks).split(b"\n") if blocks else []

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from games.pinch.record import read_board
-from games.pinch.score import Samples, score_round
 from telemetry import report_html as H
 from telemetry import schema
 from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
@@ -121,6 +120,9 @@ def read_paths(child: ChildContext, session_id: str, trial: int
     rows.sort(key=lambda r: r[0])
     if not rows:
         return board, []
+    # Scoring (and the movement measures under it) is imported only for a board that is drawn.
+    from games.pinch.score import Samples, score_round
+
     score = score_round(Samples.from_rows(rows), board, shown)
     return board, [c.path for c in score.carries]
 
