@@ -115,3 +115,32 @@ def draw_eye(surface: pygame.Surface, rect: pygame.Rect) -> None:
     pygame.draw.circle(surface, ui.WHITE, (cx + iris // 3, cy - iris // 3), max(1, iris // 5))
     pygame.draw.polygon(surface, lid, top + bottom, max(2, rect.w // 24))
 
+
+def draw_ghost_finger(surface: pygame.Surface, tip: tuple[float, float], size: float,
+                      colour: tuple[int, int, int], left_handed: bool = False) -> None:
+    """A hand pointing with its index finger, the fingertip at ``tip`` (the copy hint's "draw
+    like this"): the finger comes down from a fist at the bottom right (bottom left for a left
+    hand), with a nail, a thumb beside the fist and a soft ring where the tip touches."""
+    tx, ty = tip
+    side = -1.0 if left_handed else 1.0
+    ang = math.radians(62.0)
+    dx, dy = side * math.cos(ang), math.sin(ang)  # from the tip towards the hand
+    nx, ny = -dy * side, dx * side  # across the finger, towards the thumb
+    half = size * 0.13
+    length = size * 0.55
+    edge = ui.darker(colour, 0.7)
+    pygame.draw.circle(surface, ui.lighter(colour, 0.5), (tx, ty), int(size * 0.22), 3)
+    fist_r = size * 0.3
+    fist = (tx + dx * (length + fist_r * 0.7), ty + dy * (length + fist_r * 0.7))
+    finger = np.array([[tx + dx * half, ty + dy * half], [fist[0], fist[1]]])
+    thumb = np.array([[fist[0] + nx * fist_r * 0.2 - dx * fist_r * 0.55,
+                       fist[1] + ny * fist_r * 0.2 - dy * fist_r * 0.55],
+                      [fist[0] + nx * fist_r * 0.9, fist[1] + ny * fist_r * 0.9]])
+    pygame.draw.circle(surface, edge, fist, fist_r + 3)
+    thick_polyline(surface, edge, finger, half + 3)
+    thick_polyline(surface, edge, thumb, half * 0.9 + 3)
+    pygame.draw.circle(surface, colour, fist, fist_r)
+    thick_polyline(surface, colour, finger, half)
+    thick_polyline(surface, colour, thumb, half * 0.9)
+    nail = (tx + dx * half * 1.2, ty + dy * half * 1.2)
+    pygame.draw.circle(surface, ui.lighter(colour, 0.6), nail, max(2, int(half * 0.6)))

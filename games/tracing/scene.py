@@ -21,9 +21,9 @@ freehand copy. Per trial:
   and direction and only counts the errors. A stroke is done when 90 % of it is covered
   (lenient) or its end is reached (strict);
 * **copy**: the model sits on the side the hand does not cover, the child draws in the empty
-  box and taps the big tick (or waits 4 s) to finish; scored with the Beery-VMI-like rules;
-* **watch me** (``watching.py``): the beetle walks the model before a shape's first try and
-  when the eye is tapped; the trial begins after it;
+  box and taps the big tick (or waits 4 s) to finish; scored with the Beery-VMI-like rules; a
+  ghost finger hints what to do in the empty box (``watching.py``, as "watch me" is:
+  the beetle walking the model before a shape's first try and when the eye is tapped);
 * the trial is scored with :func:`games.tracing.scoring.score_trace` / ``score_copy`` on the
   samples of the drawing pointer, finished on the recorder with all metric rows, the reward
   plays (one to three stars by the stored accuracy, :func:`games.kit.stars.stars_for`: a
@@ -165,7 +165,7 @@ class TracingScene(WatchingView):
     def start_trial(self, watch: bool = False) -> None:
         """Lay out the plan's next step at the shape's level, draw its background and begin
         it on the recorder with its targets; the shape's first try (or ``watch``) shows the
-        "watch me" demo first and begins after it (not in copy mode)."""
+        "watch me" demo first and begins after it (copy: begins with the hint)."""
         self.step = self.plan[self.step_index]
         self.glyph = glyph(self.step.glyph_id)
         self.level = level(self.progress.current_level(self.glyph.id))
@@ -197,8 +197,11 @@ class TracingScene(WatchingView):
         self.fading = None
         self.left_road = False
         self.misses = 0
-        self.watch = None
-        if self.step.mode != "copy" and (watch or self.wants_watch()):
+        self.watch = self.hint = None
+        if self.step.mode == "copy":
+            self.begin()
+            self.start_hint()  # the copy step's hint always plays at its start
+        elif watch or self.wants_watch():
             self.start_watch()  # the trial begins when the demo ends
         else:
             self.begin()
@@ -337,6 +340,7 @@ class TracingScene(WatchingView):
     def _copy_sample(self, sample: PointerSample, pos: tuple[float, float]) -> None:
         if sample.phase == "down":
             self.last_pos = pos
+            self.stop_hint()
         self._paint(pos)
         self.beetle_pos = pos
         self.last_pos = None if sample.phase == "up" else pos
@@ -407,9 +411,11 @@ class TracingScene(WatchingView):
     # -- logic ----------------------------------------------------------------------------------
 
     def update_trial(self, dt: float) -> None:
-        """The demo, the copy mode's idle finish and the fading of a missed try's trail."""
+        """The demo, the copy hint, the copy mode's idle finish and the fading of a missed
+        try's trail."""
         if self.update_watch(dt):
             return
+        self.update_hint(dt)
         if self.fading is not None:
             self.fade_t += dt
             if self.fade_t >= MISS_FADE_S:

@@ -76,6 +76,9 @@ class TracingView(TrialScene):
         """The direction arrows the demo shows on stroke ``k`` (at every level)."""
         return []
 
+    def draw_hint(self, surface: pygame.Surface) -> None:
+        """The copy step's ghost-finger hint."""
+
     # -- layout and drawing -------------------------------------------------------------------
 
     def thumbnail_rect(self) -> pygame.Rect:
@@ -223,8 +226,10 @@ class TracingView(TrialScene):
             pygame.draw.polygon(surface, ui.darker(ui.ORANGE, 0.8), star, 3)
         if self.done_button is not None:
             self.done_button.draw(surface)
-        if self.step.mode != "copy":
-            self.watch_button.draw(surface)
+        self.watch_button.draw(surface)
+        if self.step.mode == "copy":
+            self.draw_hint(surface)
+        else:
             # copy is freehand: no beetle sitting on the model (it invites tracing it) nor
             # under the finger (it would hide the drawing)
             still = self.last_pos is not None or (demo is not None and self.watch_walking())

@@ -1,4 +1,4 @@
-""""Watch me" as a timeline (pure numpy, no pygame): where the demonstrator is
+""""Watch me" and the copy hint as timelines (pure numpy, no pygame): where the demonstrator is
 ``t`` seconds in, so the scene draws it and tests check it on exact geometry.
 
 * :class:`WatchPlan`: the beetle shows how a model is formed. It sits on the first start dot
@@ -10,6 +10,11 @@
   With reduce motion nothing moves: each stroke in turn is shown whole, with the beetle
   parked on its start, for :data:`STILL_STROKE_S` (order and direction still shown: the
   stroke's own arrows and end star are drawn with it).
+* :class:`HintPlan`: the copy step's hint. A ghost finger draws the model's first stroke in
+  the empty box over :data:`HINT_DRAW_S`, rests (:data:`HINT_HOLD_S`), then fades
+  (:data:`HINT_FADE_S`); with reduce motion the whole stroke shows still for the same time,
+  then goes. The scene plays it when the copy trial starts and again after
+  :data:`HINT_REPEAT_S` of nothing drawn.
 """
 
 from __future__ import annotations
@@ -25,6 +30,11 @@ END_S = 0.6  # ... and rests at the end before the child's turn
 SPEED_PX_S = 320.0  # walking speed (logical px/s)
 WALK_MAX_S = 4.0  # the walking of a whole model takes at most this long
 STILL_STROKE_S = 1.5  # reduce motion: each stroke is shown whole this long
+
+HINT_DRAW_S = 1.6  # the ghost finger draws the first stroke in this long
+HINT_HOLD_S = 0.5
+HINT_FADE_S = 0.6
+HINT_REPEAT_S = 5.0  # the hint comes back after this long with nothing drawn
 
 
 def arc_lengths(stroke: np.ndarray) -> np.ndarray:
@@ -103,6 +113,40 @@ class WatchPlan:
 
     def _pos(self, k: int, s: float) -> tuple[float, float]:
         return point_at(self.strokes[k], s, self.cums[k])
+
+
+@dataclass(frozen=True)
+class HintFrame:
+    """The copy hint at one moment: the ghost finger's tip, how much of the stroke is drawn
+    (px), its opacity (0..1) and whether the hint is over."""
+
+    pos: tuple[float, float]
+    drawn: float
+    alpha: float
+    done: bool = False
+
+
+class HintPlan:
+    """The copy step's hint: a ghost finger drawing ``stroke`` (already placed in the box)."""
+
+    def __init__(self, stroke: np.ndarray, reduce_motion: bool = False) -> None:
+        self.stroke = np.asarray(stroke, dtype=float)
+        self.cum = arc_lengths(self.stroke)
+        self.length = float(self.cum[-1])
+        self.reduce_motion = reduce_motion
+        self.duration = HINT_DRAW_S + HINT_HOLD_S + HINT_FADE_S
+
+    def at(self, t: float) -> HintFrame:
+        """The hint ``t`` seconds in (past the end: nothing shows, done)."""
+        end = point_at(self.stroke, self.length, self.cum)
+        if t >= self.duration:
+            return HintFrame(end, self.length, 0.0, True)
+        if self.reduce_motion:  # still: the whole stroke, the finger on its start
+            return HintFrame(point_at(self.stroke, 0.0, self.cum), self.length, 1.0)
+        s = self.length * min(1.0, max(0.0, t) / HINT_DRAW_S)
+        fade_from = HINT_DRAW_S + HINT_HOLD_S
+        alpha = 1.0 if t < fade_from else max(0.0, 1.0 - (t - fade_from) / HINT_FADE_S)
+        return HintFrame(point_at(self.stroke, s, self.cum), s, alpha)
 
 
 def partial_stroke(stroke: np.ndarray, s: float, cum: np.ndarray | None = None) -> np.ndarray:

@@ -1,4 +1,4 @@
-""""Watch me" in the tracing scene (issue 13 point 4).
+""""Watch me" and the copy hint in the tracing scene (issue 13 points 4 and 8).
 
 :class:`WatchingView` sits between the drawing half (:class:`games.tracing.view.TracingView`)
 and the scene (:class:`games.tracing.scene.TracingScene`); the timelines are
@@ -23,25 +23,46 @@ thumbnail's colour for that stroke), then the trial begins.
 * **Reduce motion**: nothing walks or pulses; each stroke is shown whole in turn with its
   arrows, end star and the beetle parked on its start.
 
+**The copy hint** (copy mode). The model already sits beside the empty box; when the copy
+trial starts, a ghost finger draws the model's first stroke inside the box (in the stroke's
+direction), rests, then fades; it plays again after :data:`~games.tracing.watch.HINT_REPEAT_S`
+with nothing drawn, and when the eye is tapped. It is drawn over the frame, never into the
+child's drawing, and only while the box is empty: the first touch stops it (that touch is the
+child's drawing, recorded as usual; the copy's times are measured from its samples, so a hint
+never counts in them). With reduce motion the whole stroke and the finger show still, then go.
+Tapping the eye after drawing starts the copy afresh (that try recorded as not completed) so
+the hint plays in an empty box.
+
 The eye (:data:`games.tracing.record.WATCH_PX`, laid out by ``record.layout``) sits on the side
 away from the writing hand, clear of every marker (tested on every model, level and hand).
-Copy mode has no demo (no beetle on a model the child copies freehand) and shows no eye.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pygame
 
 from engine import ui
 from engine.pointer import PointerSample
-from games.tracing.draw import draw_eye, thick_polyline
+from games.tracing.draw import draw_eye, draw_ghost_finger, thick_polyline
 from games.tracing.road import arrow_triangles
 from games.tracing.view import TracingView
-from games.tracing.watch import WatchFrame, WatchPlan, partial_stroke
+from games.tracing.watch import (
+    HINT_REPEAT_S,
+    HintFrame,
+    HintPlan,
+    WatchFrame,
+    WatchPlan,
+    partial_stroke,
+)
+
+GHOST = ui.SKY_BLUE  # the copy hint's finger and line
+HINT_ALPHA = 190  # the hint is a ghost: see-through even at its strongest
+GHOST_FINGER_PX = 130.0  # the ghost hand's size
 
 
 class WatchingView(TracingView):
-    """The tracing scene's "watch me" demo (module docstring)."""
+    """The tracing scene's "watch me" demo and copy hint (module docstring)."""
 
     pen_down: bool
     samples: list[PointerSample]
@@ -53,6 +74,11 @@ class WatchingView(TracingView):
         self.watched: set[str] = set()  # shapes demonstrated in this visit
         self.watch: WatchPlan | None = None  # the demo playing (no input is recorded)
         self.watch_t = 0.0
+        self.hint: HintPlan | None = None  # the copy hint playing
+        self.hint_t = 0.0
+        self.hint_idle = 0.0  # seconds with the copy box empty since the last hint
+        self.hint_from_left = False  # the ghost hand comes from the left (see start_hint)
+        self._hint_surface: pygame.Surface | None = None
         self._demo_arrows: tuple[tuple[int, int], list[list[tuple[float, float]]]] = ((0, -1), [])
         self.watch_button = ui.PictureButton(pygame.Rect(0, 0, 130, 130), draw_eye,
                                              self.watch_again, color=ui.WHITE)
@@ -79,9 +105,10 @@ class WatchingView(TracingView):
         return self.watch_first and self.glyph.id not in self.watched
 
     def start_watch(self) -> None:
-        """Start the demo of the laid-out model (trace modes; none in copy mode)."""
+        """Start the demo of the laid-out model (trace modes) or the copy hint (copy)."""
         self.watched.add(self.glyph.id)
         if self.step.mode == "copy":
+            self.start_hint()
             return
         self.watch = WatchPlan(self.model, self.reduce_motion)
         self.watch_t = 0.0
@@ -135,14 +162,60 @@ class WatchingView(TracingView):
             self.end_watch()  # the rest of this touch is no stroke: the scene ignores it
 
     def on_watch_button(self, sample: PointerSample) -> bool:
-        """Feed the eye a sample; True when the sample is a press on it (not a stroke).
-        Copy mode shows no eye."""
-        if self.step.mode == "copy":
-            return False
+        """Feed the eye a sample; True when the sample is a press on it (not a stroke)."""
         if self.watch_button.handle_pointer(sample):
             return True
         return sample.phase == "down" and not self.pen_down and self.watch_button.contains(
             sample.x, sample.y)
+
+    # -- the copy hint -----------------------------------------------------------------------
+
+    def hint_stroke(self) -> np.ndarray:
+        """The model's first stroke placed in the copy box (same size as the model's box)."""
+        shift = np.array([self.copy_box.x - self.box.x, self.copy_box.y - self.box.y], float)
+        return np.asarray(self.model[0], dtype=float) + shift
+
+    def hint_rect(self) -> pygame.Rect:
+        """Where the hint may draw: inside the copy box's border."""
+        return self.copy_box.inflate(-16, -16)
+
+    def start_hint(self) -> None:
+        """Play the copy hint (only into an empty box)."""
+        if self.samples or self.pen_down:
+            return
+        self.hint = HintPlan(self.hint_stroke(), self.reduce_motion)
+        self.hint_t = 0.0
+        self.hint_idle = 0.0
+        # the ghost hand comes from the writing hand's side, unless the stroke runs too close
+        # to that edge of the box for the hand to show: then from the other side
+        xs = self.hint.stroke[:, 0]
+        rect, reach = self.hint_rect(), 0.6 * GHOST_FINGER_PX
+        if self.left_handed:
+            self.hint_from_left = float(xs.min()) - rect.left >= reach
+        else:
+            self.hint_from_left = rect.right - float(xs.max()) < reach
+
+    def stop_hint(self) -> None:
+        """The child touched the box: the hint goes at once."""
+        self.hint = None
+        self.hint_idle = 0.0
+
+    def update_hint(self, dt: float) -> None:
+        """Advance the hint; with the box still empty, play it again after a while."""
+        if self.step.mode != "copy" or self.samples or self.pen_down:
+            return
+        if self.hint is not None:
+            self.hint_t += dt
+            if self.hint_t >= self.hint.duration:
+                self.hint = None
+            return
+        self.hint_idle += dt
+        if self.hint_idle >= HINT_REPEAT_S:
+            self.start_hint()
+
+    def hint_frame(self) -> HintFrame | None:
+        """Where the hint is now (None when none plays)."""
+        return self.hint.at(self.hint_t) if self.hint is not None else None
 
     # -- drawing -------------------------------------------------------------------------------
 
@@ -177,3 +250,24 @@ class WatchingView(TracingView):
         if self.watch is None or self.reduce_motion or self.watch.walking(self.watch_t):
             return 1.0
         return ui.pulse(self.watch_t, 0.35, period=0.8)
+
+    def draw_hint(self, surface: pygame.Surface) -> None:
+        """The copy hint: a ghost line and finger inside the box (never into the drawing)."""
+        frame = self.hint_frame()
+        if frame is None or frame.alpha <= 0.0 or self.hint is None:
+            return
+        rect = self.hint_rect()
+        layer = self._hint_surface
+        if layer is None or layer.get_size() != rect.size:
+            layer = pygame.Surface(rect.size, pygame.SRCALPHA)
+            self._hint_surface = layer
+        layer.fill((0, 0, 0, 0))
+        off = np.array([rect.x, rect.y], dtype=float)
+        if frame.drawn > 0:
+            line = partial_stroke(self.hint.stroke, frame.drawn, self.hint.cum) - off
+            thick_polyline(layer, ui.lighter(GHOST, 0.2), line, 8)
+        tip = (frame.pos[0] - off[0], frame.pos[1] - off[1])
+        draw_ghost_finger(layer, tip, GHOST_FINGER_PX, GHOST, self.hint_from_left)
+        layer.set_alpha(int(HINT_ALPHA * frame.alpha))
+        surface.blit(layer, rect.topleft)
+
