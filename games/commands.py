@@ -40,7 +40,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
     that is a file is a usage error (one line), not an OSError deep in the recorder."""
     source = "--data-dir"
     path = None
-    for name in ("data_dir", "parent_data_dir"):
+    for name in ("data_dir", "goal_data_dir", "parent_data_dir"):
         given = getattr(args, name, None)
         if given is not None:
             path = Path(given).expanduser()

@@ -53,6 +53,7 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
                       help="the HTML file to write (must not exist yet)")
     add_data_dir(home)
     goal = psub.add_parser("goal", help="add, edit or close a goal")
+    add_data_dir(goal, "goal_data_dir")  # its own dest: the action's default must not erase it
     gsub = goal.add_subparsers(dest="goal_command", metavar="ACTION", required=True,
                                parser_class=type(plan))
     gadd = gsub.add_parser("add", help="add a measurable goal")
@@ -137,7 +138,8 @@ def show_plan(data, child, pf, as_of: date, installed: list[str]) -> str:  # typ
     """The plan in words, with each open goal's standing."""
     plan = pf.plan
     lines = [f"Plan for {child.nickname}"
-             + (f" (since {pf.history[0].at[:10]}, {len(pf.history)} changes)" if pf.history
+             + (f" (since {pf.history[0].at[:10]}, {len(pf.history)} "
+                f"change{'' if len(pf.history) == 1 else 's'})" if pf.history
                 else " (nothing planned yet: every activity is on)")]
     acts = []
     for a in plan.planned_activities(installed):
@@ -159,11 +161,17 @@ def show_plan(data, child, pf, as_of: date, installed: list[str]) -> str:  # typ
         from telemetry.goal_values import goal_status
         from telemetry.loader import load_dataset
 
-        ds = load_dataset(data, child_ids=[child.child_id])
+        sessions = data / "sessions"
+        played = sessions.is_dir() and any(p.is_dir() for p in sessions.iterdir())
+        # Before any session (a plan written at the first visit) there is nothing to load.
+        ds = load_dataset(data, child_ids=[child.child_id]) if played else None
         lines.append("Goals")
         for g in goals:
-            st = goal_status(g, ds.trials, ds.metrics, ds.sessions, as_of)
             lines.append(f"  {g.goal_id}  {g.describe()}")
+            if ds is None:
+                lines.append("      not yet: no sessions played yet")
+                continue
+            st = goal_status(g, ds.trials, ds.metrics, ds.sessions, as_of)
             lines.append("      " + status_words(st))
     closed = [g for g in plan.goals if g.closed is not None]
     if closed:

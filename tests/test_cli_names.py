@@ -408,3 +408,31 @@ def test_play_with_a_nickname_starts_that_childs_session(tmp_path):
     # Whether or not a session is written before its first trial, none is anyone else's.
     sessions = data / "sessions"
     assert [p.name for p in sessions.iterdir()] in ([], [ada]) if sessions.exists() else True
+
+
+def test_plan_goal_takes_the_data_folder_before_its_action(capsys, roster):
+    data, ids = roster
+    goal = ["--activity", "tracing", "--metric", "accuracy", "--at-least", "0.5"]
+    assert run(capsys, "plan", "Ada", "goal", "--data-dir", str(data), "add", *goal) == (
+        0, "goal g1 added: tracing: accuracy >= 0.5, 3 sessions in a row\n", "")
+    assert run(capsys, "plan", "Ada", "goal", "--data-dir", str(data)) == (
+        2, "", "finemotor: error: the following arguments are required: ACTION\n")
+
+
+def test_plan_show_with_goals_before_any_session(capsys, roster):
+    data, ids = roster
+    d = ["--data-dir", str(data)]
+    run(capsys, "plan", "Ada", "goal", "add", "--activity", "tracing", "--metric", "accuracy",
+        "--at-least", "0.5", *d)
+    code, out, err = run(capsys, "plan", "Ada", *d)
+    assert (code, err) == (0, "")
+    day = load_plan(data, ids["Ada"]).history[0].at[:10]
+    assert out.splitlines() == [
+        f"Plan for Ada (since {day}, 1 change)",
+        "  activities: tracing, pinch, sequencing",
+        "  minutes per session: device setting",
+        "  home sessions a week: not set",
+        "Goals",
+        "  g1  tracing: accuracy >= 0.5, 3 sessions in a row",
+        "      not yet: no sessions played yet",
+    ]
