@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 # pygame-ce prints a banner on import; a command line tool's output must stay clean.
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+from games.cli_names import path_arg  # noqa: E402
 from games.commands import (  # noqa: E402
     ALL_ITEMS,
     AUTO,
@@ -151,7 +152,7 @@ def _level_arg(text: str) -> int:
 
 def _add_data_dir(parser: argparse.ArgumentParser, dest: str = "data_dir") -> None:
     parser.add_argument(
-        "--data-dir", metavar="DIR", type=Path, dest=dest,
+        "--data-dir", metavar="DIR", type=path_arg, dest=dest,
         help="data folder (default: $FINEMOTOR_DATA, else the per-user data folder)",
     )
 
@@ -212,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--until", metavar="DATE", help="last day, included (YYYY-MM-DD)")
     report.add_argument("--anonymize", action="store_true",
                         help="pseudonymous ids instead of nicknames")
-    report.add_argument("--out", metavar="DIR", type=Path, required=True,
+    report.add_argument("--out", metavar="DIR", type=path_arg, required=True,
                         help="folder to write the report into: a new or empty folder, or one "
                              "an earlier report wrote (only its files are replaced)")
     report.add_argument("--overwrite", action="store_true",
@@ -242,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "most sensitive data)")
     export.add_argument("--format", metavar="FORMAT", default="parquet",
                         help="file format (parquet, the default and only one)")
-    export.add_argument("--out", metavar="DIR", type=Path, required=True,
+    export.add_argument("--out", metavar="DIR", type=path_arg, required=True,
                         help="export folder (new, empty, or an earlier export to add to)")
 
     lvl = sub.add_parser(

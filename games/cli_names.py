@@ -134,6 +134,16 @@ def _item_alias(item: str, known: list[str] | None) -> str:
     return alias if alias in known else item
 
 
+def path_arg(text: str) -> Path:
+    """An argument type for a file or folder: a NUL character (which no path can hold) is a
+    one-line usage error, not a ``ValueError`` deep in the file system calls."""
+    if "\x00" in text:
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"{text!r} is not a path: it holds a NUL character")
+    return Path(text)
+
+
 def check_outside_data(out: str | os.PathLike[str], data_dir: str | os.PathLike[str],
                        what: str = "the report") -> None:
     """Refuse an ``--out`` that is the data folder or inside it (a child's or a session's

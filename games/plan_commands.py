@@ -28,6 +28,7 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
                 add_data_dir: Callable[..., None]) -> None:
     """Add ``plan`` to the top-level commands and ``set``/``show`` to ``children``."""
     from games.cli import CHILD_HELP
+    from games.cli_names import path_arg
 
     plan = sub.add_parser("plan", help="show or change a child's plan and goals")
     plan.set_defaults(handler=cmd_plan)
@@ -49,7 +50,7 @@ def add_parsers(sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     pset.add_argument("--review", metavar="DATE", help="review date (YYYY-MM-DD, or none)")
     add_data_dir(pset)
     home = psub.add_parser("home", help="write the printable one-page home programme (HTML)")
-    home.add_argument("--out", metavar="FILE", type=Path, required=True,
+    home.add_argument("--out", metavar="FILE", type=path_arg, required=True,
                       help="the HTML file to write (must not exist yet)")
     add_data_dir(home)
     goal = psub.add_parser("goal", help="add, edit or close a goal")

@@ -436,3 +436,19 @@ def test_plan_show_with_goals_before_any_session(capsys, roster):
         "  g1  tracing: accuracy >= 0.5, 3 sessions in a row",
         "      not yet: no sessions played yet",
     ]
+
+
+@pytest.mark.parametrize("argv", [
+    ["report", "--out", "r\x00"], ["export", "--out", "x\x00"],
+    ["plan", "Ada", "home", "--out", "h\x00.html"], ["routines", "add", "r\x00.txt"],
+])
+def test_a_path_with_a_nul_character_is_a_usage_error(capsys, roster, argv):
+    data, _ = roster
+    before = snapshot(data)
+    code, out, err = run(capsys, *argv, "--data-dir", str(data))
+    name = [a for a in argv if "\x00" in a][0]
+    option = "FILE" if argv[0] == "routines" else "--out"
+    assert (code, out) == (2, "")
+    assert err == (f"finemotor: error: argument {'file' if option == 'FILE' else option}: "
+                   f"{name!r} is not a path: it holds a NUL character\n")
+    assert snapshot(data) == before

@@ -110,10 +110,11 @@ def _choose(args: argparse.Namespace, data_dir: Path) -> int:
 
 def add_cli(subparsers: argparse._SubParsersAction) -> None:
     """Add ``routines`` and its actions to the shared ``finemotor`` parser."""
+    from games.cli_names import path_arg
 
     def data(p: argparse.ArgumentParser, default: object = argparse.SUPPRESS) -> None:
         # SUPPRESS on the actions: their default must not hide a --data-dir given before them
-        p.add_argument("--data-dir", metavar="DIR", type=Path, default=default,
+        p.add_argument("--data-dir", metavar="DIR", type=path_arg, default=default,
                        help="the data folder (default: $FINEMOTOR_DATA or the usual place)")
 
     top = subparsers.add_parser("routines", help="sequencing routines: add your own photos")
@@ -121,8 +122,8 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
     data(top, None)
     sub = top.add_subparsers(dest="routines_action", parser_class=type(top))
     add = sub.add_parser("add", help="add a routine from a text file and a folder of photos")
-    add.add_argument("file", help="the routine file (title:, step:, before: lines)")
-    add.add_argument("--photos", type=Path, default=None,
+    add.add_argument("file", type=path_arg, help="the routine file (title:, step:, before: lines)")
+    add.add_argument("--photos", type=path_arg, default=None,
                      help="the folder with the photos (default: the file's folder)")
     add.add_argument("--id", default=None, help="the routine's id (default: from the file name)")
     data(add)
