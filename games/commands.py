@@ -249,12 +249,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    """``finemotor demo-data``: made-up children and sessions (imports numpy, lazily)."""
-    from games.demo_data import write_demo_data
+    """``finemotor demo-data``: made-up children and sessions (imports numpy, lazily); Ctrl-C
+    stops after the session being written and says what was kept (exit code 130)."""
+    from games.demo_data import DemoInterrupted, write_demo_data
 
     data_dir = _data_dir(args)
-    result = write_demo_data(data_dir, children=args.children, weeks=args.weeks,
-                             seed=args.seed, progress=_progress_wanted())
+    try:
+        result = write_demo_data(data_dir, children=args.children, weeks=args.weeks,
+                                 seed=args.seed, progress=_progress_wanted())
+    except DemoInterrupted as stopped:
+        print(f"\n{PROG}: {stopped}", file=sys.stderr)
+        return 130
     sessions = getattr(result, "sessions", None)
     trials = getattr(result, "trials", None)
     counts = f": {sessions} sessions, {trials} trials" if sessions is not None else ""

@@ -25,19 +25,24 @@ Deterministic for a given ``seed`` and ``now`` (the ids are random uuid4, as in 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
+import signal
+import sys
+import threading
+import time as _time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
 from games.kit.demo import SimClock, SimTrial
 from telemetry.children import ChildrenRegistry
-from telemetry.recorder import SESSION_FILE, SessionRecorder
+from telemetry.recorder import SESSION_FILE, SessionRecorder, WriteBatch
 from telemetry.storage import atomic_write_json, ensure_private_dir
 
 NICKNAMES = ("Ada", "Bram", "Cleo", "Dev", "Elif", "Finn", "Gia", "Hugo", "Iris", "Jonas",
@@ -198,6 +203,71 @@ def simulators(activities: Sequence[str] | None = None) -> dict[str, Simulator]:
     return {k: available[k] for k in dict.fromkeys(ordered)}
 
 
+class DemoInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped ``write_demo_data``: what was written is complete, closed and synced;
+    ``str()`` says so in words (``finemotor demo-data`` prints it)."""
+
+    def __init__(self, result: DemoResult, children: int, sessions: int) -> None:
+        self.result = result
+        super().__init__(
+            f"demo data stopped (Ctrl-C) after {result.sessions} of {sessions} sessions "
+            f"({len(result.child_ids)} of {children} children begun): everything written so "
+            f"far is saved and readable in {result.data_dir}; run demo-data again into an "
+            "empty folder for the whole demo")
+
+
+class _Bar:
+    """A one-line progress bar on stderr: sessions and children done, and the time left."""
+
+    def __init__(self, sessions: int, children: int, enabled: bool,
+                 stream: TextIO | None = None) -> None:
+        self.sessions, self.children, self.enabled = sessions, children, enabled
+        self.stream = stream or sys.stderr
+        self.started = _time.monotonic()
+        self.last = -1.0
+
+    def show(self, sessions_done: int, children_done: int) -> None:
+        """Redraw (at most 5 times a second, and always at the end)."""
+        now = _time.monotonic()
+        end = sessions_done >= self.sessions
+        if not self.enabled or (now - self.last < 0.2 and not end):
+            return
+        self.last = now
+        filled = int(30 * sessions_done / self.sessions)
+        rate = sessions_done / max(now - self.started, 1e-9)
+        left = (self.sessions - sessions_done) / rate if sessions_done else math.nan
+        eta = "" if left != left else f", {int(left) // 60}:{int(left) % 60:02d} left"
+        self.stream.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {sessions_done}/{self.sessions}"
+                         f" sessions, {children_done}/{self.children} children{eta}  ")
+        if end:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+class _StopOnCtrlC:
+    """While active, the first Ctrl-C only asks the demo to stop after the session being written
+    (so no session is left half written); a second one interrupts at once. Only on the main
+    thread, and only when Ctrl-C has Python's default handler."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._old: Any = None
+
+    def __enter__(self) -> _StopOnCtrlC:
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            self._old = signal.signal(signal.SIGINT, self._on_sigint)
+        return self
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        self.requested = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+
+
 def write_demo_data(
     data_dir: str | os.PathLike[str],
     children: int = 6,
@@ -208,16 +278,25 @@ def write_demo_data(
     trials_per_session: int = 8,
     on_child: Callable[[int, int], None] | None = None,
     activities: Sequence[str] | None = None,
+    on_session: Callable[[], None] | None = None,
+    batched: bool = True,
 ) -> DemoResult:
     """Write ``children`` made-up children with ``weeks`` weeks of sessions into ``data_dir``.
 
     ``now`` is the end of the simulated period (default: the current time). Each session has
     ``trials_per_session`` trials. ``activities`` (default: the installed activities that can
     be simulated, see :func:`simulators`) says which to play: with more than tracing, about
-    three quarters are tracing and the others take turns with the rest.
+    three quarters are tracing and the others take turns with the rest. ``on_session`` is
+    called after each session is written; ``batched=False`` records like play (a writer
+    thread, every trial fsynced: the benchmark's baseline).
+
+    Sessions go through :class:`SessionRecorder` with a :class:`WriteBatch`: made-up data is
+    fsynced once at the end (or when stopped), not trial by trial as in play. Ctrl-C stops
+    after the session being written, syncs what was written and raises
+    :class:`DemoInterrupted` (a second Ctrl-C stops at once; the session it cut has no end, as
+    after a crash, and everything before it is kept).
     """
     from telemetry.errors import UsageError
-    from telemetry.report import Progress
 
     if children < 1 or weeks < 1 or trials_per_session < 1:
         raise UsageError("--children, --weeks and trials per session must be 1 or more")
@@ -233,41 +312,66 @@ def write_demo_data(
     data = ensure_private_dir(data_dir)
     registry = ChildrenRegistry(data)
     result = DemoResult(data)
-    bar = Progress(children, "children", progress)
-    for ci, (profile, plan) in enumerate(zip(profiles, plans, strict=True)):
-        child_id = registry.add(profile.nickname, profile.avatar).child_id
-        result.child_ids.append(child_id)
-        # Each activity's memory of the child (e.g. its staircase), kept across sessions.
-        states: dict[str, dict[str, Any]] = {name: {} for name in sims}
-        # One crash-torn session per data set, in the first child with enough sessions for one
-        # to sit between others (or at least two), so even a small demo shows the quality note.
-        torn_at = len(plan) // 2 if result.torn_session is None and len(plan) >= 2 else -1
-        start0 = plan[0][0] if plan else end
-        for si, (start, mode) in enumerate(plan):
-            clock = SimClock(start)
-            weeks_in = (start - start0).total_seconds() / (7 * 86400)
-            weeks_left = (end - start).total_seconds() / (7 * 86400)
-            wobble = skill_wobble(profile, weeks_in, weeks_left)
-            rec = SessionRecorder.start(
-                data, child_id, mode=mode, clock_ns=clock.mono_ns, wall_clock=clock.wall_now,
-                handedness="left" if ci % 5 == 4 else "right",
-            )
-            n_first = max(1, round(trials_per_session * 0.75)) if others else trials_per_session
-            for k in range(trials_per_session):
-                clock.advance(float(rng.uniform(5, 20)))  # between trials
-                name = first if k < n_first else others[(k - n_first) % len(others)]
-                sims[name](SimTrial(
-                    recorder=rec, clock=clock, rng=rng, wobble_px=wobble,
-                    speed_px_s=profile.speed_px_s, weeks_in=weeks_in, weeks=weeks,
-                    items_known=profile.shapes0 + int(weeks_in // 2), state=states[name]))
-                result.trials += 1
-            clock.advance(float(rng.uniform(30, 120)))
-            rec.close()
-            result.sessions += 1
-            if si == torn_at:
-                _tear(rec.folder)
-                result.torn_session = rec.folder
-        bar.step()
-        if on_child is not None:
-            on_child(ci + 1, children)
+    total = sum(len(plan) for plan in plans)
+    bar = _Bar(total, children, progress)
+    batch = WriteBatch() if batched else None
+    rec: SessionRecorder | None = None
+    with _StopOnCtrlC() as stop:
+        try:
+            for ci, (profile, plan) in enumerate(zip(profiles, plans, strict=True)):
+                if stop.requested:
+                    raise DemoInterrupted(result, children, total)
+                child_id = registry.add(profile.nickname, profile.avatar).child_id
+                result.child_ids.append(child_id)
+                # Each activity's memory of the child (e.g. its staircase), across sessions.
+                states: dict[str, dict[str, Any]] = {name: {} for name in sims}
+                # One crash-torn session per data set, in the first child with enough sessions
+                # for one to sit between others (or at least two), so even a small demo shows
+                # the quality note.
+                torn_at = (len(plan) // 2 if result.torn_session is None and len(plan) >= 2
+                           else -1)
+                start0 = plan[0][0] if plan else end
+                for si, (start, mode) in enumerate(plan):
+                    if stop.requested:
+                        raise DemoInterrupted(result, children, total)
+                    clock = SimClock(start)
+                    weeks_in = (start - start0).total_seconds() / (7 * 86400)
+                    weeks_left = (end - start).total_seconds() / (7 * 86400)
+                    wobble = skill_wobble(profile, weeks_in, weeks_left)
+                    rec = SessionRecorder.start(
+                        data, child_id, mode=mode, clock_ns=clock.mono_ns,
+                        wall_clock=clock.wall_now,
+                        handedness="left" if ci % 5 == 4 else "right", batch=batch,
+                    )
+                    n_first = (max(1, round(trials_per_session * 0.75)) if others
+                               else trials_per_session)
+                    for k in range(trials_per_session):
+                        clock.advance(float(rng.uniform(5, 20)))  # between trials
+                        name = first if k < n_first else others[(k - n_first) % len(others)]
+                        sims[name](SimTrial(
+                            recorder=rec, clock=clock, rng=rng, wobble_px=wobble,
+                            speed_px_s=profile.speed_px_s, weeks_in=weeks_in, weeks=weeks,
+                            items_known=profile.shapes0 + int(weeks_in // 2),
+                            state=states[name]))
+                        result.trials += 1
+                    clock.advance(float(rng.uniform(30, 120)))
+                    rec.close()
+                    result.sessions += 1
+                    if si == torn_at:
+                        _tear(rec.folder)
+                        result.torn_session = rec.folder
+                    bar.show(result.sessions, ci)
+                    if on_session is not None:
+                        on_session()
+                bar.show(result.sessions, ci + 1)
+                if on_child is not None:
+                    on_child(ci + 1, children)
+        finally:
+            # Stopped or not: the session cut short is closed (its open trial recorded as not
+            # completed, its end written) and everything written is made durable.
+            if rec is not None and not rec.closed:
+                with contextlib.suppress(Exception):
+                    rec.close()
+            if batch is not None:
+                batch.sync()
     return result

@@ -4,14 +4,9 @@ The game calls :meth:`SessionRecorder.begin_trial`, feeds pointer samples with
 :meth:`SessionRecorder.add_sample` (an append to a list, nothing more, so the frame loop never
 waits), describes the geometry with :meth:`SessionRecorder.add_targets` and ends with
 :meth:`SessionRecorder.finish_trial`. This module is the caller side (checks, trial numbers,
-waiting); the writer thread (:mod:`telemetry.recorder_writer`) formats the rows with
-:func:`telemetry.schema.encode_row`, writes them with ``os.write`` and fsyncs them:
-
-* a finished trial: its samples, targets and metric rows are written and fsynced first, then its
-  ``trials.csv`` row is written and fsynced. So a trial row on disk means the trial is complete
-  and durable, whatever happens next (crash, SIGKILL, power cut);
-* raw samples of the trial in progress: written and fsynced every ``sample_flush_s`` seconds
-  (0.5 s by default, the design asks for at least every second).
+waiting); the writer thread (:mod:`telemetry.recorder_writer`, which says what is fsynced
+when) formats, writes and fsyncs the rows: a ``trials.csv`` row on disk means the trial and
+every detail row of it are durable.
 
 No fsync has to stall a frame: :meth:`SessionRecorder.start` with ``wait=False`` returns once
 the folders exist and the session lock is held (``mkdir`` and ``open``, no fsync); the files and
@@ -20,22 +15,20 @@ queues the end of the session and returns; :meth:`SessionRecorder.join` waits fo
 default to waiting (``wait=True``), so library users and tests see a complete folder after
 ``start`` and a durable one after ``close``; the launcher passes ``wait=False`` while its frame
 loop runs. Whatever is still being written when the process exits normally is waited for by an
-``atexit`` hook, so ``ended_at`` is always written and fsynced.
+``atexit`` hook, so ``ended_at`` is always written and fsynced. Made-up data may batch its
+durability instead (``batch=``, :mod:`telemetry.recorder_batch`); play never does.
 
 Pure Python (no pygame, no pandas): this module is on the play path.
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import os
 import threading
 import time
 import uuid
-import weakref
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,32 +41,15 @@ from telemetry.recorder_rows import (
     check_text,
     finished_rows,
     iso_utc,
+    make_session_folder,
     session_meta,
     utc_now,
 )
-from telemetry.recorder_writer import SESSION_FILE, SessionWriter
-from telemetry.storage import acquire_lock, ensure_private_dir
+from telemetry.recorder_writer import OPEN_LOCK, OPEN_RECORDERS, SESSION_FILE, SessionWriter
+from telemetry.storage import acquire_lock
 
 __all__ = ["HANDEDNESS", "SESSION_FILE", "SessionRecorder", "WriteBatch", "iso_utc", "utc_now"]
 _START_TIMEOUT_S = 30.0
-
-
-# Recorders whose writer thread has not finished yet: open ones, and closed ones still writing
-# (close(wait=False)). The writer removes its recorder when it ends. A lock, because the writer
-# threads discard while the atexit hook takes its snapshot.
-_OPEN_RECORDERS: weakref.WeakSet[SessionRecorder] = weakref.WeakSet()
-_OPEN_LOCK = threading.Lock()
-
-
-@atexit.register
-def _close_open_recorders() -> None:
-    # A game that exits without close(), or with close(wait=False), still gets its queued rows
-    # and ended_at on disk: the writers are daemon threads, so nobody else would wait for them.
-    with _OPEN_LOCK:
-        recorders = list(_OPEN_RECORDERS)
-    for recorder in recorders:
-        with contextlib.suppress(Exception):
-            recorder.close()
 
 
 class SessionRecorder:
@@ -158,32 +134,22 @@ class SessionRecorder:
         child_id = check_start(child_id, mode, handedness)
         started = wall_clock()
         session_id = uuid.uuid4().hex
-        # mkdir and chmod only (no fsync): cheap enough for the caller's thread, and an
-        # unwritable data folder is reported right here. The fsyncs are the writer's.
-        created: list[Path] = []
-        data = ensure_private_dir(data_dir, created=created)
-        child_dir = ensure_private_dir(data / "sessions" / child_id, created=created)
-        folder = ensure_private_dir(
-            child_dir / f"{started.astimezone(timezone.utc):%Y-%m-%d}_{session_id}",
-            created=created,
-        )
+        folder, new_outer = make_session_folder(data_dir, child_id, started, session_id)
         meta = session_meta(session_id, child_id, started, mode, app_version, screen_px,
                             screen_mm, handedness)
         rec = cls(folder, session_id, child_id, meta, clock_ns, wall_clock, sample_flush_s, batch)
-        # A brand-new data folder (and parents made with it): the set-up also fsyncs the
-        # folders holding their entries. Below the data folder it fsyncs every level anyway.
-        rec._writer.new_outer = [p for p in created if p == data or p in data.parents]
+        rec._writer.new_outer = new_outer
         # The set-up runs on the writer thread (about ten fsyncs: 20 ms each on a slow SD
         # card would freeze the screen for a fifth of a second if the game loop waited).
         writer = rec._writer
         writer.post(("setup",))
-        with _OPEN_LOCK:
-            _OPEN_RECORDERS.add(rec)
+        with OPEN_LOCK:
+            OPEN_RECORDERS.add(rec)
         try:
             writer.start()
         except BaseException:
-            with _OPEN_LOCK:
-                _OPEN_RECORDERS.discard(rec)
+            with OPEN_LOCK:
+                OPEN_RECORDERS.discard(rec)
             writer.release_lock()
             raise
         if wait and (not writer.setup_done.wait(_START_TIMEOUT_S) or writer.error is not None):
@@ -275,6 +241,13 @@ class SessionRecorder:
         if samples is not None:
             samples.append((t_ns, x, y, pointer, phase, source))
 
+    def add_samples(self, samples: Iterable[tuple[int, float, float, int, str, str]]) -> None:
+        """Keep many ``(t_ns, x, y, pointer, phase, source)`` samples at once (as
+        :meth:`add_sample` each; for simulators, which make a trial's samples in one go)."""
+        kept = self._samples
+        if kept is not None:
+            kept.extend(samples)
+
     def add_pointer(self, sample: Any) -> None:
         """Keep an :class:`engine.pointer.PointerSample` (same as :meth:`add_sample`)."""
         samples = self._samples
@@ -344,18 +317,9 @@ class SessionRecorder:
         not save it.
         """
         target = self._last_finished if trial is None else int(trial)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        writer = self._writer
-        with writer.durable:
-            while writer.durable_trials < target and writer.handled_trials < target:
-                if writer.finished.is_set():
-                    break
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return False
-                writer.durable.wait(remaining)
-            if writer.durable_trials >= target:
-                return True
+        saved = self._writer.wait_handled(target, timeout)
+        if saved is not None:  # durable, or the timeout passed
+            return saved
         self._raise_error()
         raise OSError(f"trial {target} of session {self.session_id} was not saved")
 
@@ -435,5 +399,5 @@ class SessionRecorder:
 
     def _writer_done(self) -> None:
         # Called by the writer once it has ended: nothing is left for the atexit hook.
-        with _OPEN_LOCK:
-            _OPEN_RECORDERS.discard(self)
+        with OPEN_LOCK:
+            OPEN_RECORDERS.discard(self)

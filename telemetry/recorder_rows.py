@@ -1,5 +1,6 @@
 """What the recorder checks and builds on the caller's thread: timestamps, text fields, the
-session's ``session.json`` content and a finished trial's ``trials.csv`` and metric rows.
+session folder (mkdir only) and its ``session.json`` content, and a finished trial's
+``trials.csv`` and metric rows.
 
 Every check here raises on the caller's thread (a bad value is the game's bug, said at once),
 so the writer thread (:mod:`telemetry.recorder_writer`) only ever gets rows it can store.
@@ -9,14 +10,17 @@ Pure Python (no pygame, no pandas): this module is on the play path.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from telemetry import schema
 from telemetry.errors import UsageError
+from telemetry.storage import ensure_private_dir
 
 HANDEDNESS = ("right", "left")
 # Safe as a folder name and free of anything name-like by construction of the registry's ids.
@@ -59,6 +63,25 @@ def check_start(child_id: object, mode: str, handedness: str) -> str:
     if handedness not in HANDEDNESS:
         raise UsageError(f"invalid handedness: {handedness!r} (right or left)")
     return child
+
+
+def make_session_folder(
+    data_dir: str | os.PathLike[str], child_id: str, started: datetime, session_id: str
+) -> tuple[Path, list[Path]]:
+    """Make ``<data>/sessions/<child_id>/<YYYY-MM-DD>_<session_id>/`` (owner-only); return it
+    and the folders made at or above the data folder (their parents need an fsync too).
+
+    mkdir and chmod only (no fsync): cheap enough for the caller's thread, and an unwritable
+    data folder is reported right here. The fsyncs are the writer's.
+    """
+    created: list[Path] = []
+    data = ensure_private_dir(data_dir, created=created)
+    child_dir = ensure_private_dir(data / "sessions" / child_id, created=created)
+    folder = ensure_private_dir(
+        child_dir / f"{started.astimezone(timezone.utc):%Y-%m-%d}_{session_id}",
+        created=created,
+    )
+    return folder, [p for p in created if p == data or p in data.parents]
 
 
 def session_meta(

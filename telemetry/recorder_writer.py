@@ -23,17 +23,19 @@ Pure Python (no pygame, no pandas): this module is on the play path.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import math
 import os
 import queue
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from telemetry import schema
 from telemetry.storage import (
@@ -49,6 +51,24 @@ if TYPE_CHECKING:
     from telemetry.recorder_batch import WriteBatch
 
 SESSION_FILE = "session.json"
+
+
+# The recorders (telemetry.recorder.SessionRecorder) whose writer has not finished yet: open
+# ones, and closed ones still writing (close(wait=False)). The writer removes its recorder when
+# it ends. A lock, because the writer threads discard while the atexit hook takes its snapshot.
+OPEN_RECORDERS: weakref.WeakSet[Any] = weakref.WeakSet()
+OPEN_LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_open_recorders() -> None:
+    # A game that exits without close(), or with close(wait=False), still gets its queued rows
+    # and ended_at on disk: the writers are daemon threads, so nobody else would wait for them.
+    with OPEN_LOCK:
+        recorders = list(OPEN_RECORDERS)
+    for recorder in recorders:
+        with contextlib.suppress(Exception):
+            recorder.close()
 
 
 @dataclass
@@ -125,6 +145,20 @@ class SessionWriter:
             self.queue.put(msg)
         elif self.handle(msg):
             self._end()
+
+    def wait_handled(self, trial: int, timeout: float | None) -> bool | None:
+        """Wait until trial ``trial`` is handled: True when its rows are durable, None when it
+        could not be saved (see :attr:`error`) or the writer ended first, False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self.durable:
+            while self.durable_trials < trial and self.handled_trials < trial:
+                if self.finished.is_set():
+                    break
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self.durable.wait(remaining)
+            return True if self.durable_trials >= trial else None
 
     # ------------------------------------------------------------------ the thread
 
@@ -327,13 +361,12 @@ _FAST_LIMIT = 1e11
 
 def _number(value: object) -> str:
     """``schema.encode_row``'s field text for ``value``, quickly for a plain float or int."""
-    kind = type(value)
-    if kind is float:
-        number = cast(float, value)
+    if isinstance(value, float):  # numpy's float64 too: stored as the float it holds
+        number = float(value)
         if -_FAST_LIMIT < number < _FAST_LIMIT:  # False for NaN and the infinities
             text = f"{number:.4f}".rstrip("0")
             return text + "0" if text[-1] == "." else text
-    elif kind is int:
+    elif type(value) is int:
         return str(value)
     return schema.field_text(value)
 

@@ -45,12 +45,28 @@ class _Hand:
         self.rows: list[tuple[float, float, float, int, str, str]] = []
 
     def fingers(self, cx: float, cy: float, half: float, phase: str, jitter: float) -> None:
-        for pid, side in ((1, -1.0), (2, 1.0)):
-            dx, dy = self.rng.normal(0.0, jitter, 2)
-            self.rows.append((round(self.t, 4), round(cx + side * half + dx, 4),
-                              round(cy + dy, 4), pid, phase, "touch"))
+        """Both fingers' events at one moment: about ``half`` px either side of the centre."""
+        self.many([(cx, cy, half)], phase, jitter)
+
+    def many(self, centres: list[tuple[float, float, float]], phase: str,
+             jitter: float) -> None:
+        """:meth:`fingers` at each ``(cx, cy, half)`` in turn, the noise drawn in one go (the
+        same numbers, in the same order, as one draw per finger)."""
+        n = len(centres)
+        noise = self.rng.normal(0.0, jitter, (n, 2, 2))
+        sides = (-1.0, 1.0)
+        xs = np.round(np.array([[cx + side * half for side in sides]
+                                for cx, _, half in centres]) + noise[:, :, 0], 4).tolist()
+        ys = np.round(np.array([[cy, cy] for _, cy, _ in centres]) + noise[:, :, 1],
+                      4).tolist()
+        rows = self.rows
+        step = 1000.0 / HZ - 1.0
+        for (x1, x2), (y1, y2) in zip(xs, ys, strict=True):
+            rows.append((round(self.t, 4), x1, y1, 1, phase, "touch"))
             self.t += 0.5  # the second finger's event comes just after the first's
-        self.t += 1000.0 / HZ - 1.0
+            rows.append((round(self.t, 4), x2, y2, 2, phase, "touch"))
+            self.t += 0.5
+            self.t += step
 
     def wait(self, seconds: float) -> None:
         self.t += seconds * 1000.0
@@ -66,8 +82,7 @@ class _Hand:
               bow: float, tremor: float) -> None:
         """Land open at ``a``, close, carry to ``b`` (minimum jerk, bowed), open and lift."""
         self.fingers(*a, HALF_OPEN, "down", tremor)
-        for h in np.linspace(HALF_OPEN, HALF_CLOSED, 6)[1:]:
-            self.fingers(*a, float(h), "move", tremor)
+        moves = [(a[0], a[1], float(h)) for h in np.linspace(HALF_OPEN, HALF_CLOSED, 6)[1:]]
         steps = max(4, int(seconds * HZ))
         dx, dy = b[0] - a[0], b[1] - a[1]
         norm = math.hypot(dx, dy) or 1.0
@@ -75,10 +90,9 @@ class _Hand:
         for s in np.linspace(0.0, 1.0, steps + 1)[1:]:
             f = 10 * s**3 - 15 * s**4 + 6 * s**5
             side = bow * math.sin(math.pi * f)
-            self.fingers(a[0] + dx * f + nx * side, a[1] + dy * f + ny * side, HALF_CLOSED,
-                         "move", tremor)
-        for h in np.linspace(HALF_CLOSED, HALF_OPEN, 6)[1:]:
-            self.fingers(*b, float(h), "move", tremor)
+            moves.append((a[0] + dx * f + nx * side, a[1] + dy * f + ny * side, HALF_CLOSED))
+        moves += [(b[0], b[1], float(h)) for h in np.linspace(HALF_CLOSED, HALF_OPEN, 6)[1:]]
+        self.many(moves, "move", tremor)
         self.wait(0.1)
         self.fingers(*b, HALF_OPEN, "up", tremor)
 
@@ -128,8 +142,9 @@ def simulate(trial: Any) -> None:
     write_board(rec, board, shown_ms)
     hand = _Hand(rng, shown_ms)
     _play(board, rng, hand, max(2.0, float(trial.wobble_px)), shown_ms)
-    for t_ms, x, y, pid, phase, source in hand.rows:
-        rec.add_sample(rec.origin_ns + int(round(t_ms * 1e6)), x, y, pid, phase, source)
+    origin = rec.origin_ns
+    rec.add_samples((origin + int(round(t_ms * 1e6)), x, y, pid, phase, source)
+                    for t_ms, x, y, pid, phase, source in hand.rows)
     samples = Samples.from_rows(hand.rows)
     score = score_round(samples, board, shown_ms)
     rows = trial_metrics(score, board)

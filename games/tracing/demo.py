@@ -12,6 +12,8 @@ accuracy dips after a level change. About one trial in 25 is abandoned part-way.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 
 from games.kit.demo import SimTrial
@@ -62,7 +64,17 @@ def simulate_trace(
     strokes: list[np.ndarray], wobble: float, speed: float, rng: np.random.Generator
 ) -> tuple[list[tuple[float, float, float, str]], float]:
     """A simulated hand tracing ``strokes``: samples ``(t_s, x, y, phase)`` and the end time."""
-    out: list[tuple[float, float, float, str]] = []
+    t, x, y, phases, end = _simulate_arrays(strokes, wobble, speed, rng)
+    return list(zip(t.tolist(), x.tolist(), y.tolist(), phases, strict=True)), end
+
+
+def _simulate_arrays(
+    strokes: list[np.ndarray], wobble: float, speed: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], float]:
+    """:func:`simulate_trace` as arrays: times (s), x, y, the phases, the end time."""
+    ts: list[np.ndarray] = []
+    xys: list[np.ndarray] = []
+    phases: list[str] = []
     t = 0.0
     for poly in strokes:
         v = speed * float(rng.uniform(0.8, 1.2))
@@ -70,17 +82,20 @@ def simulate_trace(
         n = len(pts)
         tt = t + np.cumsum(np.concatenate([[0.0], rng.uniform(0.6, 1.4, n - 1) * SAMPLE_DT_S]))
         freqs = rng.uniform(0.4, 2.5, 3)
-        phases = rng.uniform(0, 2 * np.pi, 3)
+        phs = rng.uniform(0, 2 * np.pi, 3)
         amps = wobble * rng.dirichlet(np.ones(3))
         off = (amps[None, :] * np.sin(2 * np.pi * freqs[None, :] * (tt - t)[:, None]
-                                      + phases[None, :])).sum(axis=1)
+                                      + phs[None, :])).sum(axis=1)
         xy = pts + normal * off[:, None] + rng.normal(0.0, 0.8, (n, 2))
         xy += rng.normal(0.0, wobble * 0.3, 2)  # the start is a little off
-        for i in range(n):
-            phase = "down" if i == 0 else ("up" if i == n - 1 else "move")
-            out.append((float(tt[i]), float(xy[i, 0]), float(xy[i, 1]), phase))
+        ts.append(tt)
+        xys.append(xy)
+        phases += ["down", *["move"] * (n - 2), "up"] if n > 1 else ["down"]
         t = float(tt[-1]) + float(rng.uniform(0.25, 0.6))  # pen in the air
-    return out, t
+    if not ts:
+        return np.zeros(0), np.zeros(0), np.zeros(0), [], t
+    xy_all = np.concatenate(xys)
+    return np.concatenate(ts), xy_all[:, 0], xy_all[:, 1], phases, t
 
 
 def trace_trial(trial: SimTrial, item: str, level: int) -> float | None:
@@ -93,26 +108,25 @@ def trace_trial(trial: SimTrial, item: str, level: int) -> float | None:
     rec.begin_trial("tracing", level, item, "trace")
     write_targets(rec.add_targets, model, tol)
     w = trial.wobble_px * SHAPE_DIFFICULTY.get(item, 1.0) * float(rng.lognormal(0.0, 0.2))
-    samples, end_s = simulate_trace(model, w, trial.speed_px_s, rng)
+    t_s, xs, ys, phases, end_s = _simulate_arrays(model, w, trial.speed_px_s, rng)
     abandon = rng.random() < ABANDON_P
     if abandon:  # the child wandered off part-way
-        samples = samples[: max(2, len(samples) // 3)]
-        samples[-1] = (*samples[-1][:3], "up")
-        end_s = samples[-1][0]
+        keep = max(2, len(phases) // 3)
+        t_s, xs, ys, phases = t_s[:keep], xs[:keep], ys[:keep], phases[:keep]
+        phases[-1] = "up"
+        end_s = float(t_s[-1])
     origin = clock.ns
-    for t_s, x, y, phase in samples:
-        rec.add_sample(origin + int(t_s * 1e9), x, y, 0, phase, "touch")
+    t_ns = origin + (t_s * 1e9).astype(np.int64)  # int(t * 1e9) of each, as a scene's clock
+    rec.add_samples(zip(t_ns.tolist(), xs.tolist(), ys.tolist(), repeat(0), phases,
+                        repeat("touch")))
     clock.advance(end_s + 0.3)
     if abandon:
         rec.finish_trial(accuracy=None, errors=0, completed=False, duration_ms=end_s * 1000.0)
         return None
     # scored from the samples as samples.csv stores them (t_ms from the recorder's origin)
-    t_ms = as_stored(np.array([origin + int(s[0] * 1e9) - rec.origin_ns for s in samples],
-                              dtype=float) / 1e6)
-    xs = as_stored(np.array([s[1] for s in samples]))
-    ys = as_stored(np.array([s[2] for s in samples]))
-    phases = np.array([s[3] for s in samples], dtype=object)
-    score = score_trace(model, (t_ms / 1e3, xs, ys, phases), tol)
+    t_ms = as_stored((t_ns - rec.origin_ns).astype(float) / 1e6)
+    score = score_trace(model, (t_ms / 1e3, as_stored(xs), as_stored(ys),
+                                np.array(phases, dtype=object)), tol)
     figures, _ = trial_figures(score, strict=False)  # the figures the scene stores
     rec.finish_trial(accuracy=figures.accuracy, errors=figures.errors, completed=True,
                      metrics=figures.metrics, duration_ms=score.completion_ms)
