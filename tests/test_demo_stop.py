@@ -86,8 +86,8 @@ def test_sigkill_leaves_whole_checked_rows(tmp_path: Path) -> None:
     proc.communicate(timeout=60)
     sessions, without_end = _check_readable(data)
     assert sessions >= 20
-    # The crash-torn one, and the one being written when killed (if it had begun).
-    assert without_end in (1, 2)
+    # At most the crash-torn one (if reached) and the one being written when killed.
+    assert without_end <= 2
     ds = load_dataset(data, tables=("trials", "metrics", "samples", "targets"))
     # At most the row cut by the kill in each file, and the torn one's trials and samples rows.
     for table, skipped in ds.quality.skipped_rows.items():
