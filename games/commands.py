@@ -83,9 +83,11 @@ def cmd_children(args: argparse.Namespace) -> int:
             print(f"no children yet: add one with `{PROG} children add NICKNAME`")
             return 0
         width = max(len("NICKNAME"), *(len(c.nickname) for c in children))
-        print(f"{'ID':<32}  {'NICKNAME':<{width}}  {'AVATAR':<6}  ADDED")
+        pic = max(len("AVATAR"), *(len(c.avatar) for c in children))  # "butterfly" is 9
+        print(f"{'ID':<32}  {'NICKNAME':<{width}}  {'AVATAR':<{pic}}  ADDED")
         for c in children:
-            print(f"{c.child_id:<32}  {c.nickname:<{width}}  {c.avatar:<6}  {c.created_at[:10]}")
+            print(f"{c.child_id:<32}  {c.nickname:<{width}}  {c.avatar:<{pic}}  "
+                  f"{c.created_at[:10]}")
     elif action == "rename":
         old = resolve_child(roster.data_dir, args.child_id)
         child = roster.rename(old.child_id, args.nickname)

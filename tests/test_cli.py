@@ -67,6 +67,17 @@ def test_children_add_list_rename_delete(capsys, tmp_path):
         f"{ben.child_id}  Ben       owl     {day}",
         f"{ChildrenRegistry(tmp_path).list()[2].child_id}  Cleo      dog     {day}",
     ]
+    # A longer picture name widens its column, so the dates stay in line.
+    run(capsys, "children", "add", "Dev", "--avatar", "butterfly", "--data-dir", d)
+    dev = ChildrenRegistry(tmp_path).list()[3]
+    assert run(capsys, "children", "list", "--data-dir", d)[1].splitlines() == [
+        "ID                                NICKNAME  AVATAR     ADDED",
+        f"{anna.child_id}  Anna      cat        {day}",
+        f"{ben.child_id}  Ben       owl        {day}",
+        f"{ChildrenRegistry(tmp_path).list()[2].child_id}  Cleo      dog        {day}",
+        f"{dev.child_id}  Dev       butterfly  {day}",
+    ]
+    run(capsys, "children", "delete", dev.child_id, "--yes", "--data-dir", d)
     # `children` alone lists too, and --data-dir may come before the action.
     assert run(capsys, "children", "--data-dir", d)[1] == out
     assert run(capsys, "children", "--data-dir", d, "list")[1] == out
