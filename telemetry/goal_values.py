@@ -11,7 +11,8 @@ level too. Assessment sessions are left out (they are compared on their own).
 
 Practice goals count per calendar week (Monday to Sunday, UTC), from the week of the first
 session (or ``start``) to the week of ``as_of``: sessions, home sessions, or minutes (from
-session start to end; a session with no end counts the span of its trials). The week of
+session start to end; a session with no end counts the span of its trials; a session without
+a trial is no practice). The week of
 ``as_of`` counts only once it is over or already reaches the threshold, so a goal is never
 failed by the days not yet lived.
 """
@@ -97,6 +98,7 @@ def week_points(goal: Goal, trials: pd.DataFrame, sessions: pd.DataFrame, as_of:
     if not goal.is_practice:
         raise ValueError("only practice goals are counted per week")
     s = sessions[sessions["mode"] != ASSESSMENT]
+    s = s[s["session_id"].isin(set(trials["session_id"]))]  # a visit with no trial: no practice
     if goal.metric == "home_sessions_per_week":
         s = s[s["mode"] == "home"]
     days = [ts.date() for ts in s["started_at"]]

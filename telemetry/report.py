@@ -268,6 +268,9 @@ def build_reports(
     sessions, trials, children = ds.sessions, ds.trials, ds.children
     known = set(children["child_id"]) if children is not None and not children.empty else set()
     known |= set(sessions["child_id"])
+    # A visit without a single trial is no session (earlier versions wrote one as soon as a
+    # child was picked): it counts in none of the figures.
+    sessions = sessions[sessions["session_id"].isin(set(trials["session_id"]))]
     if wanted:
         unknown = [c for c in wanted if c not in known]
         if unknown:

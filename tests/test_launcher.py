@@ -33,6 +33,7 @@ from games.launcher import (
     ChildPickerScene,
     GrownUpScene,
     Launcher,
+    PendingSession,
     PictureChooserScene,
     RewardScene,
     window_mm,
@@ -170,6 +171,10 @@ def test_tapping_an_avatar_opens_the_activity_picker_and_a_session(app, tmp_path
         pygame.Rect(664, 290, 320, 340),
     ]
     assert all(t.rect.w >= ui.MIN_BUTTON_PX for t in top.tiles)
+    # Nothing on disk until a game begins its first trial.
+    assert session_folders(tmp_path, anna.child_id) == []
+    assert isinstance(app.recorder, PendingSession) and not app.recorder.opened
+    hand.tap(top.tiles[0].rect.center)  # Dots: its trial begins as it opens
     (folder,) = session_folders(tmp_path, anna.child_id)
     meta = read_session(folder)
     assert meta["child_id"] == anna.child_id
@@ -181,6 +186,8 @@ def test_tapping_an_avatar_opens_the_activity_picker_and_a_session(app, tmp_path
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / "session.json").stat().st_mode) == 0o600
     assert "Anna" not in (folder / "session.json").read_text(encoding="utf-8")
+    hand.tap(TARGET)  # the dot: the trial is done, back on the games
+    assert app.stack.top is top
 
     # A tap on the house does nothing (a child taps at random); held 3 s it goes back to the
     # children and ends the session.
@@ -259,6 +266,7 @@ def test_left_handed_layout_mirrors_the_corner_controls(tmp_path):
         launcher.pick_child(child)
         assert app.stack.top.back.rect == pygame.Rect(1280 - 20 - 112, 20, 112, 112)
         assert app.stack.top.gate.rect == pygame.Rect(20, 20, 72, 72)
+        app.recorder.begin_trial("dots", 1, "dot")  # a game's first trial writes the session
         assert read_session(session_folders(tmp_path, child.child_id)[0])["handedness"] == "left"
     finally:
         app.close()
@@ -394,6 +402,7 @@ def test_close_app_from_settings_ends_the_session(app, tmp_path):
     child = ChildrenRegistry(tmp_path).add("Anna", "cat")
     launcher = make_launcher(app, tmp_path)
     launcher.pick_child(child)
+    app.recorder.begin_trial("dots", 1, "dot")  # a game's first trial writes the session
     app.running = True
     hand = ScriptedHand(app)
     hand.hold(GATE, 3.0)
@@ -566,7 +575,7 @@ def test_clinic_sessions_do_not_end_by_themselves(tmp_path):
         app.clock.advance(3600_000_000_000)
         app.frame()
         assert isinstance(app.stack.top, ActivityPickerScene)
-        assert isinstance(app.recorder, SessionRecorder)
+        assert isinstance(app.recorder, PendingSession)  # the session goes on (no trial yet)
     finally:
         app.close()
 
@@ -689,8 +698,8 @@ def test_picking_a_child_and_going_back_do_not_wait_for_the_disk(app, tmp_path, 
     # Every fsync is held shut: picking and going back return while it is, so they did not
     # wait for the disk.
     launcher.pick_child(child)
+    app.recorder.begin_trial("dots", 1, "dot")  # the first trial writes the session
     recorder = app.recorder
-    recorder.begin_trial("dots", 1, "dot")
     held_fsync.open()  # the finished trial is durable before the child reaches the house
     assert recorder.wait_durable(recorder.finish_trial(accuracy=1.0, errors=0, completed=True))
     held_fsync.shut()
@@ -728,11 +737,11 @@ def test_a_session_end_waits_until_the_finished_trials_are_durable(app, tmp_path
     launcher = make_launcher(app, tmp_path)
     app.running = True
     launcher.pick_child(child)
+    app.recorder.begin_trial("dots", 1, "dot")  # the first trial writes the session
     recorder = app.recorder
     assert recorder.wait_durable(0)  # nothing finished yet: nothing to wait for
     recorder.flush()  # the set-up is done
     held_fsync.shut()
-    recorder.begin_trial("dots", 1, "dot")
     number = recorder.finish_trial(accuracy=1.0, errors=0, completed=True)
     assert number == 1 and recorder.last_finished == 1 and recorder.durable_trials == 0
     timer = threading.Timer(0.3, held_fsync.open)
@@ -774,6 +783,7 @@ def test_a_session_folder_that_cannot_be_set_up_is_shown_and_play_goes_on(
     _fail_setup(monkeypatch)
     app.running = running
     launcher.pick_child(child)
+    app.recorder.begin_trial("dots", 1, "dot")  # the first trial writes the session
     assert isinstance(app.stack.top, ActivityPickerScene)  # the child plays anyway
     if running:  # the set-up fails on the writer thread: a following frame reports it
         hand = ScriptedHand(app)
@@ -802,7 +812,8 @@ def test_an_error_while_closing_without_waiting_is_logged_on_a_later_frame(
 
     child = ChildrenRegistry(tmp_path).add("Anna", "cat")
     launcher = make_launcher(app, tmp_path)
-    launcher.pick_child(child)  # not running: the set-up is complete when this returns
+    launcher.pick_child(child)
+    app.recorder.begin_trial("dots", 1, "dot")  # not running: the set-up is done on return
     recorder = app.recorder
     assert recorder.ready
 

@@ -66,6 +66,7 @@ def test_two_children_on_one_device_keep_their_own_hand_and_strictness(app, tmp_
         # The left-handed layout: the back button top right, the gear top left.
         assert app.stack.top.back.rect == pygame.Rect(1280 - 20 - 112, 20, 112, 112)
         assert app.stack.top.gate.rect == pygame.Rect(20, 20, 72, 72)
+        app.recorder.begin_trial("dots", 1, "dot")  # a game's trial writes the session
         hand.hold(app.stack.top.back.rect.center, 3.1)  # the house: a 3 s hold
         assert isinstance(app.stack.top, ChildPickerScene)
         assert app.settings == Settings(sound_on=False)  # the device's, between children
@@ -73,6 +74,7 @@ def test_two_children_on_one_device_keep_their_own_hand_and_strictness(app, tmp_
         assert (app.settings.left_handed, app.settings.strict, app.settings.sound_on) == (
             False, False, True)
         assert app.stack.top.back.rect == pygame.Rect(20, 20, 112, 112)
+        app.recorder.begin_trial("dots", 1, "dot")
         hand.hold(app.stack.top.back.rect.center, 3.1)  # the house: a 3 s hold
     sessions = {c.child_id: [read_session(f) for f in session_folders(tmp_path, c.child_id)]
                 for c in (ana, ben)}
@@ -90,6 +92,7 @@ def test_a_child_s_own_mode_overrides_the_device_default(app, tmp_path):
     make_launcher(app, tmp_path, mode="clinic")
     hand = ScriptedHand(app)
     hand.tap(app.stack.top.tiles[0].rect.center)
+    app.recorder.begin_trial("dots", 1, "dot")  # a game's first trial writes the session
     assert read_session(session_folders(tmp_path, child.child_id)[0])["mode"] == "home"
     app.clock.advance(119_000_000_000)
     app.frame()

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("pandas", "matplotlib", "scipy", "duckdb", "pyarrow", "polars")
 
 # Runs the real command line (child picked, so the recorder, the activity picker and every
-# registered activity package are imported), then a few more frames of the same launcher.
+# registered activity package are imported), then a few more frames of another launcher whose
+# session begins a trial (so it is written: a visit without a trial writes nothing).
 SCRIPT = textwrap.dedent(
     """
     import json, sys
@@ -28,6 +29,7 @@ SCRIPT = textwrap.dedent(
     app = App(AppConfig(size=(1280, 800)))
     launcher = Launcher(app, sys.argv[1])
     launcher.start(sys.argv[2])
+    app.recorder.begin_trial("probe", 1, "x")  # a game's first trial: the session is written
     for _ in range(10):
         app.frame()
     app.close()
@@ -49,9 +51,10 @@ def test_play_path_imports_no_pandas_matplotlib_or_scipy(tmp_path):
     assert "games.launcher" in modules and "telemetry.recorder" in modules
     heavy = sorted(m for m in modules if m.split(".")[0] in HEAVY)
     assert heavy == []
-    # Two sessions were recorded (one per launcher), both closed.
+    # One session was recorded (the second launcher's, with a trial), and closed; the first
+    # launcher's visit, with no trial, left nothing.
     folders = list((tmp_path / "sessions" / child.child_id).iterdir())
-    assert len(folders) == 2
+    assert len(folders) == 1
     for folder in folders:
         meta = json.loads((folder / "session.json").read_text(encoding="utf-8"))
         assert meta["ended_at"] is not None

@@ -14,8 +14,9 @@ from games.launcher.grown_up import GrownUpScene
 from games.launcher.host import ActivityHost
 from games.launcher.pickers import ActivityPickerScene, ChildPickerScene
 from games.launcher.picture_chooser import PictureChooserScene
+from games.launcher.recording import PendingSession, window_mm
 from games.launcher.reward import REWARD_AUTO_CLOSE_S, RewardScene
-from games.launcher.session import Launcher, window_mm
+from games.launcher.session import Launcher
 
 __all__ = [
     "AVATARS",
@@ -33,6 +34,7 @@ __all__ = [
     "GrownUpScene",
     "Launcher",
     "LauncherScene",
+    "PendingSession",
     "PictureChooserScene",
     "RewardScene",
     "avatar",

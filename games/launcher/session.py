@@ -9,9 +9,11 @@ Screens (scenes on the app's stack, bottom to top)::
       AddChildScene           on-screen letter keyboard (or typed keys) + avatar choice
     RewardScene               the end of a timed home session
 
-A session (:class:`telemetry.recorder.SessionRecorder`, set as ``app.recorder``) starts when a
-child is picked and ends when the activity picker closes: the child goes back, the home session
-timer runs out, or the app closes. While the frame loop runs, starting and ending a session
+A session starts when a child is picked and ends when the activity picker closes: the child
+goes back, the home session timer runs out, or the app closes. It is written to disk (a
+:class:`telemetry.recorder.SessionRecorder`, set as ``app.recorder``) only when its first
+trial begins (:class:`games.launcher.recording.PendingSession`): a visit without a trial leaves
+no session folder. While the frame loop runs, starting and ending a session
 never waits for the disk (the recorder's fsyncs take 20 ms each on a slow SD card): errors the
 writer thread meets later are checked every frame and shown or logged as before.
 
@@ -28,12 +30,13 @@ from typing import Any
 
 from engine import ui
 from engine.app import App
-from engine.record import NullSink
+from engine.record import NullSink, TrialSink
 from engine.settings import Settings
 from games.launcher.add_child import AddChildScene
 from games.launcher.grown_up import GrownUpScene
 from games.launcher.host import ActivityHost
 from games.launcher.pickers import ActivityPickerScene, ChildPickerScene
+from games.launcher.recording import PendingSession, app_version, window_mm
 from games.launcher.reward import RewardScene
 from games.registry import Activity, load_activities
 from games.settings_store import DEFAULT_MODE, update_settings
@@ -47,16 +50,6 @@ _W, _H = ui.LOGICAL_SIZE
 # How long a session's end waits for the trials the child finished to be durable (one write
 # and fsync each, already done unless the disk is slower than the child: see end_session).
 DURABLE_WAIT_S = 2.0
-
-
-def _app_version() -> str:
-    """The installed finemotor version (for session.json)."""
-    try:
-        from importlib.metadata import version
-
-        return version("finemotor")
-    except Exception:  # running from a source tree without metadata
-        return "0.0.0"
 
 
 class Launcher:
@@ -77,6 +70,9 @@ class Launcher:
     ) -> None:
         self.app = app
         self.data_dir = Path(data_dir)
+        # Activities find the child's progress files here (a session folder may not exist
+        # yet: it is written when the first trial begins).
+        app.data_dir = self.data_dir  # type: ignore[attr-defined]
         self.roster = ChildrenRegistry(self.data_dir)
         self.activities = load_activities() if activities is None else list(activities)
         self.mode = mode  # the device's default mode; a child's profile may name its own
@@ -218,29 +214,47 @@ class Launcher:
             apply()
 
     def start_session(self, child: Child, mode: str | None = None) -> None:
-        """Open a recording session for ``child`` and set it as ``app.recorder``.
+        """Begin ``child``'s session: ``app.recorder`` becomes a
+        :class:`~games.launcher.recording.PendingSession`, which writes the session to disk
+        when its first trial begins (:meth:`_open_recording`); a visit with no trial leaves
+        nothing behind.
 
         The child's own settings are laid over the device's first (:meth:`apply_child`);
-        ``mode`` (e.g. ``assessment``) overrides the child's home or clinic default. While
-        the frame loop runs the recorder's folder set-up (its fsyncs) is not waited for; if
-        it fails, :meth:`check_sessions` reports it on a following frame.
+        ``mode`` (e.g. ``assessment``) overrides the child's home or clinic default. A home
+        session's minutes count from now.
         """
         self.end_session()
         self.apply_child(child.child_id)
         if mode is not None:
             self.session_mode = mode
         self.child = child
+        self.app.recorder = PendingSession(
+            lambda: self._open_recording(child, self.session_mode))
+        minutes = self.session_minutes(child.child_id)
+        if self.session_mode == "home" and minutes > 0:
+            self.deadline_ns = self.app.clock.now_ns() + int(minutes * 60e9)
+        else:
+            self.deadline_ns = None
+
+    def _open_recording(self, child: Child, mode: str) -> TrialSink:
+        """Open ``child``'s recording session (its first trial is beginning) and make it
+        ``app.recorder``; a :class:`NullSink` if the disk refuses (the grown-up is told).
+
+        While the frame loop runs the recorder's folder set-up (its fsyncs) is not waited
+        for; if it fails, :meth:`check_sessions` reports it on a following frame.
+        """
         settings = self.app.settings
         screen_px = tuple(self.app.window.get_size()) if hasattr(self.app, "window") else (_W, _H)
         screen_mm = window_mm(settings.screen_width_mm, screen_px,
                               getattr(getattr(self.app, "viewport", None), "screen_width_px", None))
         if self._version is None:
-            self._version = _app_version()
+            self._version = app_version()
+        sink: TrialSink
         try:
-            self.app.recorder = SessionRecorder.start(
+            sink = SessionRecorder.start(
                 self.data_dir,
                 child.child_id,
-                mode=self.session_mode,
+                mode=mode,
                 screen_px=screen_px,
                 screen_mm=screen_mm,
                 app_version=self._version,
@@ -249,13 +263,10 @@ class Launcher:
                 wait=not self._loop_running(),
             )
         except (OSError, UsageError) as exc:
-            self.app.recorder = NullSink()
+            sink = NullSink()
             self._not_saving(exc)
-        minutes = self.session_minutes(child.child_id)
-        if self.session_mode == "home" and minutes > 0:
-            self.deadline_ns = self.app.clock.now_ns() + int(minutes * 60e9)
-        else:
-            self.deadline_ns = None
+        self.app.recorder = sink
+        return sink
 
     def describe_error(self, exc: BaseException) -> str:
         """A file-system error in words, short enough for one line of the screen (read-only,
@@ -282,6 +293,8 @@ class Launcher:
         recorder's exit hook waits for them if the process ends.
         """
         recorder, self.app.recorder = self.app.recorder, NullSink()
+        if isinstance(recorder, PendingSession):  # no trial began: nothing was written
+            recorder.cancel()
         had_child = self.child is not None
         self.child = None
         self.deadline_ns = None
@@ -384,17 +397,3 @@ class Launcher:
         apply = getattr(self.app, "apply_settings", None)
         if apply is not None:
             apply()
-
-
-def window_mm(
-    screen_width_mm: float | None, window_px: tuple[int, int], desktop_width_px: int | None
-) -> tuple[float, float] | None:
-    """The window's physical size in mm, from the screen's calibrated width (None if not).
-
-    The calibration is the whole screen's width; a window is a part of it: scale by the
-    window's share of the desktop's pixels (a full-screen window is the whole width).
-    """
-    if screen_width_mm is None or window_px[0] <= 0:
-        return None
-    mm_per_px = float(screen_width_mm) / float(desktop_width_px or window_px[0])
-    return (round(window_px[0] * mm_per_px, 2), round(window_px[1] * mm_per_px, 2))
