@@ -26,6 +26,7 @@ from engine.testing import ScriptedHand as _ScriptedHand
 from engine.testing import make_test_app
 from games.launcher import (
     GATE_SECONDS,
+    REWARD_HOLD_S,
     SETTLE_S,
     ActivityHost,
     ActivityPickerScene,
@@ -555,10 +556,11 @@ def test_home_session_ends_itself_with_a_reward(tmp_path):
         assert len(trials) == 2  # header + the abandoned trial
         assert trials[1][-2] in ("0", "False", "false")  # completed column
         hand = ScriptedHand(app)
-        hand.tap((640, 400))  # too early: the child's last tap does not close the reward
-        assert isinstance(app.stack.top, RewardScene)
-        hand.wait(1.0)
+        hand.tap((640, 400))  # a child's taps do nothing...
+        hand.wait(REWARD_HOLD_S - 1.5)
         hand.tap((640, 400))
+        assert isinstance(app.stack.top, RewardScene)  # ...all through the pause
+        hand.wait(1.5)  # then it goes back to the pictures by itself
         assert [type(s) for s in app.stack.scenes] == [ChildPickerScene]
         assert len(session_folders(tmp_path, child.child_id)) == 1  # no new session started
     finally:

@@ -15,7 +15,7 @@ from games.launcher.host import ActivityHost
 from games.launcher.pickers import ActivityPickerScene, ChildPickerScene
 from games.launcher.picture_chooser import PictureChooserScene
 from games.launcher.recording import PendingSession, window_mm
-from games.launcher.reward import REWARD_AUTO_CLOSE_S, RewardScene
+from games.launcher.reward import REWARD_AUTO_CLOSE_S, REWARD_HOLD_S, RewardScene
 from games.launcher.session import Launcher
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "GATE_SECONDS",
     "MAX_TYPED",
     "REWARD_AUTO_CLOSE_S",
+    "REWARD_HOLD_S",
     "SETTLE_S",
     "UNKNOWN_AVATAR",
     "ActivityHost",

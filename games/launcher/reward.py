@@ -1,4 +1,10 @@
-"""The end of a timed home session: a smiling sun and stars."""
+"""The end of a timed home session: a smiling sun and stars, held for a short pause.
+
+A child who has just been told "Well done!" taps at once, and used to land straight back on
+their picture and start again. So the reward ignores every tap and key for
+:data:`REWARD_HOLD_S` seconds and then goes back to the pictures by itself; a grown-up who
+wants to go on sooner holds the house in the corner for 3 s (as on the games screen).
+"""
 
 from __future__ import annotations
 
@@ -7,22 +13,23 @@ from typing import TYPE_CHECKING
 import pygame
 
 from engine import ui
-from engine.pointer import KeyPress, PointerSample
-from games.launcher.base import _W, LauncherScene
+from engine.pointer import KeyPress
+from games.launcher.base import _W, GATE_SECONDS, LauncherScene
 
 if TYPE_CHECKING:
     from games.launcher.session import Launcher
 
-REWARD_AUTO_CLOSE_S = 12.0
-REWARD_MIN_S = 1.0  # taps during the first second (the last tap of the game) do not close it
+REWARD_HOLD_S = 8.0  # taps and keys do nothing this long; then back to the pictures
+REWARD_AUTO_CLOSE_S = REWARD_HOLD_S  # (the name earlier versions used)
 REWARD_WASH_ALPHA = 200  # of 255: over a game, the drawing shows faintly behind the sun
 
 
 class RewardScene(LauncherScene):
-    """The end of a timed home session: a smiling sun and stars; a tap goes back to the picker.
+    """The end of a timed home session: a smiling sun and stars (see the module docstring).
 
-    ``over_game``: pushed as an overlay on the game that was playing (not opaque, the game gets
-    no logic steps); closing it goes back to the child picker.
+    Back to the child picker after :data:`REWARD_HOLD_S` seconds, or when a grown-up holds
+    the house 3 s; taps and keys do nothing. ``over_game``: pushed as an overlay on the game
+    that was playing (not opaque, the game gets no logic steps).
     """
 
     updates_below = False
@@ -32,6 +39,14 @@ class RewardScene(LauncherScene):
         self.over_game = over_game
         self.opaque = not over_game
         self._wash: pygame.Surface | None = None
+        self.house: ui.HoldButton | None = None
+
+    def _layout(self) -> None:
+        left = bool(self.app.settings.left_handed)
+        self.house = ui.HoldButton(ui.place(pygame.Rect(20, 20, 112, 112), left), self._close,
+                                   GATE_SECONDS, draw_icon=ui.draw_back, color=ui.WHITE)
+        self.holds = [self.house]
+        self.buttons = []
 
     def _close(self) -> None:
         if self.app.stack.top is not self:
@@ -41,16 +56,12 @@ class RewardScene(LauncherScene):
         else:
             self.app.stack.pop()
 
-    def handle_pointer(self, sample: PointerSample) -> None:
-        if sample.phase == "up" and self.t >= REWARD_MIN_S:
-            self._close()
-
     def on_key(self, key: KeyPress) -> None:
-        self._close()
+        """No key goes on (a child at a laptop reaches the keys)."""
 
     def update(self, dt: float) -> None:
         super().update(dt)
-        if self.t >= REWARD_AUTO_CLOSE_S:
+        if self.t >= REWARD_HOLD_S:
             self._close()
 
     def draw(self, surface: pygame.Surface) -> None:
@@ -72,3 +83,5 @@ class RewardScene(LauncherScene):
         sun.center = (_W // 2, 330 - round(ui.bounce(self.t, 12.0, 1.8, still)))
         surface.blit(ui.icon_surface(ui.draw_sun, sun.size), sun)
         ui.draw_text(surface, "Well done!", 110, ui.INK, center=(_W // 2, 620))
+        assert self.house is not None
+        self.house.draw(surface)
