@@ -4,6 +4,7 @@ nickname warned about, and a nickname of 40 characters typed on the on-screen ke
 
 from __future__ import annotations
 
+import pygame
 import pytest
 from test_child_page import _open_page
 from test_launcher import GATE, ScriptedHand, make_launcher, rows
@@ -47,7 +48,7 @@ def test_an_unknown_picture_shows_a_neutral_child_and_says_why(app, tmp_path):
 
 def test_a_grown_up_gives_a_child_another_picture_on_the_child_s_page(app, tmp_path):
     (tmp_path / "children.csv").write_text(ROSTER, encoding="utf-8")
-    make_launcher(app, tmp_path)
+    launcher = make_launcher(app, tmp_path)
     hand = ScriptedHand(app)
     page = _open_page(app, hand, "Kai")
     hand.tap(page.controls["picture"].rect.center)
@@ -58,6 +59,11 @@ def test_a_grown_up_gives_a_child_another_picture_on_the_child_s_page(app, tmp_p
     assert app.stack.top is page and page.controls["picture"].icon_key == ("avatar", "owl")
     assert rows(tmp_path / "children.csv")[1] == [
         "a1", "Kai", "owl", "2025-01-01T00:00:00.000000Z"]
+    while not isinstance(app.stack.top, ChildPickerScene):  # back to the pictures
+        top = app.stack.top
+        hand.tap((top.controls["done"] if hasattr(top, "controls") else top.done).rect.center)
+    assert [t.icon_key for t in app.stack.top.tiles] == [("avatar", "cat"), ("avatar", "owl")]
+    assert launcher.message is None  # the explanation goes once the picture is known
 
 
 def test_a_nickname_already_used_needs_a_second_tick(app, tmp_path):
@@ -114,3 +120,19 @@ def test_typed_keys_take_accents_digits_and_stop_at_40(app, tmp_path):
     assert add.nickname == "Élodie 2 Straße"
     add.type_text("x" * 30)
     assert len(add.nickname) == 40 and add.notice == FULL_MESSAGE
+
+
+def test_the_children_s_pages_reach_every_child(app, tmp_path):
+    roster = ChildrenRegistry(tmp_path)
+    for i in range(26):
+        roster.add(f"Kid {i:02d}")
+    make_launcher(app, tmp_path)
+    hand = ScriptedHand(app)
+    hand.hold(GATE, 3.0)
+    hand.tap(app.stack.top.controls["children"].rect.center)
+    pages = app.stack.top
+    assert len(pages.tiles) == 24 and pages.tiles[0].rect == pygame.Rect(54, 113, 136, 170)
+    hand.tap(pages.buttons[-1].rect.center)  # the next-page arrow
+    assert [t.label for t in pages.tiles] == ["Kid 24", "Kid 25"]
+    hand.tap(pages.tiles[1].rect.center)
+    assert app.stack.top.child.nickname == "Kid 25"

@@ -26,6 +26,12 @@ from engine.pointer import KeyPress
 from games.launcher.avatars import tile_for_avatar
 from games.launcher.base import _W, LauncherScene, is_escape
 from games.launcher.grown_up import MINUTE_CHOICES
+from games.launcher.pickers import (
+    CHILDREN_PER_PAGE,
+    draw_arrow_left,
+    draw_arrow_right,
+    picker_grid,
+)
 from games.registry import Activity
 from telemetry.children import Child
 from telemetry.errors import UsageError, describe_os_error
@@ -54,30 +60,45 @@ def _row(col: int, row: int) -> pygame.Rect:
 class ChildListScene(LauncherScene):
     """Which child's page? One avatar tile per child (the child picker's tiles)."""
 
-    TILE = (200, 240)
-
     def __init__(self, launcher: Launcher) -> None:
         super().__init__(launcher)
         self.tiles: list[ui.PictureButton] = []
         self.done: ui.PictureButton | None = None
+        self.page = 0
 
     def _layout(self) -> None:
         try:
-            children = self.launcher.roster.list()[:10]
+            children = self.launcher.roster.list()
         except UsageError as exc:
             children = []
             self.launcher.message = str(exc)
-        area = pygame.Rect(40, 120, _W - 80, 520)
+        # As "Who is playing?": big tiles up to 10 children, 24 smaller ones a page past that.
+        pages = max(1, -(-len(children) // CHILDREN_PER_PAGE))
+        self.page = min(self.page, pages - 1)
+        shown = children[self.page * CHILDREN_PER_PAGE:(self.page + 1) * CHILDREN_PER_PAGE]
+        tile, gap = picker_grid(len(children))
+        area = pygame.Rect(40, 110, _W - 80, 540)
         self.tiles = [
             tile_for_avatar(rect, c.avatar, self._opener(c),
-                            label=ui.fit_text(c.nickname, 36, self.TILE[0] - 20))
-            for c, rect in zip(children, ui.grid_layout(len(children), self.TILE, 40, area),
-                               strict=True)
+                            label=ui.fit_text(c.nickname, 30, tile[0] - 16))
+            for c, rect in zip(shown, ui.grid_layout(len(shown), tile, gap, area), strict=True)
         ]
         self.done = ui.PictureButton(pygame.Rect(_W - 80 - 300, BOTTOM_Y, 300, 110), None,
                                      self.app.stack.pop, label="Back",
                                      color=ui.lighter(ui.GREEN, 0.4), label_size=48)
         self.buttons = [*self.tiles, self.done]
+        if self.page > 0:
+            self.buttons.append(ui.PictureButton(pygame.Rect(40, BOTTOM_Y, 110, 110),
+                                                 draw_arrow_left, self._turn(-1)))
+        if self.page < pages - 1:
+            self.buttons.append(ui.PictureButton(pygame.Rect(170, BOTTOM_Y, 110, 110),
+                                                 draw_arrow_right, self._turn(1)))
+
+    def _turn(self, delta: int) -> Callable[[], None]:
+        def turn() -> None:
+            self.page += delta
+            self._layout()
+        return turn
 
     def _opener(self, child: Child) -> Callable[[], None]:
         def open_() -> None:

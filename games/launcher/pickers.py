@@ -36,6 +36,9 @@ def picker_grid(count: int) -> tuple[tuple[int, int], int]:
     return PICKER_GRIDS[-1][0], PICKER_GRIDS[-1][1]
 
 
+UNKNOWN_PICTURE_PREFIX = "Unknown picture for "
+
+
 def unknown_pictures_message(children: list[Child]) -> str | None:
     """What to tell a grown-up about children whose picture finemotor does not have (their
     tile shows a neutral child), or None."""
@@ -44,7 +47,7 @@ def unknown_pictures_message(children: list[Child]) -> str | None:
         return None
     names = ", ".join(f"{c.nickname} ({c.avatar or 'none'})" for c in odd[:3])
     more = f" and {len(odd) - 3} more" if len(odd) > 3 else ""
-    return (f"Unknown picture for {names}{more}: choose one on the child's page "
+    return (f"{UNKNOWN_PICTURE_PREFIX}{names}{more}: choose one on the child's page "
             "(grown-ups, Children)")
 
 
@@ -66,9 +69,9 @@ class ChildPickerScene(LauncherScene):
         except UsageError as exc:
             self.children = []
             self.launcher.message = str(exc)
-        odd = unknown_pictures_message(self.children)
-        if odd is not None and not self.launcher.message:
-            self.launcher.message = odd
+        message = self.launcher.message
+        if message is None or message.startswith(UNKNOWN_PICTURE_PREFIX):  # ours: up to date
+            self.launcher.message = unknown_pictures_message(self.children)
         pages = max(1, -(-len(self.children) // CHILDREN_PER_PAGE))
         self.page = min(self.page, pages - 1)
         self._layout()
@@ -103,10 +106,10 @@ class ChildPickerScene(LauncherScene):
         if pages > 1:
             if self.page > 0:
                 self.buttons.append(ui.PictureButton(pygame.Rect(40, 680, 110, 110),
-                                                     _draw_arrow_left, self._turn(-1)))
+                                                     draw_arrow_left, self._turn(-1)))
             if self.page < pages - 1:
                 self.buttons.append(ui.PictureButton(pygame.Rect(_W - 150, 680, 110, 110),
-                                                     _draw_arrow_right, self._turn(1)))
+                                                     draw_arrow_right, self._turn(1)))
 
     def _picker(self, child: Child) -> Callable[[], None]:
         def pick() -> None:
@@ -143,7 +146,8 @@ class ChildPickerScene(LauncherScene):
         self.gate.draw(surface)
 
 
-def _draw_arrow_right(surface: pygame.Surface, rect: pygame.Rect) -> None:
+def draw_arrow_right(surface: pygame.Surface, rect: pygame.Rect) -> None:
+    """A "next page" arrow on a sky-blue disc."""
     c = rect.center
     s = min(rect.w, rect.h)
     pygame.draw.circle(surface, ui.SKY_BLUE, c, s * 42 // 100)
@@ -152,7 +156,8 @@ def _draw_arrow_right(surface: pygame.Surface, rect: pygame.Rect) -> None:
     pygame.draw.polygon(surface, ui.WHITE, pts)
 
 
-def _draw_arrow_left(surface: pygame.Surface, rect: pygame.Rect) -> None:
+def draw_arrow_left(surface: pygame.Surface, rect: pygame.Rect) -> None:
+    """A "previous page" arrow on a sky-blue disc."""
     c = rect.center
     s = min(rect.w, rect.h)
     pygame.draw.circle(surface, ui.SKY_BLUE, c, s * 42 // 100)
