@@ -164,3 +164,17 @@ def test_reports_and_goals_count_only_sessions_with_trials(tmp_path):
     goal = Goal("g1", "*", "home_sessions_per_week", ">=", 2.0)
     assert week_points(goal, ds.trials, ds.sessions, date(2026, 3, 8),
                        start=date(2026, 3, 2)) == [(date(2026, 3, 2), 1.0)]
+
+
+def test_the_session_keeps_the_mode_it_was_started_in(app, tmp_path):
+    # An assessment whose first trial comes after a grown-up changed a setting is still an
+    # assessment (the settings are laid over again on every change).
+    child = ChildrenRegistry(tmp_path).add("Anna")
+    launcher = make_launcher(app, tmp_path, activities=(ASSESSED,))
+    launcher.start_session(child, mode="assessment")
+    app.settings.sound_on = not app.settings.sound_on
+    launcher.save_settings()
+    assert launcher.session_mode == "home"  # what apply_child lays over again
+    app.recorder.begin_trial("dots", 3, "dot")
+    (folder,) = session_folders(tmp_path, child.child_id)
+    assert read_session(folder)["mode"] == "assessment"

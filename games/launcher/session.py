@@ -228,8 +228,9 @@ class Launcher:
         if mode is not None:
             self.session_mode = mode
         self.child = child
+        session_mode = self.session_mode  # as picked: settings changed meanwhile keep it
         self.app.recorder = PendingSession(
-            lambda: self._open_recording(child, self.session_mode))
+            lambda: self._open_recording(child, session_mode))
         minutes = self.session_minutes(child.child_id)
         if self.session_mode == "home" and minutes > 0:
             self.deadline_ns = self.app.clock.now_ns() + int(minutes * 60e9)
