@@ -94,6 +94,11 @@ def test_a_scripted_two_finger_pinch_plays_a_whole_board(rig, number: int) -> No
     rows = trial_metrics(again, board)
     assert [(nm, round(v, 4), u) for nm, v, u in rows] == [  # as the CSV keeps them
         (r.metric, r.value, r.unit) for r in metrics.itertuples()]
+    # duration_ms: the first touch to the last placement (completion_time runs from the
+    # board appearing), both on the samples' clock
+    first_touch = samples[samples.phase == "down"].t_ms.min()
+    assert row.duration_ms == round(shown + m[("completion_time", "ms")] - first_touch, 4)
+    assert row.duration_ms <= m[("completion_time", "ms")]
 
 
 def test_fingers_landing_closed_count_a_failed_grasp_and_a_drop_is_gentle(rig) -> None:  # noqa: ANN001

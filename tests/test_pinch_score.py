@@ -239,3 +239,24 @@ def test_one_smooth_reach_has_one_velocity_peak_and_two_reaches_have_two() -> No
     (twice,) = score_round(two(rows), board, 0.0).carries
     g = carry_figures(twice, board.target_array())
     assert g["velocity_peaks"] == 2.0 and g["sparc"] < f["sparc"]
+
+
+def test_duration_runs_from_the_first_touch_to_the_last_placement() -> None:
+    # data-format.md: duration_ms = first touch to completion. The board appeared at 40 ms,
+    # the fingers land at 100 ms, the berry is placed at 650 ms: 550 ms (completion time, from
+    # the board appearing, is 610 ms).
+    board = Board((BERRY,), (CUP,))
+    rows = pinch_at(100, 300, 400)
+    rows += carry(120, (300, 400), (830, 440), steps=50)
+    rows += [(650, 2, 875, 440, "up"), (660, 1, 785, 440, "up")]
+    score = score_round(two(rows), board, shown_ms=40.0)
+    assert (score.duration_ms, score.completion_ms) == (550.0, 610.0)
+    # a timed round ends at shown + 60 s: 60040 - 100
+    timed = score_round(two(rows), board, shown_ms=40.0, end_ms=60040.0)
+    assert timed.duration_ms == 59940.0
+    # unfinished: to the last sample (a pinch that takes nothing, 100 .. 300 ms)
+    missed = score_round(two(pinch_at(100, 600, 600) + [(300, 1, 540, 600, "up")]), board,
+                         shown_ms=40.0)
+    assert (missed.completed, missed.duration_ms) == (False, 200.0)
+    # nothing touched
+    assert score_round(two([]), board, shown_ms=40.0).duration_ms == 0.0

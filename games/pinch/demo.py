@@ -150,5 +150,5 @@ def simulate(trial: Any) -> None:
     rows = trial_metrics(score, board)
     trial.clock.advance((hand.t - shown_ms) / 1000.0 + 0.5)
     rec.finish_trial(accuracy=score.accuracy, errors=score.errors, completed=score.completed,
-                     metrics=rows)
+                     metrics=rows, duration_ms=score.duration_ms)
     stairs.record_outcome(ITEMS[0], TrialOutcome(score.accuracy, score.completed))

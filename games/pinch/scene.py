@@ -210,7 +210,7 @@ class PinchScene(TrialScene):
                             assisted=self.assisted, end_ms=end_ms)
         rows = trial_metrics(score, self.board, px_per_mm=self._px_per_mm(),
                              left_hand=self.left_handed, timed=self.timed)
-        self.finish_trial(score.accuracy, score.errors, rows, None,
+        self.finish_trial(score.accuracy, score.errors, rows, score.duration_ms,
                           sticker=draw.object_picture(self.level) or draw.STRAWBERRY,
                           completed=score.completed or self.timed)
         self.boards_done += 1

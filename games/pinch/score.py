@@ -20,7 +20,10 @@ same rules the live game used), and the board is played back event by event with
 * Fitts: for each carry that places its object, ID = log2(D / W + 1) with D = grip point to the
   target centre and W the target's diameter, MT = transport time; throughput = mean of ID / MT;
 * *accuracy* = share of the board's objects whose first release placed them; *errors* = drops +
-  failed grasps + wrong targets.
+  failed grasps + wrong targets;
+* *duration* (``trials.csv`` ``duration_ms``) = the round's end (last placement, the end of a
+  timed round, or the last sample of an unfinished one) - the first touch (the first ``down``
+  sample); 0 when nothing touched the board. *completion time* runs from the board appearing.
 
 Assisted play (tap an object, then tap a target) is scored from the taps (the ``down``
 samples): a tap on a free object selects it, the next tap elsewhere releases it there. It has
@@ -107,6 +110,7 @@ class PinchScore:
     source: str
     assisted: bool
     carries: list[Carry] = field(default_factory=list)
+    duration_ms: float = 0.0
 
     @property
     def accuracy(self) -> float:
@@ -153,6 +157,8 @@ def score_round(
             end_ms = max(placed_times)
         else:
             end_ms = float(samples.t_ms[-1]) if len(samples.t_ms) else shown_ms
+    downs = samples.t_ms[samples.phase == PHASE_CODES["down"]]
+    duration = max(0.0, float(end_ms) - float(downs[0])) if len(downs) else 0.0
     src = np.flatnonzero(np.bincount(samples.source, minlength=len(_SOURCE_NAMES)))
     source = _SOURCE_NAMES[int(src[0])] if len(src) == 1 else ("mixed" if len(src) else "")
     return PinchScore(
@@ -161,7 +167,7 @@ def score_round(
         decoy_grips=play.decoy_grips, regrasps=play.regrasps,
         overshoots=sum(c.overshoots for c in play.carries),
         completion_ms=float(end_ms - shown_ms), completed=completed, source=source,
-        assisted=assisted, carries=play.carries,
+        assisted=assisted, carries=play.carries, duration_ms=duration,
     )
 
 
