@@ -61,6 +61,14 @@ def test_the_pinch_section_in_a_real_report(data: tuple[Path, str], tmp_path: Pa
     sessions = pd.read_csv(next((tmp_path / "r").rglob("pinch_sessions.csv")))
     assert sessions["boards"].tolist() == [3, 3, 3, 3]  # the assisted board is not counted
     assert (sessions["time_per_object_s"] > 0.5).all()  # 10 ms of the assisted one never shows
+    # time per object in s is the stored ms / 1000 at the stored precision (4 decimals of ms):
+    # the median of a session's three boards, written without float noise
+    stored = pd.concat(pd.read_csv(p) for p in sorted(folder.rglob("metrics.csv")))
+    tpo = stored[(stored.metric == "time_per_object") & (stored.unit == "ms")].value
+    medians = [round(float(np.median(tpo.iloc[i:i + 3])) / 1000.0, 7) for i in range(0, 12, 3)]
+    assert sessions["time_per_object_s"].tolist() == medians
+    text = next((tmp_path / "r").rglob("pinch_sessions.csv")).read_text(encoding="utf-8")
+    assert all(len(line.split(",")[4].partition(".")[2]) <= 7 for line in text.splitlines()[1:])
 
 
 def test_baseline_and_latest_are_medians_of_three_boards() -> None:

@@ -72,7 +72,9 @@ def board_figures(child: ChildContext, trials: pd.DataFrame) -> pd.DataFrame:
                "level": rec["level"], "assisted": bool(m.get("assisted", 0.0))}
         for name, col, *_ in MEASURES:
             value = m.get(name, math.nan)
-            row[col] = value / 1000.0 if name == "time_per_object" else value
+            # ms stored to 4 decimals are s to 7: rounded so 3347.4524 ms is 3.3474524 s, not
+            # 3.3474524000000003 (the float quotient) in pinch_sessions.csv
+            row[col] = round(value / 1000.0, 7) if name == "time_per_object" else value
         out.append(row)
     cols = ["session_id", "trial", "started_at", "level", "assisted", *(c for _, c, *_ in MEASURES)]
     return pd.DataFrame(out, columns=cols)
