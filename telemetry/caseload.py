@@ -1,5 +1,6 @@
 """The caseload page's table: one row per child, the last 4 weeks, flags, children without
-sessions (split from ``telemetry.analytics``, which re-exports every name here).
+sessions (split from ``telemetry.analytics``, which re-exports its names, and from
+``telemetry.report``: the rows of roster children without a session in the period).
 
 ``INACTIVE_DAYS``: a child with no session for this many days is flagged. ``RECENT_DAYS``:
 "the last 4 weeks" is the 28 days up to the report date, one definition for the caseload and
@@ -8,14 +9,16 @@ the child pages alike (:func:`recent_window`).
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
-    "INACTIVE_DAYS", "NOT_STARTED", "RECENT_DAYS", "caseload", "in_recent_window",
-    "recent_window", "without_sessions",
+    "INACTIVE_DAYS", "NOT_STARTED", "RECENT_DAYS", "add_children_without_sessions", "caseload",
+    "in_recent_window", "recent_window", "started_before", "without_sessions",
 ]
 
 INACTIVE_DAYS = 14  # flag a child with no session for this many days
@@ -140,3 +143,51 @@ def without_sessions(
             out[cid] = (NOT_STARTED, "")
     return out
 
+
+def started_before(data: Path, child_ids: list[str], since: datetime | None) -> set[str]:
+    """The children with a session folder dated before ``since`` (folder names start with
+    the session's UTC date): nothing is opened."""
+    if since is None:
+        return set()
+    day = since.date().isoformat()
+    out = set()
+    for cid in child_ids:
+        try:
+            entries = os.scandir(data / "sessions" / cid)
+        except OSError:
+            continue
+        with entries:
+            if any(e.name[:10] < day and e.is_dir() for e in entries):
+                out.add(cid)
+    return out
+
+
+def add_children_without_sessions(
+    case: pd.DataFrame, missing: list[str], children: pd.DataFrame | None,
+    nicknames: dict[str, str], anonymize: bool, data: Path, since: datetime | None,
+    as_of: datetime,
+) -> pd.DataFrame:
+    """``case`` with a row for each child of ``missing``: "not started yet", or flagged."""
+    created = {}
+    if children is not None and not children.empty:
+        created = {
+            str(c): t.to_pydatetime()
+            for c, t in zip(children["child_id"], children["created_at"], strict=True)
+            if t == t
+        }
+    status = without_sessions(missing, created, started_before(data, missing, since), as_of)
+    extra = pd.DataFrame({
+        "child_id": missing,
+        "flags": [status[c][1] for c in missing],
+        "status": [status[c][0] for c in missing],
+    })
+    if not anonymize:
+        extra = extra.assign(nickname=[nicknames.get(c, "") for c in missing])
+    case = pd.concat([case, extra], ignore_index=True).reindex(columns=case.columns)
+    return case.assign(
+        trends=case["trends"].fillna(""),
+        status=case["status"].fillna(""),
+        sessions_total=case["sessions_total"].fillna(0).astype("int64"),
+        sessions_4w=case["sessions_4w"].fillna(0).astype("int64"),
+        minutes_4w=case["minutes_4w"].fillna(0.0),
+    )

@@ -31,6 +31,7 @@ import pandas as pd
 
 from telemetry import analytics, report_out, schema
 from telemetry import report_html as H
+from telemetry.caseload import add_children_without_sessions
 from telemetry.errors import UsageError
 from telemetry.report_child import render_child
 from telemetry.report_csv import CSV_FILES, activity_weekly, write_csv
@@ -141,56 +142,6 @@ def _quality(ds: Any, scope: str, sessions_without_end: int | None = None) -> H.
         no_end = sessions_without_end
     return H.QualityNote(
         {str(k): int(v) for k, v in skipped.items()}, int(no_end), int(unreadable), scope
-    )
-
-
-def _started_before(data: Path, child_ids: list[str], since: datetime | None) -> set[str]:
-    """The children with a session folder dated before ``since`` (folder names start with
-    the session's UTC date): nothing is opened."""
-    if since is None:
-        return set()
-    day = since.date().isoformat()
-    out = set()
-    for cid in child_ids:
-        try:
-            entries = os.scandir(data / "sessions" / cid)
-        except OSError:
-            continue
-        with entries:
-            if any(e.name[:10] < day and e.is_dir() for e in entries):
-                out.add(cid)
-    return out
-
-
-def _add_children_without_sessions(
-    case: pd.DataFrame, missing: list[str], children: pd.DataFrame | None,
-    nicknames: dict[str, str], anonymize: bool, data: Path, since: datetime | None,
-    as_of: datetime,
-) -> pd.DataFrame:
-    """``case`` with a row for each child of ``missing``: "not started yet", or flagged."""
-    created = {}
-    if children is not None and not children.empty:
-        created = {
-            str(c): t.to_pydatetime()
-            for c, t in zip(children["child_id"], children["created_at"], strict=True)
-            if t == t
-        }
-    status = analytics.without_sessions(missing, created, _started_before(data, missing, since),
-                                        as_of)
-    extra = pd.DataFrame({
-        "child_id": missing,
-        "flags": [status[c][1] for c in missing],
-        "status": [status[c][0] for c in missing],
-    })
-    if not anonymize:
-        extra = extra.assign(nickname=[nicknames.get(c, "") for c in missing])
-    case = pd.concat([case, extra], ignore_index=True).reindex(columns=case.columns)
-    return case.assign(
-        trends=case["trends"].fillna(""),
-        status=case["status"].fillna(""),
-        sessions_total=case["sessions_total"].fillna(0).astype("int64"),
-        sessions_4w=case["sessions_4w"].fillna(0).astype("int64"),
-        minutes_4w=case["minutes_4w"].fillna(0.0),
     )
 
 
@@ -316,7 +267,7 @@ def build_reports(
     # Children in the roster without a session in the period still get a row.
     missing = [c for c in ids if c not in set(case["child_id"])]
     if missing:
-        case = _add_children_without_sessions(case, missing, children, nicknames, anonymize,
+        case = add_children_without_sessions(case, missing, children, nicknames, anonymize,
                                               data, since_dt, as_of)
 
     report = ReportContext(
