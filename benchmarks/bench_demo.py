@@ -13,8 +13,11 @@ Both run twice, alternating, so they meet the same load. Printed: the median wal
 seconds per session of each, the ratio, and the 40-child, 52-week demo projected from each
 (its session count comes from the demo's own schedules for that size); on a machine shared
 with other work the wall figures follow the load, the CPU ones much less.
-``FINEMOTOR_BENCH_DEMO_FULL=1`` also runs the whole 40 x 52 demo once (batched) and prints its
-wall time and the load average before and after.
+Then ``--jobs 1`` against ``--jobs 2`` (worker processes, see :mod:`games.demo_pool`): the
+whole sample demo (``FINEMOTOR_BENCH_DEMO_JOBS_SIZE``, 4x8 by default) written three times
+each, alternated, median wall time, with the load average before and after.
+``FINEMOTOR_BENCH_DEMO_FULL=1`` also runs the whole 40 x 52 demo once (batched, all cores)
+and prints its wall time and the load average before and after.
 
 Usage: ``python -m benchmarks demo`` (``FINEMOTOR_BENCH_DEMO_SIZE=CxW`` sets the sample size,
 2x8 by default).
@@ -39,13 +42,9 @@ ROUNDS = 2
 
 def _sessions_of(children: int, weeks: int, seed: int = 0) -> int:
     """How many sessions the demo of this size schedules (without writing anything)."""
-    import numpy as np
+    from games.demo_data import plan_demo
 
-    from games.demo_data import make_profiles, schedule
-
-    rng = np.random.default_rng(seed)
-    profiles = make_profiles(children, rng, weeks)
-    return sum(len(schedule(p, weeks, NOW, rng)) for p in profiles)
+    return sum(len(plan) for plan in plan_demo(children, weeks, seed, NOW)[1])
 
 
 def _per_session(folder: Path, children: int, weeks: int,
@@ -67,6 +66,33 @@ def _per_session(folder: Path, children: int, weeks: int,
     write_demo_data(folder, children=children, weeks=weeks, seed=0, progress=False, now=NOW,
                     on_session=tick, batched=batched)
     return walls, cpus
+
+
+def _jobs_wall(folder: Path, children: int, weeks: int, jobs: int) -> float:
+    """Wall seconds of a whole demo written with ``jobs`` worker processes."""
+    from games.demo_data import write_demo_data
+
+    t0 = time.perf_counter()
+    write_demo_data(folder, children=children, weeks=weeks, seed=0, progress=False, now=NOW,
+                    jobs=jobs)
+    return time.perf_counter() - t0
+
+
+def _compare_jobs(work: Path) -> None:
+    """``--jobs 1`` against ``--jobs 2``: median of three alternated runs each."""
+    size = os.environ.get("FINEMOTOR_BENCH_DEMO_JOBS_SIZE", "4x8")
+    children, weeks = (int(v) for v in size.lower().split("x"))
+    print(f"  jobs: demo {children} children x {weeks} weeks ({_sessions_of(children, weeks)} "
+          f"sessions), load average before {_load()}", flush=True)
+    walls: dict[int, list[float]] = {1: [], 2: []}
+    for k in range(3):
+        for jobs in (1, 2):
+            walls[jobs].append(_jobs_wall(work / f"jobs{jobs}-{k}", children, weeks, jobs))
+    one, two = (statistics.median(walls[j]) for j in (1, 2))
+    report("--jobs 1: median wall of the demo", one, "s")
+    report("--jobs 2: median wall of the demo", two, "s")
+    report("speed-up --jobs 2 over --jobs 1, wall", one / two, "x")
+    print(f"  load average after: {_load()}", flush=True)
 
 
 def _load() -> str:
@@ -104,13 +130,14 @@ def main() -> None:
         report("40 x 52 projected, per-trial fsync", pw * full_sessions / 60, "min")
         report("40 x 52 projected from CPU alone, batched", bc * full_sessions / 60, "min")
         print(f"  load average after: {_load()}", flush=True)
+        _compare_jobs(work)
         if os.environ.get("FINEMOTOR_BENCH_DEMO_FULL") == "1":
             before = _load()
             t0 = time.perf_counter()
             result = write_demo_data(work / "full", children=FULL[0], weeks=FULL[1], seed=0,
-                                     progress=False, now=NOW)
+                                     progress=False, now=NOW, jobs=os.cpu_count() or 1)
             wall = time.perf_counter() - t0
-            report(f"40 x 52 actual, batched ({result.sessions} sessions)", wall / 60, "min")
+            report(f"40 x 52 actual, all cores ({result.sessions} sessions)", wall / 60, "min")
             print(f"  load average before {before}, after {_load()}", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

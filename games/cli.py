@@ -281,6 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"weeks of made-up practice, 1 to {MAX_DEMO_WEEKS} (default: 12)")
     demo.add_argument("--seed", metavar="S", type=_int, default=0,
                       help="any whole number: the same seed writes the same data (default: 0)")
+    demo.add_argument("--jobs", metavar="N", type=_at_most(64, "jobs"), default=None,
+                      help="worker processes writing children at once (default: all cores); "
+                           "the data are the same for any number")
     _add_data_dir(demo)
     # An activity adds its own subcommand through its Activity.cli hook (no edit here).
     for activity in activities:

@@ -258,7 +258,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     try:
         result = write_demo_data(data_dir, children=args.children, weeks=args.weeks,
-                                 seed=args.seed, progress=_progress_wanted())
+                                 seed=args.seed, progress=_progress_wanted(),
+                                 jobs=args.jobs or os.cpu_count() or 1)
     except DemoInterrupted as stopped:
         print(f"\n{PROG}: {stopped}", file=sys.stderr)
         return 130

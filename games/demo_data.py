@@ -28,18 +28,15 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import signal
-import sys
-import threading
-import time as _time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 
+from games.demo_progress import _Bar, _StopOnCtrlC
 from games.kit.demo import SimClock, SimTrial
 from telemetry.children import ChildrenRegistry
 from telemetry.recorder import SESSION_FILE, SessionRecorder, WriteBatch
@@ -216,56 +213,101 @@ class DemoInterrupted(KeyboardInterrupt):
             "empty folder for the whole demo")
 
 
-class _Bar:
-    """A one-line progress bar on stderr: sessions and children done, and the time left."""
+@dataclass
+class ChildJob:
+    """One child's whole demo, as handed to a worker process (picklable): its sessions use
+    their own random stream from ``(seed, index)``, so the data do not depend on ``--jobs``."""
 
-    def __init__(self, sessions: int, children: int, enabled: bool,
-                 stream: TextIO | None = None) -> None:
-        self.sessions, self.children, self.enabled = sessions, children, enabled
-        self.stream = stream or sys.stderr
-        self.started = _time.monotonic()
-        self.last = -1.0
-
-    def show(self, sessions_done: int, children_done: int) -> None:
-        """Redraw (at most 5 times a second, and always at the end)."""
-        now = _time.monotonic()
-        end = sessions_done >= self.sessions
-        if not self.enabled or (now - self.last < 0.2 and not end):
-            return
-        self.last = now
-        filled = int(30 * sessions_done / self.sessions)
-        rate = sessions_done / max(now - self.started, 1e-9)
-        left = (self.sessions - sessions_done) / rate if sessions_done else math.nan
-        eta = "" if left != left else f", {int(left) // 60}:{int(left) % 60:02d} left"
-        self.stream.write(f"\r[{'#' * filled}{' ' * (30 - filled)}] {sessions_done}/{self.sessions}"
-                         f" sessions, {children_done}/{self.children} children{eta}  ")
-        if end:
-            self.stream.write("\n")
-        self.stream.flush()
+    index: int
+    child_id: str
+    profile: ChildProfile
+    plan: list[tuple[datetime, str]]
+    data_dir: Path
+    seed: int
+    end: datetime
+    weeks: int
+    trials_per_session: int
+    activities: tuple[str, ...] | None
+    torn_at: int  # the session (index in plan) to crash-tear, or -1
 
 
-class _StopOnCtrlC:
-    """While active, the first Ctrl-C only asks the demo to stop after the session being written
-    (so no session is left half written); a second one interrupts at once. Only on the main
-    thread, and only when Ctrl-C has Python's default handler."""
+@dataclass
+class ChildDone:
+    """What one :class:`ChildJob` wrote (all of it, or until asked to stop)."""
 
-    def __init__(self) -> None:
-        self.requested = False
-        self._old: Any = None
+    index: int
+    sessions: int = 0
+    trials: int = 0
+    torn_session: Path | None = None
+    stopped: bool = False
 
-    def __enter__(self) -> _StopOnCtrlC:
-        if (threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
-            self._old = signal.signal(signal.SIGINT, self._on_sigint)
-        return self
 
-    def _on_sigint(self, signum: int, frame: Any) -> None:
-        self.requested = True
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+def child_rng(seed: int, index: int) -> np.random.Generator:
+    """Child ``index``'s own random stream (its schedule, then its sessions)."""
+    return np.random.default_rng([seed, index])
 
-    def __exit__(self, *exc: object) -> None:
-        if self._old is not None:
-            signal.signal(signal.SIGINT, self._old)
+
+def plan_demo(children: int, weeks: int, seed: int, end: datetime
+              ) -> tuple[list[ChildProfile], list[list[tuple[datetime, str]]]]:
+    """The children's profiles (from ``seed``) and their schedules (each from its own stream);
+    nothing is written."""
+    profiles = make_profiles(children, np.random.default_rng(seed), weeks)
+    return profiles, [schedule(p, weeks, end, child_rng(seed, i))
+                      for i, p in enumerate(profiles)]
+
+
+def write_child(job: ChildJob, batch: WriteBatch | None, should_stop: Callable[[], bool],
+                on_session: Callable[[], None]) -> ChildDone:
+    """Write one child's sessions (see :func:`write_demo_data`); ``should_stop`` is asked before
+    each session, ``on_session`` called after each."""
+    sims = simulators(job.activities)
+    first, *others = sims
+    profile, end = job.profile, job.end
+    rng = child_rng(job.seed, job.index)
+    schedule(profile, job.weeks, end, rng)  # the plan's draws: the sessions' come after them
+    done = ChildDone(job.index)
+    # Each activity's memory of the child (e.g. its staircase), across sessions.
+    states: dict[str, dict[str, Any]] = {name: {} for name in sims}
+    start0 = job.plan[0][0] if job.plan else end
+    rec: SessionRecorder | None = None
+    try:
+        for si, (start, mode) in enumerate(job.plan):
+            if should_stop():
+                done.stopped = True
+                break
+            clock = SimClock(start)
+            weeks_in = (start - start0).total_seconds() / (7 * 86400)
+            weeks_left = (end - start).total_seconds() / (7 * 86400)
+            wobble = skill_wobble(profile, weeks_in, weeks_left)
+            rec = SessionRecorder.start(
+                job.data_dir, job.child_id, mode=mode, clock_ns=clock.mono_ns,
+                wall_clock=clock.wall_now,
+                handedness="left" if job.index % 5 == 4 else "right", batch=batch,
+            )
+            n_first = (max(1, round(job.trials_per_session * 0.75)) if others
+                       else job.trials_per_session)
+            for k in range(job.trials_per_session):
+                clock.advance(float(rng.uniform(5, 20)))  # between trials
+                name = first if k < n_first else others[(k - n_first) % len(others)]
+                sims[name](SimTrial(
+                    recorder=rec, clock=clock, rng=rng, wobble_px=wobble,
+                    speed_px_s=profile.speed_px_s, weeks_in=weeks_in, weeks=job.weeks,
+                    items_known=profile.shapes0 + int(weeks_in // 2), state=states[name]))
+                done.trials += 1
+            clock.advance(float(rng.uniform(30, 120)))
+            rec.close()
+            done.sessions += 1
+            if si == job.torn_at:
+                _tear(rec.folder)
+                done.torn_session = rec.folder
+            on_session()
+    finally:
+        # A second Ctrl-C: the session cut short is closed (its open trial recorded as not
+        # completed, its end written).
+        if rec is not None and not rec.closed:
+            with contextlib.suppress(Exception):
+                rec.close()
+    return done
 
 
 def write_demo_data(
@@ -280,6 +322,7 @@ def write_demo_data(
     activities: Sequence[str] | None = None,
     on_session: Callable[[], None] | None = None,
     batched: bool = True,
+    jobs: int = 1,
 ) -> DemoResult:
     """Write ``children`` made-up children with ``weeks`` weeks of sessions into ``data_dir``.
 
@@ -290,6 +333,11 @@ def write_demo_data(
     called after each session is written; ``batched=False`` records like play (a writer
     thread, every trial fsynced: the benchmark's baseline).
 
+    ``jobs`` > 1 writes the children in that many worker processes (at most one per child,
+    see :mod:`games.demo_pool`); each child has its own random stream from ``(seed, child)``,
+    so the files are the same for any ``jobs`` (but for the random ids). The roster is written
+    once, by this process, before any session.
+
     Sessions go through :class:`SessionRecorder` with a :class:`WriteBatch`: made-up data is
     fsynced once at the end (or when stopped), not trial by trial as in play. Ctrl-C stops
     after the session being written, syncs what was written and raises
@@ -298,80 +346,67 @@ def write_demo_data(
     """
     from telemetry.errors import UsageError
 
-    if children < 1 or weeks < 1 or trials_per_session < 1:
-        raise UsageError("--children, --weeks and trials per session must be 1 or more")
-    sims = simulators(activities)
-    first, *others = sims
-    rng = np.random.default_rng(seed)
+    if children < 1 or weeks < 1 or trials_per_session < 1 or jobs < 1:
+        raise UsageError("--children, --weeks, --jobs and trials per session must be 1 or more")
+    names = tuple(activities) if activities is not None else None
+    simulators(names)  # an unknown activity is said before anything is written
     end = now or datetime.now(timezone.utc)
-    profiles = make_profiles(children, rng, weeks)
-    plans = [schedule(profile, weeks, end, rng) for profile in profiles]
+    profiles, plans = plan_demo(children, weeks, seed, end)
     if not any(plans):  # said before anything is written
         raise UsageError(f"this demo would have no sessions ({children} children over {weeks} "
                          "weeks): give more --weeks or --children")
     data = ensure_private_dir(data_dir)
-    registry = ChildrenRegistry(data)
+    added = ChildrenRegistry(data).add_many((p.nickname, p.avatar) for p in profiles)
+    # One crash-torn session per data set, in the first child with enough sessions for one to
+    # sit between others (or at least two), so even a small demo shows the quality note.
+    torn_child = next((i for i, plan in enumerate(plans) if len(plan) >= 2), -1)
+    job_list = [ChildJob(i, c.child_id, p, plan, data, seed, end, weeks, trials_per_session,
+                         names, len(plan) // 2 if i == torn_child else -1)
+                for i, (c, p, plan) in enumerate(zip(added, profiles, plans, strict=True))]
     result = DemoResult(data)
     total = sum(len(plan) for plan in plans)
     bar = _Bar(total, children, progress)
     batch = WriteBatch() if batched else None
-    rec: SessionRecorder | None = None
+    jobs = min(jobs, children)
+    begun: set[int] = set()
+    finished: list[int] = []
+
+    def session_done(index: int) -> None:
+        begun.add(index)
+        result.sessions += 1
+        bar.show(result.sessions, len(finished))
+        if on_session is not None:
+            on_session()
+
+    def child_done(done: ChildDone) -> None:
+        begun.add(done.index)
+        result.trials += done.trials
+        if done.torn_session is not None:
+            result.torn_session = done.torn_session
+        if not done.stopped:
+            finished.append(done.index)
+            bar.show(result.sessions, len(finished))
+            if on_child is not None:
+                on_child(len(finished), children)
+
     with _StopOnCtrlC() as stop:
         try:
-            for ci, (profile, plan) in enumerate(zip(profiles, plans, strict=True)):
-                if stop.requested:
-                    raise DemoInterrupted(result, children, total)
-                child_id = registry.add(profile.nickname, profile.avatar).child_id
-                result.child_ids.append(child_id)
-                # Each activity's memory of the child (e.g. its staircase), across sessions.
-                states: dict[str, dict[str, Any]] = {name: {} for name in sims}
-                # One crash-torn session per data set, in the first child with enough sessions
-                # for one to sit between others (or at least two), so even a small demo shows
-                # the quality note.
-                torn_at = (len(plan) // 2 if result.torn_session is None and len(plan) >= 2
-                           else -1)
-                start0 = plan[0][0] if plan else end
-                for si, (start, mode) in enumerate(plan):
+            if jobs == 1:
+                for job in job_list:
                     if stop.requested:
-                        raise DemoInterrupted(result, children, total)
-                    clock = SimClock(start)
-                    weeks_in = (start - start0).total_seconds() / (7 * 86400)
-                    weeks_left = (end - start).total_seconds() / (7 * 86400)
-                    wobble = skill_wobble(profile, weeks_in, weeks_left)
-                    rec = SessionRecorder.start(
-                        data, child_id, mode=mode, clock_ns=clock.mono_ns,
-                        wall_clock=clock.wall_now,
-                        handedness="left" if ci % 5 == 4 else "right", batch=batch,
-                    )
-                    n_first = (max(1, round(trials_per_session * 0.75)) if others
-                               else trials_per_session)
-                    for k in range(trials_per_session):
-                        clock.advance(float(rng.uniform(5, 20)))  # between trials
-                        name = first if k < n_first else others[(k - n_first) % len(others)]
-                        sims[name](SimTrial(
-                            recorder=rec, clock=clock, rng=rng, wobble_px=wobble,
-                            speed_px_s=profile.speed_px_s, weeks_in=weeks_in, weeks=weeks,
-                            items_known=profile.shapes0 + int(weeks_in // 2),
-                            state=states[name]))
-                        result.trials += 1
-                    clock.advance(float(rng.uniform(30, 120)))
-                    rec.close()
-                    result.sessions += 1
-                    if si == torn_at:
-                        _tear(rec.folder)
-                        result.torn_session = rec.folder
-                    bar.show(result.sessions, ci)
-                    if on_session is not None:
-                        on_session()
-                bar.show(result.sessions, ci + 1)
-                if on_child is not None:
-                    on_child(ci + 1, children)
+                        break
+                    child_done(write_child(job, batch, lambda: stop.requested,
+                                           lambda i=job.index: session_done(i)))
+            else:
+                from games.demo_pool import run_jobs
+
+                run_jobs(job_list, jobs, batched, batch, lambda: stop.requested,
+                         session_done, child_done)
         finally:
-            # Stopped or not: the session cut short is closed (its open trial recorded as not
-            # completed, its end written) and everything written is made durable.
-            if rec is not None and not rec.closed:
-                with contextlib.suppress(Exception):
-                    rec.close()
-            if batch is not None:
+            result.child_ids = [c.child_id for c in added]
+            if batch is not None:  # stopped or not: everything written is made durable
                 batch.sync()
+    if stop.requested and result.sessions < total:
+        result.child_ids = [job.child_id for job in job_list if job.index in begun]
+        raise DemoInterrupted(result, children, total)
     return result

@@ -23,7 +23,7 @@ import os
 import shutil
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,25 +180,33 @@ class ChildrenRegistry:
         refused with the list of choices); empty: the first picture no child here has yet,
         chosen under the roster's lock, so two children added at once differ too.
         """
-        name = _clean_nickname(nickname)
-        avatar = " ".join(str(avatar).split())
-        _check_utf8("avatar", avatar)
-        _check_visible("avatar", avatar)
-        if avatar:
-            avatar = check_avatar(avatar)
+        return self.add_many([(nickname, avatar)])[0]
+
+    def add_many(self, entries: Iterable[tuple[str, str]]) -> builtins.list[Child]:
+        """Add several children (``(nickname, avatar)`` each, as for :meth:`add`) in one locked
+        write of the roster, in order (``finemotor demo-data`` adds its children so)."""
+        checked = []
+        for nickname, avatar in entries:
+            name = _clean_nickname(nickname)
+            avatar = " ".join(str(avatar).split())
+            _check_utf8("avatar", avatar)
+            _check_visible("avatar", avatar)
+            checked.append((name, check_avatar(avatar) if avatar else ""))
         created: list[Path] = []
         ensure_private_dir(self.data_dir, created=created)
         with self._changing():
             children = self._read()
-            if not avatar:
-                avatar = first_free_avatar(c.avatar for c in children)
-            known = {c.child_id for c in children}
-            child_id = uuid.uuid4().hex
-            while child_id in known:  # astronomically unlikely; cheap to rule out
+            added: builtins.list[Child] = []
+            for name, avatar in checked:
+                if not avatar:
+                    avatar = first_free_avatar(c.avatar for c in [*children, *added])
+                known = {c.child_id for c in [*children, *added]}
                 child_id = uuid.uuid4().hex
-            child = Child(child_id, name, avatar, iso_utc(utc_now()))
-            self._write([*children, child], created)
-        return child
+                while child_id in known:  # astronomically unlikely; cheap to rule out
+                    child_id = uuid.uuid4().hex
+                added.append(Child(child_id, name, avatar, iso_utc(utc_now())))
+            self._write([*children, *added], created)
+        return added
 
     def rename(self, child_id: str, nickname: str) -> Child:
         """Give a child a new nickname and return the updated child."""

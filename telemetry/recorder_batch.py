@@ -59,6 +59,12 @@ class WriteBatch:
             for parent in above:
                 self._folders.setdefault(parent, None)
 
+    def noted(self) -> tuple[list[Path], list[Path]]:
+        """The session folders waiting for :meth:`sync` and the folders above them (a worker
+        process of ``demo-data`` hands them to the parent's batch, which syncs once)."""
+        with self._lock:
+            return list(self._sessions), list(self._folders)
+
     def sync(self, *, per_file: bool | None = None) -> None:
         """Make every noted session durable (files, and the folder entries leading to them).
 

@@ -66,7 +66,7 @@ def test_small_demo_still_has_one_torn_session(tmp_path: Path) -> None:
                           trials_per_session=2)
     ds = load_dataset(tmp_path, tables=("trials",))
     per_child = ds.sessions.groupby("child_id").size()
-    assert [int(per_child.get(c, 0)) for c in res.child_ids] == [6, 14, 19]
+    assert [int(per_child.get(c, 0)) for c in res.child_ids] == [6, 9, 8]
     assert res.torn_session is not None
     assert res.torn_session.parent.name == res.child_ids[0]
     assert ds.quality.sessions_without_end == 1
@@ -152,7 +152,8 @@ def test_deterministic_for_a_seed(tmp_path: Path, demo) -> None:
 def test_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as err:
         write_demo_data(tmp_path, children=0, progress=False)
-    assert str(err.value) == "--children, --weeks and trials per session must be 1 or more"
+    assert str(err.value) == (
+        "--children, --weeks, --jobs and trials per session must be 1 or more")
 
 
 def test_pinch_only_when_asked_for_or_installed(tmp_path) -> None:

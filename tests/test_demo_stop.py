@@ -27,7 +27,7 @@ def _start(data: Path) -> subprocess.Popen[bytes]:
     env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
     return subprocess.Popen(
         [sys.executable, "-m", "games", "demo-data", "--children", "3", "--weeks", "8",
-         "--seed", "4", "--data-dir", str(data)],
+         "--seed", "4", "--jobs", "1", "--data-dir", str(data)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
 
 
