@@ -18,12 +18,13 @@ from __future__ import annotations
 import builtins
 import contextlib
 import csv
+import dataclasses
 import io
 import os
 import shutil
 import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,29 +212,23 @@ class ChildrenRegistry:
     def rename(self, child_id: str, nickname: str) -> Child:
         """Give a child a new nickname and return the updated child."""
         name = _clean_nickname(nickname)
-        if not self.path.is_file():
-            raise UsageError(f"unknown child id: {child_id}")
-        with self._changing():
-            children = self._read()
-            for i, child in enumerate(children):
-                if child.child_id == child_id:
-                    children[i] = Child(child.child_id, name, child.avatar, child.created_at)
-                    self._write(children)
-                    return children[i]
-        raise UsageError(f"unknown child id: {child_id}")
+        return self._change_child(child_id, lambda c: dataclasses.replace(c, nickname=name))
 
     def set_avatar(self, child_id: str, avatar: str) -> Child:
         """Give a child another picture (one of :data:`telemetry.avatars.AVATAR_NAMES`, any
         case; another name is refused with the list) and return the updated child."""
         picture = check_avatar(avatar)
+        return self._change_child(child_id, lambda c: dataclasses.replace(c, avatar=picture))
+
+    def _change_child(self, child_id: str, change: Callable[[Child], Child]) -> Child:
+        """Replace one roster row by ``change(row)`` under the roster's lock; return it."""
         if not self.path.is_file():
             raise UsageError(f"unknown child id: {child_id}")
         with self._changing():
             children = self._read()
             for i, child in enumerate(children):
                 if child.child_id == child_id:
-                    children[i] = Child(child.child_id, child.nickname, picture,
-                                        child.created_at)
+                    children[i] = change(child)
                     self._write(children)
                     return children[i]
         raise UsageError(f"unknown child id: {child_id}")
