@@ -33,7 +33,7 @@ from telemetry import analytics, report_out, schema
 from telemetry import report_html as H
 from telemetry.caseload import add_children_without_sessions
 from telemetry.errors import UsageError
-from telemetry.report_child import render_child
+from telemetry.report_child import ChildPage, render_child
 from telemetry.report_csv import CSV_FILES, activity_weekly, write_csv
 from telemetry.report_index import render_index
 from telemetry.report_sections import (
@@ -45,6 +45,7 @@ from telemetry.report_sections import (
     check_keys,
     default_item_label,
 )
+from telemetry.report_workers import render_all
 from telemetry.rows import TrialRows
 from telemetry.storage import atomic_write_bytes
 
@@ -174,6 +175,7 @@ def build_reports(
     activity_titles: Mapping[str, str] | None = None,
     overwrite: bool = False,
     cache: bool = True,
+    workers: int | None = None,
 ) -> ReportResult:
     """Write the caseload page, the child pages and the CSV summaries into ``out_dir``.
 
@@ -186,7 +188,9 @@ def build_reports(
     empty one, or one an earlier report wrote (its files are replaced; ``overwrite`` allows
     any other folder, see ``telemetry.report_out``). ``cache``: read the sessions through
     the data folder's summary cache (``telemetry.summary_cache``; False reads every file, as
-    the benchmark's baseline does; the report is the same). Raises ``UsageError`` for bad
+    the benchmark's baseline does; the report is the same). ``workers``: processes rendering
+    the child pages (``telemetry.report_workers``; None: every core where that is safe, 1:
+    this process alone; the report is the same). Raises ``UsageError`` for bad
     arguments, a missing or empty data folder and unknown children.
     """
     from telemetry.loader import load_dataset
@@ -289,17 +293,14 @@ def build_reports(
     folder.written = [*CSV_FILES.values(), *(f"{cid}.html" for cid in ids), "index.html"]
     folder.finish()
     folder.written = []
-    csv_paths = [
-        write_csv(out / CSV_FILES["caseload"], case),
-        write_csv(out / CSV_FILES["sessions"], sess_tbl),
-        write_csv(out / CSV_FILES["weekly_practice"], weekly),
-        write_csv(out / CSV_FILES["activity_sessions"], act),
-        write_csv(out / CSV_FILES["activity_weekly"], activity_weekly(act)),
-        write_csv(out / CSV_FILES["activity_trends"], trends),
-        write_csv(out / CSV_FILES["items_latest"], items),
-    ]
-    for p in csv_paths:
-        folder.add(p)
+    csv_paths: list[Path] = []
+
+    def write_summaries() -> None:
+        for name, frame in (("caseload", case), ("sessions", sess_tbl),
+                            ("weekly_practice", weekly), ("activity_sessions", act),
+                            ("activity_weekly", activity_weekly(act)),
+                            ("activity_trends", trends), ("items_latest", items)):
+            csv_paths.append(folder.add(write_csv(out / CSV_FILES[name], frame)))
 
     pages = {cid: f"{cid}.html" for cid in ids}
     overall_quality = _quality(ds, "whole data folder")
@@ -313,11 +314,9 @@ def build_reports(
     child_folders = {str(c): list(g) for c, g in sessions.groupby("child_id")["folder"]}
     bar = Progress(len(ids), "children", progress)
     reader = TrialRows()
-    child_pages = {}
-    section_tables: dict[str, list[pd.DataFrame]] = {}
-    section_cells: dict[str, dict[str, str]] = {}
-    section_flags: dict[str, list[str]] = {}
-    for cid in ids:
+
+    def render_one(cid: str) -> ChildPage:
+        """One child's page, written; what it gave for the CSVs and the caseload page."""
         part = {k: by[k].get(cid, empty[k]) for k in by}
         no_end = int((~part["sessions"]["has_end"].astype(bool)).sum())
         _seed_metrics(reader, ds.summaries, child_folders.get(cid, []))
@@ -341,19 +340,28 @@ def build_reports(
             folders=folders,
             reader=reader,
         )
-        child_page = render_child(cd, sections)
+        page = render_child(cd, sections)
+        atomic_write_bytes(out / pages[cid], page.html.encode("utf-8"))
+        reader.clear()  # keep memory flat: a child's samples are not needed again
+        page.html = ""  # written: not sent between processes
+        return page
+
+    # The child pages on every core (``report_workers``); the summary CSVs are written by
+    # this process meanwhile.
+    done = render_all(ids, render_one, on_result=lambda cid: bar.step(), workers=workers,
+                      before=write_summaries)
+    child_pages = {}
+    section_tables: dict[str, list[pd.DataFrame]] = {}
+    section_cells: dict[str, dict[str, str]] = {}
+    section_flags: dict[str, list[str]] = {}
+    for cid, child_page in zip(ids, done, strict=True):
         for name, frames in child_page.tables.items():
             section_tables.setdefault(name, []).extend(frames)
         if child_page.caseload:
             section_cells[cid] = child_page.caseload
         if child_page.flags:
             section_flags[cid] = child_page.flags
-        path = out / pages[cid]
-        atomic_write_bytes(path, child_page.html.encode("utf-8"))
-        folder.add(path)
-        child_pages[cid] = path
-        reader.clear()  # keep memory flat: a child's samples are not needed again
-        bar.step()
+        child_pages[cid] = folder.add(out / pages[cid])
     for name, frames in section_tables.items():
         csv_paths.append(folder.add(write_csv(out / f"{name}.csv",
                                               pd.concat(frames, ignore_index=True))))
