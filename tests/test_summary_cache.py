@@ -3,11 +3,13 @@ cache rebuilt, owner-only, and two processes writing it at once."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -127,12 +129,12 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(tmp_path: Path, damage: str) -> 
     elif damage == "empty":
         bad = b""
     elif damage == "other format":
-        bad = first.replace(b" 1 ", b" 99 ", 1) + b"\n" + rest
-    else:  # a right crc32 over a header of the wrong shape
-        import zlib
-
-        body = b'{"format": 1, "sessions": []}'
-        bad = b"finemotor-summaries 1 %08x %d\n" % (zlib.crc32(body), len(body)) + body
+        bad = first.replace(b" %d " % summary_cache.FORMAT, b" 99 ", 1) + b"\n" + rest
+    else:  # a right crc32 over a header of the wrong shape (format 1's sessions object)
+        body = (b'{"format":%d,"schema_version":1,"readable":[1],"sessions":{"%s":'
+                b'{"key":[],"meta":null,"tables":{}}}}' % (summary_cache.FORMAT, b"x" * 5))
+        bad = b"finemotor-summaries %d %08x %d\n" % (
+            summary_cache.FORMAT, zlib.crc32(body), len(body)) + body
     path.write_bytes(bad)
     assert summary_cache.read_cache(path) is None
     ds = load_dataset(data, tables=TABLES, cache=True)
@@ -206,3 +208,38 @@ def test_report_through_the_cache_is_the_report_without_it(tmp_path: Path) -> No
     assert "pinch_sessions.csv" in outs["files"]  # pinch's figures read from metric rows
     for kid in (known.a, known.b):
         assert (known.data / "sessions" / kid / summary_cache.FILE_NAME).is_file()
+
+
+def test_folder_key_is_the_stat_of_each_file_flat(tmp_path: Path) -> None:
+    data, _, recs = _data(tmp_path)
+    folder = recs[0].folder
+    (folder / "metrics.csv").unlink()
+    st = [os.stat(folder / name) for name in ("session.json", "trials.csv")]
+    assert summary_cache.folder_key(str(folder)) == (
+        st[0].st_size, st[0].st_mtime_ns, st[0].st_ctime_ns, st[0].st_ino,
+        st[1].st_size, st[1].st_mtime_ns, st[1].st_ctime_ns, st[1].st_ino,
+        -1, -1, -1, -1,
+    )
+
+
+def test_a_format_1_cache_is_rebuilt_not_misread(tmp_path: Path) -> None:
+    """A whole, crc-right cache of the earlier layout (format 1, keys nested per file, one
+    object per session) is not read: the report reads the files and writes format 2."""
+    data, kids, recs = _data(tmp_path)
+    plain = load_dataset(data, tables=TABLES)
+    path = data / "sessions" / kids[0] / summary_cache.FILE_NAME
+    sessions = {}
+    for rec in recs[0::2]:
+        key = summary_cache.folder_key(str(rec.folder))
+        sessions[rec.folder.name] = {"key": [list(key[i:i + 4]) for i in range(0, 12, 4)],
+                                     "meta": None, "tables": {"trials": [0, 0, 0, False],
+                                                              "metrics": [0, 0, 0, False]}}
+    body = json.dumps({"format": 1, "schema_version": 1, "readable": [1],
+                       "sessions": sessions}, separators=(",", ":")).encode()
+    path.write_bytes(b"finemotor-summaries 1 %08x %d\n" % (zlib.crc32(body), len(body)) + body)
+    assert summary_cache.read_cache(path) is None
+    ds = load_dataset(data, tables=TABLES, cache=True)
+    _same(plain, ds)
+    assert set(_from_cache(ds).values()) == {False}
+    assert path.read_bytes().startswith(b"finemotor-summaries 2 ")
+    assert set(_from_cache(load_dataset(data, tables=TABLES, cache=True)).values()) == {True}
