@@ -140,6 +140,15 @@ class ChildContext:
             return []
         return self.reader.lines(folder, table, str(session_id), int(trial))
 
+    def trial_block(self, table: schema.Table, session_id: str, trial: int) -> bytes:
+        """The raw lines of one trial in ``table`` joined by newlines (b"" when none; check
+        the lines kept with ``rows.checked_fields``): for a caller that keeps only some of a
+        long trial's samples and would rather not have an object per line."""
+        folder = self.folders.get(str(session_id))
+        if folder is None:
+            return b""
+        return self.reader.block(folder, table, str(session_id), int(trial))
+
     def trial_rows(self, table: schema.Table, session_id: str, trial: int) -> list[list[bytes]]:
         """The checked data fields (version and crc dropped) of one trial's rows in ``table``,
         read from disk through the one checked-row reader (``telemetry.rows``)."""

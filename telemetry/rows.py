@@ -11,6 +11,7 @@ Pure Python (no pandas): the report's sections read a few trials without importi
 from __future__ import annotations
 
 import os
+import re
 import zlib
 from pathlib import Path
 from typing import BinaryIO
@@ -179,20 +180,52 @@ def _trial_span(fh: BinaryIO, size: int, trial: int) -> tuple[int, int] | None:
     return begin, max(begin, min(end, size))
 
 
+# A run of consecutive whole rows sharing their first three fields (version, session, trial):
+# group 1 is that prefix with its comma. Each row starts after a newline; the scan stops at
+# the last newline (``endpos``), so a torn last row is never part of a run.
+_RUN = re.compile(rb"\n([0-9]++,[^,\n]*+,[0-9]++,)[^\n]*+(?:\n\1[^\n]*+)*+")
+
+Runs = dict[bytes, list[tuple[int, int]]]
+
+
+def trial_runs(data: bytes) -> Runs:
+    """Where each trial's rows are in ``data`` (a newline, then rows; CRLF already read as
+    LF), in one pass: ``b"version,session,trial,"`` to the (start, end) byte range of every run
+    of its whole rows, in file order (one run, unless merged files interleave trials). The
+    fields are keyed as written (a look-up writes ``%d`` numbers and the id unquoted, as the
+    recorder does): a row whose version or trial is not a plain number is in no run."""
+    runs: Runs = {}
+    for m in _RUN.finditer(data, 0, data.rfind(b"\n") + 1):
+        runs.setdefault(m.group(1), []).append((m.start() + 1, m.end()))
+    return runs
+
+
+def _only_rows(data: bytes, row: bytes) -> bytes | None:
+    """``data``'s whole lines joined by newlines when each of them starts with ``row``, else
+    None: two counts (fast searches, no object per line) instead of :func:`trial_runs`."""
+    end = data.rfind(b"\n")
+    whole = data.count(b"\n") - 1  # the first newline is the one put in front
+    if whole > 0 and data.count(b"\n" + row, 0, end) == whole:
+        return data[1:end]
+    return None
+
+
 class TrialRows:
     """The unchecked lines of one trial in a session's table files, found without parsing.
 
-    A drawn trial's block is found by its row prefix (``version,session_id,trial,``); in a
-    large file (over ``WHOLE_FILE_BYTES``, a long session's ``samples.csv``) the block is
-    first located by bisection on the trial numbers and only its bytes are read. Only the
-    lines a caller keeps are checked (:func:`checked_fields`). Small files read are kept until
-    :meth:`clear` (a child's trials share a few session files). A large file whose trials are
-    not in order (merged by hand) may have rows of a trial outside the span found: the
-    drawing then shows fewer samples; no figure comes from samples.
+    A file (up to ``WHOLE_FILE_BYTES``) is read once and indexed once (:func:`trial_runs`):
+    each lookup of one of its trials is then a dictionary look-up, so a section asking for
+    every trial of a session costs one pass over the file. In a large file (a long session's
+    ``samples.csv``) a trial's block is first located by bisection on the trial numbers and
+    only its bytes are read and indexed. Only the lines a caller keeps are checked
+    (:func:`checked_fields`). Files read are kept until :meth:`clear` (a child's trials share a
+    few session files). A large file whose trials are not in order (merged by hand) may have
+    rows of a trial outside the span found: the drawing then shows fewer samples; no figure
+    comes from samples.
     """
 
     def __init__(self) -> None:
-        self._cache: dict[str, bytes] = {}
+        self._cache: dict[str, tuple[bytes, Runs | None]] = {}
 
     def clear(self) -> None:
         """Forget the files read so far (keeps memory flat between children)."""
@@ -202,15 +235,19 @@ class TrialRows:
         """Serve ``path`` from ``valid`` (its checked rows, without the header) instead of
         reading it: the report passes the summary cache's rows of a session's metrics
         (``telemetry.summary_cache``), whose key matched the file's when they were loaded."""
-        self._cache[str(path)] = b"\n" + valid
+        self._cache[str(path)] = (b"\n" + valid, None)
 
-    def _data(self, path: str, trial: int) -> bytes:
-        """The file's bytes (or, for a large file, the bytes around ``trial``'s rows), with a
-        newline in front so every row starts after one, CRLF read as LF."""
-        key = path
-        data = self._cache.get(key)
-        if data is not None:
-            return data
+    def _data(self, path: str, trial: int) -> tuple[bytes, Runs | None]:
+        """The file's bytes and their runs, or for a large file the bytes of ``trial``'s span
+        (runs None: a span is read for one look-up), with a newline in front so every row
+        starts after one, CRLF read as LF."""
+        got = self._cache.get(path)
+        if got is not None:
+            data, runs = got
+            if runs is None:  # seeded: indexed at its first look-up
+                runs = trial_runs(data)
+                self._cache[path] = (data, runs)
+            return data, runs
         try:
             with open(path, "rb") as fh:
                 size = os.fstat(fh.fileno()).st_size
@@ -218,47 +255,42 @@ class TrialRows:
                 if span is not None:
                     fh.seek(span[0])
                     part = b"\n" + fh.read(span[1] - span[0])
-                    return part.replace(b"\r\n", b"\n") if b"\r" in part else part
+                    return (part.replace(b"\r\n", b"\n") if b"\r" in part else part), None
                 fh.seek(0)
                 data = b"\n" + fh.read()
         except OSError:
             data = b""
         if b"\r" in data:  # saved on Windows: rows end in CRLF
             data = data.replace(b"\r\n", b"\n")
-        self._cache[key] = data
-        return data
+        runs = trial_runs(data)
+        self._cache[path] = (data, runs)
+        return data, runs
+
+    def block(
+        self, folder: str | Path, table: schema.Table, session_id: str, trial: int
+    ) -> bytes:
+        """Every whole line of ``trial`` in ``folder``'s file of ``table`` (not yet checked),
+        joined by newlines (b"" when none): in file order, the rows of each readable schema
+        version in turn. For a caller that keeps a few lines of a long trial: no object per
+        line."""
+        data, runs = self._data(os.path.join(folder, table.filename), int(trial))
+        sid = str(session_id).encode()
+        rows = [b"%d,%s,%d," % (v, sid, int(trial)) for v in sorted(schema.READABLE_VERSIONS)]
+        if runs is None:  # a span: usually nothing but this trial's rows
+            for row in rows:
+                only = _only_rows(data, row)
+                if only is not None:
+                    return only
+            runs = trial_runs(data)
+        return b"\n".join(data[a:b] for row in rows for a, b in runs.get(row, ()))
 
     def lines(
         self, folder: str | Path, table: schema.Table, session_id: str, trial: int
     ) -> list[bytes]:
-        """Every line of ``trial`` in ``folder``'s file of ``table`` (not yet checked)."""
-        data = self._data(os.path.join(folder, table.filename), int(trial))
-        blocks: list[bytes] = []
-        for v in sorted(schema.READABLE_VERSIONS):
-            prefix = b"\n%d,%s,%d," % (v, str(session_id).encode(), int(trial))
-            first = data.find(prefix)
-            if first < 0:
-                continue
-            # The recorder writes a trial's rows contiguously: walk them row by row (a
-            # search backwards from the end of a whole metrics.csv cost more than the rows).
-            row = prefix[1:]
-            pos = first + 1
-            end = first
-            while True:
-                nl = data.find(b"\n", pos)
-                if nl < 0:  # the last row is torn (no newline): it is not a row
-                    break
-                end, pos = nl, nl + 1
-                if not data.startswith(row, pos):
-                    break
-            raw = data[first + 1 : end] if end > first else b""
-            # Merged or hand-edited files may interleave trials: then every row of this trial.
-            if end > first and data.find(prefix, end) >= 0:
-                tail = data[first + 1 :].split(b"\n")[:-1]  # without a torn last row
-                raw = b"\n".join(ln for ln in tail if ln.startswith(row))
-            if raw:
-                blocks.append(raw)
-        return b"\n".join(blocks).split(b"\n") if blocks else []
+        """Every whole line of ``trial`` in ``folder``'s file of ``table`` (not yet checked),
+        in file order, the rows of each readable schema version in turn."""
+        block = self.block(folder, table, session_id, trial)
+        return block.split(b"\n") if block else []
 
     def rows(
         self, folder: str | Path, table: schema.Table, session_id: str, trial: int

@@ -14,10 +14,13 @@ from games.kit.demo import SimClock, SimTrial
 from games.pinch import ACTIVITY
 from games.pinch.levels import layout, level
 from games.pinch.record import write_board
-from games.pinch.report import STATEMENT, PinchSection
+from games.pinch.report import STATEMENT, PinchSection, board_figures
 from games.reporting import build_reports
+from telemetry import schema
 from telemetry.children import ChildrenRegistry
 from telemetry.recorder import SessionRecorder
+from telemetry.report_html import QualityNote
+from telemetry.report_sections import ChildContext, Period, ReportContext
 
 START = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 
@@ -88,3 +91,53 @@ def test_baseline_and_latest_are_medians_of_three_boards() -> None:
         in html
     # drops: baseline median(3, 1, 2) = 2, latest median(1, 0, 0) = 0
     assert "<td class=num>2</td><td class=num>0</td><td class=num>-2</td><td>better" in html
+
+
+def _child(folder: Path, trials: pd.DataFrame) -> ChildContext:
+    """A child's context whose one session ``s1`` is in ``folder`` (the real reader)."""
+    period = Period(None, None, START, START)
+    empty = pd.DataFrame()
+    report = ReportContext([], trials, trials, empty, period, anonymize=False)
+    return ChildContext("c1", "Mia", report, trials, empty, empty, empty, empty, empty, None,
+                        QualityNote(), folders={"s1": str(folder)})
+
+
+def test_board_figures_read_each_boards_checked_metric_rows(tmp_path: Path) -> None:
+    """Exact values per board from metrics.csv: a later row of a metric wins, mm and empty
+    values are no figure, a damaged row is skipped, an unknown metric is ignored, assisted
+    only when stored non-zero."""
+    rows = [
+        ("s1", 1, "pinch", "time_per_object", 3347.4524, "ms"),
+        ("s1", 1, "pinch", "drops", 2.0, "count"),
+        ("s1", 2, "pinch", "drops", 1.0, "count"),  # merged: trial 2 between trial 1's rows
+        ("s1", 1, "pinch", "drops", 3.0, "count"),  # a later row of the same metric wins
+        ("s1", 1, "pinch", "path_efficiency", 120.0, "mm"),  # millimetres: not a figure
+        ("s1", 1, "pinch", "throughput", None, "bits/s"),  # empty: not a figure
+        ("s1", 1, "pinch", "grip_span", 31.0, "px"),  # not one of the figures
+        ("s1", 2, "pinch", "assisted", 1.0, "bool"),
+        ("s1", 2, "pinch", "time_per_object", 1512.955, "ms"),
+        ("s1", 3, "pinch", "assisted", 0.0, "bool"),
+        ("s1", 3, "pinch", "objects_per_minute", 40.5, "count"),
+    ]
+    lines = [schema.encode_row(r) for r in rows]
+    bad = bytearray(schema.encode_row(("s1", 3, "pinch", "drops", 9.0, "count")))
+    bad[-3] = ord("0") if bad[-3] != ord("0") else ord("1")  # a flipped crc digit
+    (tmp_path / "metrics.csv").write_bytes(schema.METRICS.header_line() + b"".join(lines)
+                                           + bytes(bad))
+    when = pd.to_datetime(["2026-03-02T09:00:00Z", "2026-03-02T09:01:00Z",
+                           "2026-03-02T09:02:00Z"], utc=True)
+    trials = pd.DataFrame({"session_id": ["s1"] * 3, "trial": [1, 2, 3], "started_at": when,
+                           "level": [1, 1, 2]})
+    got = board_figures(_child(tmp_path, trials), trials)
+    assert got.columns.tolist() == [
+        "session_id", "trial", "started_at", "level", "assisted", "time_per_object_s",
+        "objects_per_minute", "drops", "failed_grasps", "path_efficiency", "throughput_bps"]
+    assert got["session_id"].tolist() == ["s1"] * 3 and got["trial"].tolist() == [1, 2, 3]
+    assert got["started_at"].tolist() == when.tolist() and got["level"].tolist() == [1, 1, 2]
+    assert got["assisted"].tolist() == [False, True, False]
+    assert got["time_per_object_s"].tolist()[:2] == [3.3474524, 1.512955]  # stored ms / 1000
+    assert got["drops"].tolist()[:2] == [3.0, 1.0] and np.isnan(got["drops"][2])
+    assert np.isnan(got["objects_per_minute"].tolist()[:2]).all()
+    assert got["objects_per_minute"][2] == 40.5
+    for col in ("failed_grasps", "path_efficiency", "throughput_bps"):
+        assert got[col].isna().all(), col

@@ -35,6 +35,7 @@ MEASURES = (
     ("path_efficiency", "path_efficiency", "Path efficiency", "", 2, False),
     ("throughput", "throughput_bps", "Throughput", "bits/s", 2, False),
 )
+_MEASURE_NAMES = tuple(m[0] for m in MEASURES)
 BASELINE_BOARDS = 3  # baseline and latest are medians of three boards (peg-test practice)
 # Grasp milestones: guidance with their public sources, never pass/fail norms.
 MILESTONES = (
@@ -55,29 +56,44 @@ STATEMENT = (
 )
 
 
+def _board_metrics(child: ChildContext, sids: list[str], nums: list[int]) -> np.ndarray:
+    """Per board (``sids``/``nums``: its session and trial), the value of ``assisted`` and of
+    each of the :data:`MEASURES` from its checked metrics.csv rows (NaN when missing, 0 for a
+    missing ``assisted``; a later row of the same metric wins; millimetre and empty values are
+    not figures)."""
+    column = {name.encode(): j for j, name in enumerate(("assisted", *_MEASURE_NAMES))}
+    values = np.full((len(sids), len(column)), math.nan)
+    values[:, 0] = 0.0
+    rows = child.trial_rows
+    for i, (sid, trial) in enumerate(zip(sids, nums, strict=True)):
+        for f in rows(schema.METRICS, sid, trial):
+            # metrics fields: session_id, trial, activity, metric, value, unit
+            if f[5] == b"mm" or not f[4]:
+                continue
+            j = column.get(f[3])
+            if j is not None:
+                values[i, j] = float(f[4])
+    return values
+
+
 def board_figures(child: ChildContext, trials: pd.DataFrame) -> pd.DataFrame:
     """One row per pinch board: its session, date, level and the :data:`MEASURES` (from the
     board's metrics.csv rows), plus ``assisted``."""
-    out = []
-    for rec in trials.to_dict("records"):
-        sid, trial = str(rec["session_id"]), int(rec["trial"])
-        m: dict[str, float] = {}
-        for f in child.trial_rows(schema.METRICS, sid, trial):
-            # metrics fields: session_id, trial, activity, metric, value, unit
-            unit = f[5].decode()
-            if unit == "mm" or not f[4]:
-                continue
-            m[f[3].decode()] = float(f[4])
-        row = {"session_id": sid, "trial": trial, "started_at": rec["started_at"],
-               "level": rec["level"], "assisted": bool(m.get("assisted", 0.0))}
-        for name, col, *_ in MEASURES:
-            value = m.get(name, math.nan)
+    sids = [str(s) for s in trials["session_id"].tolist()]
+    nums = [int(t) for t in trials["trial"].tolist()]
+    values = _board_metrics(child, sids, nums)
+    out: dict[str, Any] = {"session_id": sids, "trial": nums,
+                           "started_at": trials["started_at"].array,
+                           "level": trials["level"].tolist(),
+                           "assisted": values[:, 0] != 0.0}  # NaN counts as assisted
+    for j, (name, col, *_) in enumerate(MEASURES, start=1):
+        if name == "time_per_object":
             # ms stored to 4 decimals are s to 7: rounded so 3347.4524 ms is 3.3474524 s, not
             # 3.3474524000000003 (the float quotient) in pinch_sessions.csv
-            row[col] = round(value / 1000.0, 7) if name == "time_per_object" else value
-        out.append(row)
-    cols = ["session_id", "trial", "started_at", "level", "assisted", *(c for _, c, *_ in MEASURES)]
-    return pd.DataFrame(out, columns=cols)
+            out[col] = [round(v / 1000.0, 7) for v in values[:, j].tolist()]
+        else:
+            out[col] = values[:, j]
+    return pd.DataFrame(out)
 
 
 def _paths_svg(board: Board, paths: list[np.ndarray], title: str, width: int = 300) -> str:

@@ -40,6 +40,24 @@ class TrialDrawing:
     accuracy: float | None = None
 
 
+def kept_samples(block: bytes, ends: np.ndarray) -> list[int]:
+    """Which lines of a trial's sample rows (``block``: the lines joined by newlines, ``ends``:
+    where those newlines are) are drawn, in order: every k-th (about :data:`STROKE_POINTS` in
+    all) plus every pen-down and pen-up, which split the strokes."""
+    n = len(ends) + 1
+    wanted = set(range(0, n, n // STROKE_POINTS + 1))
+    # The pens are searched in the whole block, not line by line: a line holds no newline,
+    # so a match is on the line after the newlines before it.
+    hits = []
+    for pen in (b",down,", b",up,"):
+        at = block.find(pen)
+        while at >= 0:
+            hits.append(at)
+            at = block.find(pen, at + 1)
+    wanted.update(np.searchsorted(ends, hits).tolist())
+    return sorted(wanted)
+
+
 def read_drawing(child: ChildContext, session_id: str, trial: int) -> TrialDrawing:
     """The model path parts and the child's strokes (split at pen-down) of one trial."""
     # targets fields: session_id, trial, kind, part, seq, x, y; record.py owns their meaning
@@ -50,14 +68,15 @@ def read_drawing(child: ChildContext, session_id: str, trial: int) -> TrialDrawi
     drawing = TrialDrawing(model=targets.model, road_px=2.0 * targets.tolerance_px,
                            copied=targets.copied)
     # samples fields: session_id, trial, t_ms, x, y, pointer, phase, source
-    lines = child.trial_lines(schema.SAMPLES, session_id, trial)
-    if not lines:
+    block = child.trial_block(schema.SAMPLES, session_id, trial)
+    if not block:
         return drawing
-    # Keep every k-th sample plus every pen-down and pen-up, which split the strokes.
-    k = len(lines) // STROKE_POINTS + 1
-    wanted = set(range(0, len(lines), k))
-    wanted.update(i for i, ln in enumerate(lines) if b",down," in ln or b",up," in ln)
-    rows = checked_fields([lines[i] for i in sorted(wanted)])
+    ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == ord("\n"))
+    kept = np.array(kept_samples(block, ends), dtype=np.int64)
+    # line i runs from after the newline before it to its own newline (or the block's end)
+    begin = np.concatenate(([0], ends + 1))[kept].tolist()
+    end = np.append(ends, len(block))[kept].tolist()
+    rows = checked_fields([block[a:b] for a, b in zip(begin, end, strict=True)])
     rows.sort(key=lambda f: float(f[2]))
     if not rows:
         return drawing
@@ -73,6 +92,28 @@ def read_drawing(child: ChildContext, session_id: str, trial: int) -> TrialDrawi
     bounds = [*starts, len(xy)]
     drawing.strokes = [xy[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
     return drawing
+
+
+def first_and_latest(items: np.ndarray, completed: np.ndarray
+                     ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """For trials in time order (``items``: each trial's shape, named by ``str`` of it;
+    ``completed``: whether it was finished), per shape the position of its first trial, of
+    its first completed and of its latest completed trial (a shape never completed is in the
+    first mapping only)."""
+    import pandas as pd
+
+    raw, uniques = pd.factorize(items, use_na_sentinel=False)
+    names = [str(u) for u in uniques]
+    ids = {n: i for i, n in reversed(list(enumerate(names)))}  # two values, one name: one id
+    codes = np.array([ids[n] for n in names], dtype=np.int64)[raw]
+
+    def first_of(at: np.ndarray) -> dict[str, int]:
+        found, where = np.unique(codes[at], return_index=True)
+        return {names[c]: int(at[w]) for c, w in zip(found.tolist(), where.tolist(),
+                                                      strict=True)}
+
+    done = np.flatnonzero(completed)
+    return first_of(np.arange(len(codes))), first_of(done), first_of(done[::-1])
 
 
 def _catalogue_order() -> dict[str, int]:
@@ -97,21 +138,24 @@ class StrokesSection:
         """Per shape: its first and its latest completed trial (both its first trial, marked
         not finished, when none was completed)."""
         tr = child.trials
-        tr = tr[tr["activity"] == ACTIVITY]
-        if tr.empty:
+        pos = np.flatnonzero((tr["activity"] == ACTIVITY).to_numpy())
+        if not len(pos):
             return []
-        tr = tr.sort_values("started_at", kind="stable")
-        cols = ["item", "session_id", "trial", "started_at", "level", "accuracy", "completed"]
-        by_item: dict[str, list[dict[str, Any]]] = {}
-        for rec in tr[cols].to_dict("records"):
-            by_item.setdefault(str(rec["item"]), []).append(rec)
-        items = sorted(by_item, key=lambda it: (self._order.get(it, 999), it))
-        pairs = []
-        for it in items[:MAX_STROKE_ITEMS]:
-            done = [r for r in by_item[it] if bool(r["completed"])]
-            chosen = done or by_item[it][:1]
-            pairs.append((it, chosen[0], chosen[-1]))
-        return pairs
+        # The tracing trials' positions in time order (a stable sort, as the page always had).
+        when = tr["started_at"].iloc[pos].reset_index(drop=True)
+        pos = pos[when.sort_values(kind="stable").index.to_numpy()]
+        first, first_done, last_done = first_and_latest(
+            tr["item"].to_numpy()[pos], tr["completed"].astype(bool).to_numpy()[pos])
+        shapes = sorted(first, key=lambda it: (self._order.get(it, 999), it))[:MAX_STROKE_ITEMS]
+        chosen = [(first_done[it], last_done[it]) if it in first_done else (first[it],) * 2
+                  for it in shapes]
+        # Only the trials drawn become records (plain Python values, as the page prints them).
+        cols = ["session_id", "trial", "started_at", "level", "accuracy", "completed"]
+        at = sorted({i for pair in chosen for i in pair})
+        values = [tr[c].take(pos[at]).tolist() for c in cols]
+        recs = {a: dict(zip(cols, row, strict=True))
+                for a, *row in zip(at, *values, strict=True)}
+        return [(it, recs[a], recs[b]) for it, (a, b) in zip(shapes, chosen, strict=True)]
 
     def render(self, child: ChildContext) -> SectionOutput:
         """The strokes section (empty when the child traced nothing in the period)."""
