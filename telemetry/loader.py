@@ -9,7 +9,9 @@ in seconds). The work is split along its seams:
   ``pd.read_csv`` (:class:`CheckedRows`, :func:`parse_rows`);
 * :mod:`telemetry.session_meta`: ``session.json`` read and checked (pure Python);
 * :mod:`telemetry.summary_cache`: the report's incremental cache of each session's checked
-  ``session.json``, trial and metric rows (``load_dataset(..., cache=True)``);
+  ``session.json``, trial and metric rows, and of each child's trial rows typed
+  (:mod:`telemetry.typed_rows`), read for ``load_dataset(..., cache=True)`` by
+  :mod:`telemetry.loader_cache`;
 * this module: which folders, the sessions table, stand-ins for damaged ``session.json``
   files, the public :func:`load_dataset` and :func:`load_session_table`.
 """
@@ -28,6 +30,7 @@ import pandas as pd
 from telemetry import schema, summary_cache
 from telemetry.children import ChildrenRegistry
 from telemetry.errors import UsageError
+from telemetry.loader_cache import load_summaries, table_from_cache
 from telemetry.rows import check_lines
 from telemetry.session_meta import SESSION_COLUMNS, read_session
 from telemetry.table_reader import (
@@ -35,7 +38,6 @@ from telemetry.table_reader import (
     CheckedRows,
     empty_frame,
     load_table,
-    parse_checked,
     parse_rows,
 )
 
@@ -251,7 +253,8 @@ def load_dataset(
     rows: list[dict[str, Any]] = []
     folders: list[str] = []
     found = _session_folders(data, child_ids, since_d, until_d)
-    summ = _summaries(found) if cache else None
+    loaded = load_summaries(found) if cache else None
+    summ = loaded.entries if loaded is not None else None
     for folder in found:
         if summ is not None:
             cached = summ[folder].meta
@@ -274,9 +277,10 @@ def load_dataset(
     sessions = sessions.reset_index(drop=True)
     quality.sessions_without_end = int(sessions["ended_at"].isna().sum())
 
-    kept = set(sessions["folder"]) | set(quality.unreadable_sessions)
+    in_order = sessions["folder"].tolist()  # a list: not 6,000 look-ups into a pandas column
+    kept = set(in_order) | set(quality.unreadable_sessions)
     folders = [f for f in folders if f in kept]
-    order = {path: i for i, path in enumerate(sessions["folder"])}
+    order = {path: i for i, path in enumerate(in_order)}
     folders.sort(key=lambda f: order.get(f, len(order)))
 
     frames: dict[str, pd.DataFrame | None] = {}
@@ -284,10 +288,10 @@ def load_dataset(
         if table.name not in tables:
             frames[table.name] = None
             continue
-        paths = [os.path.join(f, table.filename) for f in folders]
-        if summ is not None and table.name in summary_cache.CACHED:
-            frame, skipped, torn = _from_summaries(summ, folders, table)
+        if loaded is not None and table.name in summary_cache.CACHED:
+            frame, skipped, torn = table_from_cache(loaded, folders, table)
         else:
+            paths = [os.path.join(f, table.filename) for f in folders]
             frame, skipped, torn = _load_table(paths, table)
         quality.skipped_rows[table.name] = skipped
         quality.torn_files.extend(torn)
@@ -316,28 +320,6 @@ def load_dataset(
         targets=frames["targets"],
         summaries=summ,
     )
-
-
-def _summaries(folders: list[str]) -> dict[str, summary_cache.Summary]:
-    """Every folder's cache entry, child by child (one cache file per child folder)."""
-    by_child: dict[str, list[str]] = {}
-    for f in folders:
-        by_child.setdefault(os.path.dirname(f), []).append(f)
-    out: dict[str, summary_cache.Summary] = {}
-    for child_dir, fs in by_child.items():
-        out.update(summary_cache.summaries(child_dir, fs))
-    return out
-
-
-def _from_summaries(
-    summ: dict[str, summary_cache.Summary], folders: list[str], table: schema.Table
-) -> tuple[pd.DataFrame, int, list[str]]:
-    """A table parsed from the cache entries' rows, as :func:`load_table` parses the files."""
-    valid = b"".join(summ[f].rows[table.name] for f in folders)
-    frame, bad = parse_checked(valid, table)
-    skipped = sum(summ[f].skipped[table.name] for f in folders) + bad
-    torn = [os.path.join(f, table.filename) for f in folders if summ[f].torn[table.name]]
-    return frame, skipped, torn
 
 
 def load_session_table(

@@ -30,69 +30,82 @@ neither tear it nor lose each other's work. A data folder that cannot be written
 full) just goes without the cache. Deleting the file is always safe (the next report
 rebuilds it); deleting a child removes it with the child's session folders.
 
-File layout (format 2): one ASCII line ``finemotor-summaries <format> <crc32 hex> <header
-bytes>``, then a JSON header (versions, and per session folder, in name order, a list: name,
-key, ``session.json`` fields in ``SESSION_COLUMNS`` order, then per table ``[offset, length,
-rows skipped, torn]`` into the blob), then the blob: every session's trial rows, then every
-session's metric rows (as stored in the CSV files), so a child's trial rows are one run of
-bytes. Lists rather than objects, and a flat key: the header of 150 sessions decodes in about
-a millisecond. Pure Python (numpy for the block check; no pandas).
+Beside the text, the file keeps the child's trial rows **typed** (:class:`Typer`, made by
+:mod:`telemetry.typed_rows`: numpy arrays as the loader's pandas parse gave them), so the
+report does not parse the same 178,000 rows again each time; it is made from the entries'
+rows whenever the file is written, and given back only when it is current for every folder
+asked for (else the caller parses the text).
+
+File layout (format 3, written and read by :mod:`telemetry.summary_file`): one ASCII line
+``finemotor-summaries <format> <crc32 hex> <header bytes>``, then a JSON header (versions;
+the typed block's ``[tag, offset, length]``; per session folder, in name order, a list: name,
+key, ``session.json`` fields in ``SESSION_COLUMNS`` order, per table ``[offset, length, rows
+skipped, torn]`` into the blob), then the blob: every session's trial rows, every session's
+metric rows (as stored in the CSV files), the typed block. Pure Python (numpy for the block
+check; no pandas).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from telemetry import schema
 from telemetry.crc_batch import block_is_valid
 from telemetry.errors import UsageError
 from telemetry.locking import locked
-from telemetry.recorder import SESSION_FILE
 from telemetry.rows import check_lines, check_versions, strip_header
-from telemetry.session_meta import SESSION_COLUMNS, read_session
+from telemetry.session_meta import read_session
 from telemetry.storage import atomic_write_bytes
+from telemetry.summary_file import (
+    FORMAT,
+    KEY_FILES,
+    MISSING,
+    TABLES,
+    CacheFile,
+    Key,
+    Summary,
+    decode_bytes,
+    encode,
+    read_bytes,
+    read_cache,
+    read_cache_file,
+)
 
 __all__ = [
-    "CACHED", "FILE_NAME", "FORMAT", "TABLES", "Summary", "cache_path", "folder_key", "read_cache",
-    "summaries",
+    "CACHED", "FILE_NAME", "FORMAT", "TABLES", "CacheFile", "ChildSummaries", "Key",
+    "Prefetched", "Summary", "Typer", "cache_path", "folder_key", "prefetch", "read_cache",
+    "read_cache_file", "summaries",
 ]
 
-FORMAT = 2  # bump when what an entry holds or how it is read changes
 FILE_NAME = ".summaries.cache"
-MAGIC = b"finemotor-summaries"
-TABLES = (schema.TRIALS, schema.METRICS)  # the tables an entry holds
+TRIALS_NAME = schema.TRIALS.name
 CACHED = frozenset(t.name for t in TABLES)
-KEY_FILES = (SESSION_FILE, schema.TRIALS.filename, schema.METRICS.filename)
 _KEY_SUFFIXES = tuple(os.sep + name for name in KEY_FILES)
-MISSING = (-1, -1, -1, -1)
-KEY_LENGTH = len(MISSING) * len(KEY_FILES)
 BLOCK_BYTES = 4 << 20  # rows checked in one numpy pass when sessions are read again
-_META_FIELDS = tuple(c for c in SESSION_COLUMNS if c != "folder")
-
-Key = tuple[int, ...]  # KEY_LENGTH numbers: size, mtime_ns, ctime_ns, inode per key file
 
 
-@dataclass(slots=True)
-class Summary:
-    """What the report takes from one session folder.
+@dataclass(frozen=True)
+class Typer:
+    """Makes the typed block of a child's trial rows (:mod:`telemetry.typed_rows`, which
+    needs pandas; this module does not): ``make(rows)`` gets every entry's trial rows in
+    folder name order and gives the block, or None when they cannot be typed. ``tag`` names
+    what typed it (a file typed by another is typed again)."""
 
-    ``meta``: the ``session.json`` fields (``SESSION_COLUMNS`` but ``folder``), None when it
-    is missing or unreadable; ``rows``: per table name, the valid rows (each ending in a
-    newline, no header; a memoryview into the cache file's bytes when read from the cache);
-    ``skipped``/``torn``: per table, rows dropped and whether the last row was cut short.
-    """
+    tag: str
+    make: Callable[[Sequence[bytes | memoryview]], bytes | None]
 
-    key: Key
-    meta: dict[str, Any] | None
-    rows: dict[str, bytes | memoryview] = field(default_factory=dict)
-    skipped: dict[str, int] = field(default_factory=dict)
-    torn: dict[str, bool] = field(default_factory=dict)
+
+@dataclass
+class ChildSummaries:
+    """What :func:`summaries` gives: ``entries`` by folder path, and when it is current for
+    every one of them, the typed block of the trial rows of ``typed_names`` (folder names,
+    in that order: every entry of the file, the folders asked for among them)."""
+
+    entries: dict[str, Summary]
+    typed: bytes | memoryview | None = None
+    typed_names: list[str] = field(default_factory=list)
 
 
 def cache_path(child_dir: str | os.PathLike[str]) -> str:
@@ -171,114 +184,35 @@ def read_folders(folders: Iterable[tuple[str, Key]]) -> dict[str, Summary]:
     return out
 
 
-# ---------------------------------------------------------------------------- the cache file
+@dataclass
+class Prefetched:
+    """The reading :func:`summaries` starts with, done ahead (in another thread, so a cold
+    disk serves several children at once): the cache file's bytes (None: none readable) and
+    each folder's key."""
+
+    data: bytes | None
+    keys: list[Key]
 
 
-def _encode(entries: dict[str, Summary]) -> bytes:
-    """The cache file of ``entries``: every table's rows in one block, sessions in name order."""
-    names = sorted(entries)
-    blob: list[bytes | memoryview] = []
-    offset = 0
-    tables: list[list[list[int]]] = [[] for _ in names]
-    for table in TABLES:  # table by table: a child's trial rows are one run of bytes
-        for i, name in enumerate(names):
-            s = entries[name]
-            rows = s.rows.get(table.name, b"")
-            tables[i].append([offset, len(rows), s.skipped.get(table.name, 0),
-                              int(bool(s.torn.get(table.name, False)))])
-            blob.append(rows)
-            offset += len(rows)
-    sessions = []
-    for name, spans in zip(names, tables, strict=True):
-        s = entries[name]
-        meta = None if s.meta is None else [s.meta.get(k) for k in _META_FIELDS]
-        sessions.append([name, list(s.key), meta, *spans])
-    header = json.dumps(
-        {"format": FORMAT, "schema_version": schema.SCHEMA_VERSION,
-         "readable": sorted(schema.READABLE_VERSIONS), "sessions": sessions},
-        separators=(",", ":"),
-    ).encode("utf-8")
-    body = header + b"".join(blob)
-    first = b"%s %d %08x %d\n" % (MAGIC, FORMAT, zlib.crc32(body), len(header))
-    return first + body
+def prefetch(child_dir: str, folders: Sequence[str]) -> Prefetched:
+    """Read one child's cache file and take its folders' keys (I/O only: thread-safe)."""
+    return Prefetched(read_bytes(cache_path(child_dir)), [folder_key(f) for f in folders])
 
 
-def _span(value: Any, size: int) -> tuple[int, int, int, bool]:
-    """One table's ``[offset, length, rows skipped, torn]`` of an entry, checked."""
-    offset, length, skipped, torn = value
-    end = offset + length
-    if not (type(offset) is int and type(length) is int and type(skipped) is int
-            and 0 <= offset <= end <= size and skipped >= 0 and torn in (0, 1)):
-        raise ValueError("bad span")
-    return offset, end, skipped, torn == 1
-
-
-def _decode(data: bytes) -> dict[str, Summary] | None:
-    """The entries of a cache file, or None when it is not a whole, current, undamaged one.
-
-    Rows are memoryview slices of ``data`` (nothing copied); a malformed entry makes the
-    whole file unusable (it raises, and :func:`read_cache` says None)."""
-    nl = data.find(b"\n", 0, 200)
-    if nl < 0:
-        return None
-    parts = data[:nl].split(b" ")
-    if len(parts) != 4 or parts[0] != MAGIC or parts[1] != b"%d" % FORMAT:
-        return None
-    body = memoryview(data)[nl + 1 :]
-    crc, header_len = int(parts[2], 16), int(parts[3])
-    if zlib.crc32(body) != crc or not 0 < header_len <= len(body):
-        return None
-    header = json.loads(bytes(body[:header_len]))
-    if (
-        header.get("format") != FORMAT
-        or header.get("schema_version") != schema.SCHEMA_VERSION
-        or header.get("readable") != sorted(schema.READABLE_VERSIONS)
-    ):
-        return None
-    blob = body[header_len:]
-    size = len(blob)
-    n_meta = len(_META_FIELDS)
-    trials, metrics = (t.name for t in TABLES)
-    out: dict[str, Summary] = {}
-    for name, key, meta, t_span, m_span in header["sessions"]:
-        if type(name) is not str or type(key) is not list or len(key) != KEY_LENGTH:
-            return None
-        if meta is not None:
-            if type(meta) is not list or len(meta) != n_meta:
-                return None
-            meta = dict(zip(_META_FIELDS, meta, strict=True))
-        t_start, t_end, t_skipped, t_torn = _span(t_span, size)
-        m_start, m_end, m_skipped, m_torn = _span(m_span, size)
-        out[name] = Summary(
-            tuple(key), meta,
-            {trials: blob[t_start:t_end], metrics: blob[m_start:m_end]},
-            {trials: t_skipped, metrics: m_skipped},
-            {trials: t_torn, metrics: m_torn},
-        )
-    return out
-
-
-def read_cache(path: str | os.PathLike[str]) -> dict[str, Summary] | None:
-    """The entries of the cache file at ``path`` by session folder name; None when there is
-    none or it cannot be used (damaged, another format or schema): then it is rebuilt."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return None
-    try:
-        return _decode(data)
-    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
-        return None  # not JSON, or not the shape written: a damaged file
-
-
-def _store(path: str, fresh: dict[str, Summary], names: set[str]) -> None:
+def _store(path: str, fresh: dict[str, Summary], names: set[str],
+           typer: Typer | None) -> tuple[dict[str, Summary], bytes | None]:
     """Lay ``fresh`` over the file's current entries (read again under the lock), drop the
-    entries of folders not in ``names``, and replace the file atomically."""
+    entries of folders not in ``names``, type their trial rows (``typer``), and replace the
+    file atomically. Returns the entries written and their typed block."""
     with locked(path):
-        merged = {n: s for n, s in (read_cache(path) or {}).items() if n in names}
+        current = read_cache_file(path)
+        merged = {n: s for n, s in (current.entries if current else {}).items() if n in names}
         merged.update(fresh)
-        atomic_write_bytes(path, _encode(merged))
+        typed = None
+        if typer is not None:
+            typed = typer.make([merged[n].rows.get(TRIALS_NAME, b"") for n in sorted(merged)])
+        atomic_write_bytes(path, encode(merged, typer.tag if typer else None, typed))
+    return merged, typed
 
 
 def _folder_names(child_dir: str) -> set[str]:
@@ -289,20 +223,27 @@ def _folder_names(child_dir: str) -> set[str]:
         return set()
 
 
-def summaries(child_dir: str, folders: list[str], write: bool = True) -> dict[str, Summary]:
+def summaries(child_dir: str, folders: list[str], write: bool = True,
+              typer: Typer | None = None, prefetched: Prefetched | None = None
+              ) -> ChildSummaries:
     """The summary of each of ``folders`` (session folders inside ``child_dir``).
 
     An entry of the cache whose key equals the folder's files' key now is used; every other
     folder is read from its files. The cache file is rewritten (``write``) when a folder was
-    read from its files or an entry's folder is gone; a failure to write (read-only or full
-    disk, a lock held too long) leaves the report working without it.
+    read from its files, an entry's folder is gone, or the file's typed block is not
+    ``typer``'s; a failure to write (read-only or full disk, a lock held too long) leaves the
+    report working without it. The typed block comes back when every folder's entry is the
+    one it was made from (else the caller parses the rows). ``prefetched``: the file and
+    keys already read (:func:`prefetch` of the same folders).
     """
     path = cache_path(child_dir)
-    cached = read_cache(path)
+    if prefetched is None:
+        prefetched = prefetch(child_dir, folders)
+    file = decode_bytes(prefetched.data)
+    cached = file.entries if file is not None else None
     out: dict[str, Summary] = {}
     misses: list[tuple[str, Key]] = []
-    for folder in folders:
-        key = folder_key(folder)
+    for folder, key in zip(folders, prefetched.keys, strict=True):
         entry = cached.get(os.path.basename(folder)) if cached is not None else None
         if entry is not None and entry.key == key:
             out[folder] = entry
@@ -310,11 +251,29 @@ def summaries(child_dir: str, folders: list[str], write: bool = True) -> dict[st
             misses.append((folder, key))
     fresh = read_folders(misses)
     out.update(fresh)
-    if not write:
-        return out
-    names = _folder_names(child_dir)
-    if fresh or cached is None or any(n not in names for n in cached):
-        # A data folder that cannot be written: the report goes on without the cache.
-        with contextlib.suppress(OSError, UsageError):
-            _store(path, {os.path.basename(f): s for f, s in fresh.items()}, names)
-    return out
+    stale = typer is not None and (file is None or file.typed_tag != typer.tag)
+    if write:
+        names = _folder_names(child_dir)
+        if fresh or cached is None or stale or any(n not in names for n in cached):
+            return _write(path, out, fresh, names, typer)
+    if typer is None or stale or file is None or file.typed is None:
+        return ChildSummaries(out)
+    return ChildSummaries(out, file.typed, sorted(file.entries))
+
+
+def _write(path: str, out: dict[str, Summary], fresh: dict[str, Summary], names: set[str],
+           typer: Typer | None) -> ChildSummaries:
+    """Bring the cache file up to date (:func:`_store`) and give ``out`` with the typed block
+    written when every entry of ``out`` is the one written (another report may have written
+    a newer one meanwhile)."""
+    try:
+        written, typed = _store(path, {os.path.basename(f): s for f, s in fresh.items()},
+                                names, typer)
+    except (OSError, UsageError):
+        return ChildSummaries(out)  # a data folder that cannot be written: no cache
+    if typed is None or any(
+        (w := written.get(os.path.basename(f))) is None or w.key != s.key
+        for f, s in out.items()
+    ):
+        return ChildSummaries(out)
+    return ChildSummaries(out, typed, sorted(written))

@@ -224,7 +224,7 @@ def test_folder_key_is_the_stat_of_each_file_flat(tmp_path: Path) -> None:
 
 def test_a_format_1_cache_is_rebuilt_not_misread(tmp_path: Path) -> None:
     """A whole, crc-right cache of the earlier layout (format 1, keys nested per file, one
-    object per session) is not read: the report reads the files and writes format 2."""
+    object per session) is not read: the report reads the files and writes the current one."""
     data, kids, recs = _data(tmp_path)
     plain = load_dataset(data, tables=TABLES)
     path = data / "sessions" / kids[0] / summary_cache.FILE_NAME
@@ -241,5 +241,5 @@ def test_a_format_1_cache_is_rebuilt_not_misread(tmp_path: Path) -> None:
     ds = load_dataset(data, tables=TABLES, cache=True)
     _same(plain, ds)
     assert set(_from_cache(ds).values()) == {False}
-    assert path.read_bytes().startswith(b"finemotor-summaries 2 ")
+    assert path.read_bytes().startswith(b"finemotor-summaries %d " % summary_cache.FORMAT)
     assert set(_from_cache(load_dataset(data, tables=TABLES, cache=True)).values()) == {True}
