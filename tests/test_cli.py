@@ -286,6 +286,31 @@ def test_demo_data_then_report_end_to_end(capsys, tmp_path):
     assert (out_dir / "index.html").is_file()
 
 
+def test_report_process_ends_quickly_with_its_output_flushed(tmp_path):
+    """A report run as the console script ends with ``os._exit`` once every file is written:
+    its line still reaches a pipe, every file is complete, and a failure exits the usual way."""
+    data = tmp_path / "data"
+    assert cli.main(["demo-data", "--children", "2", "--weeks", "1", "--seed", "3",
+                     "--data-dir", str(data)]) == 0
+    out_dir = tmp_path / "report"
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+    proc = subprocess.run([sys.executable, "-m", "games.cli", "report", "--data-dir", str(data),
+                           "--out", str(out_dir)], capture_output=True, text=True, env=env,
+                          check=False)
+    assert (proc.returncode, proc.stdout) == (
+        0, f"report written: {out_dir / 'index.html'} (open it in a browser)\n")
+    pages = sorted(p.name for p in out_dir.glob("*.html"))
+    assert len(pages) == 3 and "index.html" in pages
+    for page in pages:
+        assert (out_dir / page).read_text(encoding="utf-8").rstrip().endswith("</html>"), page
+    bad = subprocess.run([sys.executable, "-m", "games.cli", "report", "--data-dir", str(data),
+                          "--out", str(tmp_path / "r2"), "--child", "nobody"],
+                         capture_output=True, text=True, env=env, check=False)
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("finemotor: error: ")
+    assert "nobody" in bad.stderr
+
+
 def test_progress_bar_only_on_a_terminal(tmp_path):
     """Redirected to a file there is no bar (its redraws would fill a log); on a terminal the
     bar counts the children."""
