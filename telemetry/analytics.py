@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from telemetry.caseload import (  # re-exported: the caseload's table and windows
@@ -37,6 +38,16 @@ from telemetry.caseload import (  # re-exported: the caseload's table and window
     in_recent_window,
     recent_window,
     without_sessions,
+)
+from telemetry.grouping import (
+    NAT,
+    Groups,
+    as_times,
+    first_time,
+    key_codes,
+    key_column,
+    utc_dates,
+    utc_micros,
 )
 from telemetry.trends import (  # re-exported: the report and tests read them here
     DECLINE_THRESHOLD,
@@ -85,29 +96,43 @@ def session_table(sessions: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame:
     """
     if sessions.empty:
         return pd.DataFrame(columns=SESSION_COLUMNS)
-    per = (
-        trials.assign(
-            _end=trials["started_at"] + pd.to_timedelta(trials["duration_ms"].fillna(0), unit="ms")
-        )
-        .groupby("session_id", sort=False)
-        .agg(
-            trials=("trial", "size"),
-            completed_trials=("completed", "sum"),
-            last_end=("_end", "max"),
-        )
-    )
-    # Activities per session: de-duplicate first so the join runs on a few names per session.
-    pairs = (
-        trials[["session_id", "activity"]]
-        .drop_duplicates()  # on the loader's categories: cheap, and leaves a few rows per session
-        .astype({"activity": "str", "session_id": "str"})
-        .sort_values(["session_id", "activity"])
-    )
-    per = per.join(pairs.groupby("session_id", sort=False)["activity"].agg(";".join).rename(
-        "activities"
-    ))
-    out = sessions[["child_id", "session_id", "mode", "started_at", "ended_at"]].merge(
-        per, how="left", left_on="session_id", right_index=True
+    # Per session of trials (grouped on numpy arrays, telemetry.grouping): trials, completed
+    # trials, the end of its last trial and its activities.
+    trial_end = trials["started_at"] + pd.to_timedelta(trials["duration_ms"].fillna(0), unit="ms")
+    sid, sid_src = key_codes(trials["session_id"])
+    g = Groups([sid])
+    ends = trial_end.dt.tz_convert(None).to_numpy()
+    last_end = g.max(ends.view(np.int64))  # NaT is the smallest: a maximum passes over it
+    act, act_src = key_codes(trials["activity"])
+    names = [str(a) for a in key_column(np.arange(len(act_src.categories if isinstance(
+        act_src, pd.Categorical) else act_src)), act_src)]
+    # The activities of a session in name order, each once.
+    by_name = np.argsort(np.array(names, dtype=object)) if names else np.zeros(0, np.int64)
+    name_rank = np.empty(len(names), dtype=np.int64)
+    name_rank[by_name] = np.arange(len(names))
+    ok = (sid >= 0) & (act >= 0)
+    pairs = np.unique(sid[ok] * max(len(names), 1) + name_rank[act[ok]])
+    joined: dict[int, list[str]] = {}
+    for code in pairs.tolist():
+        s_code, rank = divmod(code, max(len(names), 1))
+        joined.setdefault(s_code, []).append(names[by_name[rank]])
+    group_sids = key_column(g.keys[0], sid_src)
+    pos = pd.Index(np.asarray(group_sids, dtype=object)).get_indexer(
+        sessions["session_id"].astype(object))
+    found = pos >= 0
+    at = np.where(found, pos, 0)
+    out = sessions[["child_id", "session_id", "mode", "started_at", "ended_at"]].reset_index(
+        drop=True)
+    out["session_id"] = out["session_id"].astype(object)  # as the merge of before gave it
+    sizes = g.sizes.astype(np.int64)
+    done = g.sum(trials["completed"].to_numpy(np.int64))
+    out = out.assign(
+        trials=np.where(found, sizes[at] if len(sizes) else 0, 0),
+        completed_trials=np.where(found, done[at] if len(done) else 0, 0),
+        last_end=pd.Series(np.where(found, last_end[at] if len(last_end) else NAT, NAT).view(
+            ends.dtype)).dt.tz_localize("UTC").astype(trial_end.dtype),
+        activities=[";".join(joined.get(int(g.keys[0][p]), ())) if f else ""
+                    for p, f in zip(at.tolist(), found.tolist(), strict=True)],
     )
     has_end = out["ended_at"].notna()
     end = out["ended_at"].where(has_end, out["last_end"])
@@ -117,9 +142,8 @@ def session_table(sessions: pd.DataFrame, trials: pd.DataFrame) -> pd.DataFrame:
         week_start=_week_start(out["started_at"]).dt.date,
         has_end=has_end,
         minutes=minutes.fillna(0.0).clip(lower=0.0).round(2),
-        trials=out["trials"].fillna(0).astype("int64"),
-        completed_trials=out["completed_trials"].fillna(0).astype("int64"),
-        activities=out["activities"].fillna(""),
+        trials=out["trials"].astype("int64"),
+        completed_trials=out["completed_trials"].astype("int64"),
     )
     out = out.sort_values(["child_id", "started_at"], kind="stable").reset_index(drop=True)
     return out[SESSION_COLUMNS]
@@ -208,33 +232,35 @@ def activity_sessions(trials: pd.DataFrame) -> pd.DataFrame:
     ]
     if trials.empty:
         return pd.DataFrame(columns=cols)
-    done = trials["completed"].astype(bool)
-    df = trials.assign(
-        _acc=trials["accuracy"].where(done),
-        _dur=(trials["duration_ms"] / 1000.0).where(done),
-        _done=done.astype("int64"),
-    )
-    out = (
-        df.groupby(["child_id", "activity", "session_id"], sort=False)
-        .agg(
-            started_at=("started_at", "min"),
-            trials=("trial", "size"),
-            completed=("_done", "sum"),
-            accuracy=("_acc", "median"),
-            duration_s=("_dur", "median"),
-            level=("level", "max"),
-            errors=("errors", "sum"),
-        )
-        .reset_index()
-        .sort_values(["child_id", "activity", "started_at"], kind="stable")
-        .reset_index(drop=True)
-    )
-    out = out.assign(
-        date=out["started_at"].dt.tz_convert("UTC").dt.date,
-        session_index=out.groupby(["child_id", "activity"]).cumcount() + 1,
-        accuracy=out["accuracy"].round(4),
-        duration_s=out["duration_s"].round(3),
-    )
+    keys = ["child_id", "activity", "session_id"]
+    coded = [key_codes(trials[k]) for k in keys]
+    g = Groups([c for c, _ in coded])
+    done = trials["completed"].to_numpy(bool)
+    started = first_time(g, utc_micros(trials["started_at"]))
+    child, act = g.keys[0], g.keys[1]
+    # Sessions in time order per child and activity; a tie keeps the order the rows came in.
+    first_row = g.min(np.arange(len(trials)))
+    order = np.lexsort((first_row, started, act, child))
+    child, act, started = child[order], act[order], started[order]
+    new_run = np.ones(len(order), dtype=bool)
+    new_run[1:] = (child[1:] != child[:-1]) | (act[1:] != act[:-1])
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(order)), 0))
+    acc = np.where(done, trials["accuracy"].to_numpy(float), np.nan)
+    dur = np.where(done, trials["duration_ms"].to_numpy(float) / 1000.0, np.nan)
+    out = pd.DataFrame({
+        "child_id": key_column(child, coded[0][1]),
+        "activity": key_column(act, coded[1][1]),
+        "session_id": key_column(g.keys[2][order], coded[2][1]),
+        "started_at": as_times(started, trials["started_at"]),
+        "date": utc_dates(started),
+        "session_index": np.arange(len(order)) - run_start + 1,
+        "trials": g.sizes[order].astype(np.int64),
+        "completed": g.sum(done.astype(np.int64))[order],
+        "accuracy": np.round(g.median(acc), 4)[order],
+        "duration_s": np.round(g.median(dur), 3)[order],
+        "level": g.max(trials["level"].to_numpy(np.int64))[order],
+        "errors": g.sum(trials["errors"].to_numpy(np.int64))[order],
+    })
     return out[cols]
 
 
@@ -264,36 +290,29 @@ def item_latest(trials: pd.DataFrame) -> pd.DataFrame:
     if trials.empty:
         return pd.DataFrame(columns=cols)
     keys = ["child_id", "activity", "item"]
-    done = trials["completed"].astype(bool)
-    t = trials.assign(
-        _done=done,
-        _acc=trials["accuracy"].where(done),
-        _dur=(trials["duration_ms"] / 1000.0).where(done),
-    )
+    coded = [key_codes(trials[k]) for k in keys]
+    codes = [c for c, _ in coded]
+    done = trials["completed"].to_numpy(bool)
+    started = utc_micros(trials["started_at"])
+    sid, _ = key_codes(trials["session_id"])
     # Completed trials sort last, then by time: the last row per item is its latest completed
     # trial, or its latest trial when none was completed.
-    pick = (
-        t.sort_values(["_done", "started_at"], kind="stable")
-        .groupby(keys, sort=False, observed=True)
-        .tail(1)[[*keys, "session_id"]]
-    )
-    latest = t.merge(pick, on=[*keys, "session_id"], how="inner")
-    out = latest.groupby(keys, sort=True, observed=True).agg(
-        figures_date=("started_at", "max"),
-        level=("level", "max"),
-        trials=("trial", "size"),
-        accuracy=("_acc", "median"),
-        duration_s=("_dur", "median"),
-        errors=("errors", "sum"),
-    )
-    total = trials.groupby(keys, sort=True, observed=True).agg(
-        total_trials=("trial", "size"), last_date=("started_at", "max")
-    )
-    out = out.join(total).reset_index()
-    out = out.assign(
-        last_date=out["last_date"].dt.tz_convert("UTC").dt.date,
-        figures_date=out["figures_date"].dt.tz_convert("UTC").dt.date,
-        accuracy=out["accuracy"].round(4),
-        duration_s=out["duration_s"].round(3),
-    )
+    every = Groups(codes, within=(done, started))
+    picked = every.last(sid)
+    latest_rows = sid == picked[every.group_of(len(trials))]
+    g = Groups([c[latest_rows] for c in codes])
+    acc = np.where(done, trials["accuracy"].to_numpy(float), np.nan)[latest_rows]
+    dur = np.where(done, trials["duration_ms"].to_numpy(float) / 1000.0, np.nan)[latest_rows]
+    out = pd.DataFrame({
+        **{k: key_column(key, src) for k, key, (_, src) in zip(keys, every.keys, coded,
+                                                                strict=True)},
+        "last_date": utc_dates(every.max(started)),
+        "figures_date": utc_dates(g.max(started[latest_rows])),
+        "level": g.max(trials["level"].to_numpy(np.int64)[latest_rows]),
+        "trials": g.sizes.astype(np.int64),
+        "accuracy": np.round(g.median(acc), 4),
+        "duration_s": np.round(g.median(dur), 3),
+        "errors": g.sum(trials["errors"].to_numpy(np.int64)[latest_rows]),
+        "total_trials": every.sizes.astype(np.int64),
+    })
     return out[cols]
