@@ -149,6 +149,15 @@ class ChildContext:
             return b""
         return self.reader.block(folder, table, str(session_id), int(trial))
 
+    def trials_rows(self, table: schema.Table, session_ids: Sequence[str],
+                    trials: Sequence[int]) -> list[list[list[bytes]]]:
+        """:meth:`trial_rows` of many trials (``session_ids[i]``, ``trials[i]``) at once (for a
+        section reading every trial of the child: ``TrialRows.many``)."""
+        wanted = [(self.folders[str(s)], str(s), int(t))
+                  for s, t in zip(session_ids, trials, strict=True) if str(s) in self.folders]
+        found = iter(self.reader.many(table, wanted))
+        return [next(found) if str(s) in self.folders else [] for s in session_ids]
+
     def trial_rows(self, table: schema.Table, session_id: str, trial: int) -> list[list[bytes]]:
         """The checked data fields (version and crc dropped) of one trial's rows in ``table``,
         read from disk through the one checked-row reader (``telemetry.rows``)."""

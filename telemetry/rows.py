@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import zlib
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -105,6 +106,17 @@ def checked_fields(lines: list[bytes]) -> list[list[bytes]]:
         ln.split(b",")[1:-1]
         for ln in lines
         if ln[-9:-8] == b"," and b"%08x" % crc(ln[:-9]) == ln[-8:]
+    ]
+
+
+def _checked_or_none(lines: Iterable[bytes]) -> list[list[bytes] | None]:
+    """:func:`checked_fields` of each line, or None for a line that fails (one per line)."""
+    crc = _CRC
+    return [
+        ln.split(b",")[1:-1]
+        if ln[-9:-8] == b"," and b"%08x" % crc(ln[:-9]) == ln[-8:]
+        else None
+        for ln in (ln[:-1] if ln.endswith(b"\r") else ln for ln in lines)
     ]
 
 
@@ -218,10 +230,10 @@ class TrialRows:
     every trial of a session costs one pass over the file. In a large file (a long session's
     ``samples.csv``) a trial's block is first located by bisection on the trial numbers and
     only its bytes are read and indexed. Only the lines a caller keeps are checked
-    (:func:`checked_fields`). Files read are kept until :meth:`clear` (a child's trials share a
-    few session files). A large file whose trials are not in order (merged by hand) may have
-    rows of a trial outside the span found: the drawing then shows fewer samples; no figure
-    comes from samples.
+    (:func:`checked_fields`); :meth:`many` serves many trials at once. Files read are kept
+    until :meth:`clear` (a child's trials share a few session files). A large file whose
+    trials are not in order (merged by hand) may have rows of a trial outside the span found:
+    the drawing then shows fewer samples; no figure comes from samples.
     """
 
     def __init__(self) -> None:
@@ -237,34 +249,82 @@ class TrialRows:
         (``telemetry.summary_cache``), whose key matched the file's when they were loaded."""
         self._cache[str(path)] = (b"\n" + valid, None)
 
-    def _data(self, path: str, trial: int) -> tuple[bytes, Runs | None]:
-        """The file's bytes and their runs, or for a large file the bytes of ``trial``'s span
-        (runs None: a span is read for one look-up), with a newline in front so every row
-        starts after one, CRLF read as LF."""
+    def _whole(self, path: str) -> bytes | None:
+        """The file's bytes with a newline in front so every row starts after one, CRLF read
+        as LF, kept until :meth:`clear`; None (nothing read) for a file over
+        ``WHOLE_FILE_BYTES``."""
         got = self._cache.get(path)
         if got is not None:
-            data, runs = got
-            if runs is None:  # seeded: indexed at its first look-up
-                runs = trial_runs(data)
-                self._cache[path] = (data, runs)
-            return data, runs
+            return got[0]
         try:
             with open(path, "rb") as fh:
-                size = os.fstat(fh.fileno()).st_size
-                span = _trial_span(fh, size, trial) if size > WHOLE_FILE_BYTES else None
-                if span is not None:
-                    fh.seek(span[0])
-                    part = b"\n" + fh.read(span[1] - span[0])
-                    return (part.replace(b"\r\n", b"\n") if b"\r" in part else part), None
-                fh.seek(0)
+                if os.fstat(fh.fileno()).st_size > WHOLE_FILE_BYTES:
+                    return None
                 data = b"\n" + fh.read()
         except OSError:
             data = b""
+        return self._keep(path, data)
+
+    def _keep(self, path: str, data: bytes) -> bytes:
+        """Keep ``data`` (a newline, then the file) as ``path``'s bytes, CRLF read as LF."""
         if b"\r" in data:  # saved on Windows: rows end in CRLF
             data = data.replace(b"\r\n", b"\n")
-        runs = trial_runs(data)
-        self._cache[path] = (data, runs)
+        self._cache[path] = (data, None)
+        return data
+
+    def _data(self, path: str, trial: int) -> tuple[bytes, Runs | None]:
+        """The file's bytes and their runs (:meth:`_whole`), or for a large file the bytes of
+        ``trial``'s span (runs None: a span is read for one look-up, and not kept)."""
+        data = self._whole(path)
+        if data is None:
+            try:
+                with open(path, "rb") as fh:
+                    size = os.fstat(fh.fileno()).st_size
+                    span = _trial_span(fh, size, trial)
+                    if span is not None:
+                        fh.seek(span[0])
+                        part = b"\n" + fh.read(span[1] - span[0])
+                        return (part.replace(b"\r\n", b"\n") if b"\r" in part else part), None
+                    fh.seek(0)
+                    data = self._keep(path, b"\n" + fh.read())  # no row to bisect on
+            except OSError:
+                data = self._keep(path, b"")
+        runs = self._cache[path][1]
+        if runs is None:  # indexed at the file's first single look-up
+            runs = trial_runs(data)
+            self._cache[path] = (data, runs)
         return data, runs
+
+    def many(
+        self, table: schema.Table, wanted: Sequence[tuple[str | Path, str, int]]
+    ) -> list[list[list[bytes]]]:
+        """:meth:`rows` of each wanted ``(folder, session_id, trial)``: the same rows, for a
+        section reading every trial of a child, without a call per trial (each file is still
+        read and indexed once) and with every line checked in one pass."""
+        versions = sorted(schema.READABLE_VERSIONS)
+        paths: dict[str | Path, str] = {}
+        found: list[bytes] = []
+        owner: list[int] = []
+        for i, (folder, sid, trial) in enumerate(wanted):
+            path = paths.get(folder)
+            if path is None:
+                path = paths[folder] = os.path.join(folder, table.filename)
+            data, runs = self._data(path, int(trial))
+            if runs is None:  # a large file's span
+                block = self.block(folder, table, sid, trial)
+                lines = block.split(b"\n") if block else []
+            else:
+                key = str(sid).encode()
+                lines = [ln for v in versions
+                         for a, b in runs.get(b"%d,%s,%d," % (v, key, int(trial)), ())
+                         for ln in data[a:b].split(b"\n")]
+            found.extend(lines)
+            owner.extend([i] * len(lines))
+        out: list[list[list[bytes]]] = [[] for _ in wanted]
+        for i, fields in zip(owner, _checked_or_none(found), strict=True):
+            if fields is not None:
+                out[i].append(fields)
+        return out
 
     def block(
         self, folder: str | Path, table: schema.Table, session_id: str, trial: int

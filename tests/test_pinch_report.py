@@ -125,15 +125,18 @@ def test_board_figures_read_each_boards_checked_metric_rows(tmp_path: Path) -> N
     (tmp_path / "metrics.csv").write_bytes(schema.METRICS.header_line() + b"".join(lines)
                                            + bytes(bad))
     when = pd.to_datetime(["2026-03-02T09:00:00Z", "2026-03-02T09:01:00Z",
-                           "2026-03-02T09:02:00Z"], utc=True)
-    trials = pd.DataFrame({"session_id": ["s1"] * 3, "trial": [1, 2, 3], "started_at": when,
-                           "level": [1, 1, 2]})
+                           "2026-03-02T09:02:00Z", "2026-03-02T09:03:00Z"], utc=True)
+    trials = pd.DataFrame({"session_id": ["s1", "s1", "s1", "s9"], "trial": [1, 2, 3, 1],
+                           "started_at": when, "level": [1, 1, 2, 2]})
     got = board_figures(_child(tmp_path, trials), trials)
+    # s9 has no folder: a board without figures
+    assert not got["assisted"][3] and got.iloc[3, 5:].isna().all()
+    got = got.iloc[:3]
     assert got.columns.tolist() == [
         "session_id", "trial", "started_at", "level", "assisted", "time_per_object_s",
         "objects_per_minute", "drops", "failed_grasps", "path_efficiency", "throughput_bps"]
     assert got["session_id"].tolist() == ["s1"] * 3 and got["trial"].tolist() == [1, 2, 3]
-    assert got["started_at"].tolist() == when.tolist() and got["level"].tolist() == [1, 1, 2]
+    assert got["started_at"].tolist() == when[:3].tolist() and got["level"].tolist() == [1, 1, 2]
     assert got["assisted"].tolist() == [False, True, False]
     assert got["time_per_object_s"].tolist()[:2] == [3.3474524, 1.512955]  # stored ms / 1000
     assert got["drops"].tolist()[:2] == [3.0, 1.0] and np.isnan(got["drops"][2])

@@ -64,9 +64,8 @@ def _board_metrics(child: ChildContext, sids: list[str], nums: list[int]) -> np.
     column = {name.encode(): j for j, name in enumerate(("assisted", *_MEASURE_NAMES))}
     values = np.full((len(sids), len(column)), math.nan)
     values[:, 0] = 0.0
-    rows = child.trial_rows
-    for i, (sid, trial) in enumerate(zip(sids, nums, strict=True)):
-        for f in rows(schema.METRICS, sid, trial):
+    for i, rows in enumerate(child.trials_rows(schema.METRICS, sids, nums)):
+        for f in rows:
             # metrics fields: session_id, trial, activity, metric, value, unit
             if f[5] == b"mm" or not f[4]:
                 continue
@@ -209,11 +208,12 @@ class PinchSection:
 
     def _sessions(self, child: ChildContext, motor: pd.DataFrame) -> pd.DataFrame:
         g = motor.groupby("session_id", sort=False)
+        boards = g.size()  # in order of each session's first board, as every figure below
         sessions = pd.DataFrame({
             "child_id": child.child_id,
-            "session_id": list(g.groups),
+            "session_id": boards.index.tolist(),
             "date": [v.date().isoformat() for v in g["started_at"].min()],
-            "boards": g.size().to_numpy(),
+            "boards": boards.to_numpy(),
             "time_per_object_s": g["time_per_object_s"].median().to_numpy(),
             "objects_per_minute": g["objects_per_minute"].median().to_numpy(),
             "drops": g["drops"].sum().to_numpy(),
