@@ -181,7 +181,7 @@ def parse_rows(valid: bytes | Sequence[bytes] | CheckedRows, table: schema.Table
     """Parse checked rows (no header, each ending in a newline) into a typed DataFrame.
 
     Columns are the table's columns (``schema_version`` and ``crc32`` dropped): int64, float64,
-    bool, datetime64 UTC, and categories for text.
+    bool, datetime64 UTC, and categories for text (sorted).
     """
     if isinstance(valid, CheckedRows):
         if not valid.has_rows():
@@ -209,6 +209,12 @@ def parse_rows(valid: bytes | Sequence[bytes] | CheckedRows, table: schema.Table
             frame[col.name] = frame[col.name].astype(bool)
         elif col.dtype == "datetime":
             frame[col.name] = pd.to_datetime(frame[col.name], utc=True, format="ISO8601")
+        elif col.dtype == "str":
+            # Sorted categories whatever the parser's chunks (pandas 2 joins the chunks'
+            # categories in the order met): the summary cache's typed rows rely on it.
+            cats = frame[col.name].cat.categories
+            if not cats.is_monotonic_increasing:
+                frame[col.name] = frame[col.name].cat.reorder_categories(cats.sort_values())
     return frame[list(table.column_names)]
 
 

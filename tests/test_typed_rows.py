@@ -189,3 +189,14 @@ def test_a_changed_session_gets_a_new_block_in_the_same_load(tmp_path: Path) -> 
     assert list(piece.categories["item"][piece.values["item"][start:end]]) == [
         "item1", "item2", "item3", "late"]
     _same(load_dataset(data, tables=TABLES), load_dataset(data, tables=TABLES, cache=True))
+
+
+def test_parsed_categories_are_sorted_whatever_the_order_met() -> None:
+    """The blocks join children's categories sorted: one parse sorts them too (pandas 2
+    joined its chunks' categories in the order met)."""
+    rows = [_trial(f"s{9 - i}", "kid", 1, item, "2025-03-03T16:00:00Z")
+            for i, item in enumerate(["zeta", "mid", "alpha", "zeta"])]
+    frame = parse_rows(b"".join(rows), TRIALS)
+    assert list(frame["item"].cat.categories) == ["alpha", "mid", "zeta"]
+    assert list(frame["session_id"].cat.categories) == ["s6", "s7", "s8", "s9"]
+    assert list(frame["item"]) == ["zeta", "mid", "alpha", "zeta"]
