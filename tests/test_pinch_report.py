@@ -144,3 +144,29 @@ def test_board_figures_read_each_boards_checked_metric_rows(tmp_path: Path) -> N
     assert got["objects_per_minute"][2] == 40.5
     for col in ("failed_grasps", "path_efficiency", "throughput_bps"):
         assert got[col].isna().all(), col
+
+
+def test_sessions_table_per_session_medians_and_totals(tmp_path: Path) -> None:
+    """Sessions in the order of their first board; medians skip NaN (an even count: the mean
+    of the middle two; none: NaN); totals count NaN as 0; the date is the first board's."""
+    nan = float("nan")
+    when = pd.to_datetime(["2026-03-03T23:30:00Z", "2026-03-02T09:00:00Z",
+                           "2026-03-04T00:10:00Z", "2026-03-02T09:05:00Z",
+                           "2026-03-02T09:07:00Z"], utc=True)
+    motor = pd.DataFrame({
+        "session_id": ["b", "a", "b", "a", "a"], "trial": [1, 1, 2, 2, 3], "started_at": when,
+        "level": [1, 1, 1, 1, 1], "assisted": [False] * 5,
+        "time_per_object_s": [2.0, 1.0, 3.5, nan, 4.0],
+        "objects_per_minute": [nan, 10.0, nan, 20.0, 40.0],
+        "drops": [1.0, nan, 2.0, nan, nan], "failed_grasps": [0.0, 1.0, 0.0, 2.0, 3.0],
+        "path_efficiency": [0.5, 0.6, 0.7, 0.8, 0.9], "throughput_bps": [nan] * 5,
+    }, index=[7, 3, 9, 4, 5])
+    s = PinchSection()._sessions(_child(tmp_path, motor), motor)
+    assert s["session_id"].tolist() == ["b", "a"]
+    assert s["date"].tolist() == ["2026-03-03", "2026-03-02"]
+    assert s["boards"].tolist() == [2, 3]
+    assert s["time_per_object_s"].tolist() == [2.75, 2.5]
+    assert np.isnan(s["objects_per_minute"][0]) and s["objects_per_minute"][1] == 20.0
+    assert s["drops"].tolist() == [3.0, 0.0] and s["failed_grasps"].tolist() == [0.0, 6.0]
+    assert s["path_efficiency"].tolist() == [0.6, 0.8]
+    assert s["throughput_bps"].isna().all() and (s["child_id"] == "c1").all()

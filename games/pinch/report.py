@@ -20,6 +20,7 @@ import pandas as pd
 from games.pinch.record import read_board
 from telemetry import report_html as H
 from telemetry import schema
+from telemetry.grouping import Groups, first_time, utc_dates, utc_micros
 from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
 
 if TYPE_CHECKING:
@@ -145,8 +146,10 @@ def read_paths(child: ChildContext, session_id: str, trial: int
 
 
 def _median(values: pd.Series) -> float:
-    v = values.dropna()
-    return float(v.median()) if len(v) else math.nan
+    """The median of the values that are not NaN (NaN when none are), as pandas takes it."""
+    v = values.to_numpy(dtype=float)
+    v = v[~np.isnan(v)]
+    return float(np.median(v)) if len(v) else math.nan
 
 
 class PinchSection:
@@ -160,7 +163,8 @@ class PinchSection:
     def render(self, child: ChildContext) -> SectionOutput:
         """The pinch section (empty when the child played no pinch board in the period)."""
         tr = child.trials
-        tr = tr[(tr["activity"] == ACTIVITY) & tr["completed"].astype(bool)]
+        tr = tr.loc[(tr["activity"] == ACTIVITY) & tr["completed"].astype(bool),
+                    ["session_id", "trial", "started_at", "level"]]  # what the boards need
         if tr.empty:
             return SectionOutput()
         tr = tr.sort_values("started_at", kind="stable")
@@ -207,19 +211,22 @@ class PinchSection:
                           numeric=[False, True, True, True, False]))
 
     def _sessions(self, child: ChildContext, motor: pd.DataFrame) -> pd.DataFrame:
-        g = motor.groupby("session_id", sort=False)
-        boards = g.size()  # in order of each session's first board, as every figure below
+        """One row per session, in the order of each session's first board: boards, medians
+        (drops and failed grasps: totals), as pandas' group-by gave them."""
+        codes, ids = pd.factorize(motor["session_id"])  # in order of first appearance
+        g = Groups([codes.astype(np.int64)])
+        first = first_time(g, utc_micros(motor["started_at"]))
         sessions = pd.DataFrame({
             "child_id": child.child_id,
-            "session_id": boards.index.tolist(),
-            "date": [v.date().isoformat() for v in g["started_at"].min()],
-            "boards": boards.to_numpy(),
-            "time_per_object_s": g["time_per_object_s"].median().to_numpy(),
-            "objects_per_minute": g["objects_per_minute"].median().to_numpy(),
-            "drops": g["drops"].sum().to_numpy(),
-            "failed_grasps": g["failed_grasps"].sum().to_numpy(),
-            "path_efficiency": g["path_efficiency"].median().to_numpy(),
-            "throughput_bps": g["throughput_bps"].median().to_numpy(),
+            "session_id": list(ids),
+            "date": [d.isoformat() for d in utc_dates(first)],
+            "boards": g.sizes,
+            "time_per_object_s": g.median(motor["time_per_object_s"].to_numpy()),
+            "objects_per_minute": g.median(motor["objects_per_minute"].to_numpy()),
+            "drops": g.sum(motor["drops"].to_numpy()),
+            "failed_grasps": g.sum(motor["failed_grasps"].to_numpy()),
+            "path_efficiency": g.median(motor["path_efficiency"].to_numpy()),
+            "throughput_bps": g.median(motor["throughput_bps"].to_numpy()),
         })
         return sessions
 
