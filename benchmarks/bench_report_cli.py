@@ -12,7 +12,8 @@ run, interleaved run by run so a change in the machine's load hits both alike:
 * one process: ``build_reports(..., workers=1)`` in ``python -c``, ending the usual way (the
   report before the child pages were spread over the cores).
 
-Both read through the summary cache, up to date (a first run builds it). The data set is
+Both read through the summary cache, up to date (a first run builds it); the in-process figure
+is the same report in the benchmark's own process (imports done). The data set is
 ``bench_report``'s (40 children, a year, 3 sessions a week, 30 trials each).
 """
 
@@ -88,6 +89,23 @@ def _medians(variants: dict[str, list[str]], runs: int,
             for k, v in got.items()}
 
 
+def _in_process(data: Path, out: Path, ids: list[str] | None) -> float:
+    """The same report in this process, modules imported and files cached: median of 3."""
+    from games.reporting import build_reports
+
+    def run() -> None:
+        build_reports(data, out, child_ids=ids, all_children=ids is None, until=UNTIL,
+                      progress=False, overwrite=True)
+
+    run()
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def figures(data: Path, tmp: Path, one: list[str], runs: int = 5) -> None:
     """Print the figures (see the module docstring)."""
     py = sys.executable
@@ -118,6 +136,8 @@ def figures(data: Path, tmp: Path, one: list[str], runs: int = 5) -> None:
             report("  CPU (user + system, with its workers)", cpu, "s")
             report(f"  one process, wall (CPU {base_cpu:.2f} s)", base_wall, "s")
             report("  one process / finemotor report, wall", base_wall / wall, "x")
+        inproc = _in_process(data, tmp / f"in-{bool(ids)}", ids)
+        report(f"{label}: in-process (imports done, median of 3)", inproc, "s")
         _, _, out = _run([py, "-c", _PEAK.format(argv=_cli_args(data, cli_out, ids))])
         own, workers, quick = out.strip().splitlines()[-1].split()
         report(f"{label}: peak RSS of the report process", int(own) / 1024, "MB", "< 500 MB")
