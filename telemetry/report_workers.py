@@ -32,16 +32,21 @@ _DONE = "done"
 _RESULT = "result"
 
 
-def default_workers() -> int:
-    """Processes to render with: the cores this process may use, where forking is safe
-    (Linux), else 1."""
+def fork_cores() -> int:
+    """The cores this process may use where forking is safe (Linux), else 1."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return 1
     try:
-        cores = len(os.sched_getaffinity(0))
+        return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, cores)
+        return max(1, os.cpu_count() or 1)
+
+
+def default_workers() -> int:
+    """Processes to render with: :func:`fork_cores`, or 1 in a process running another
+    thread (a fork copies only the calling thread, and a lock another thread held would stay
+    locked in the copy)."""
+    return 1 if threading.active_count() > 1 else fork_cores()
 
 
 class _Results(Generic[R]):

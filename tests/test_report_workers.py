@@ -12,9 +12,9 @@ import pytest
 from test_report_data import UNTIL, write_known
 
 from games.reporting import build_reports
-from telemetry.report_workers import default_workers, render_all
+from telemetry.report_workers import default_workers, fork_cores, render_all
 
-needs_fork = pytest.mark.skipif(default_workers() < 2,
+needs_fork = pytest.mark.skipif(fork_cores() < 2,
                                 reason="forked workers run on Linux with 2 or more cores")
 KEYS = [f"k{i:02d}" for i in range(12)]
 
@@ -85,6 +85,19 @@ def test_default_is_one_process_where_fork_is_unsafe(monkeypatch: pytest.MonkeyP
     assert default_workers() == 1
     monkeypatch.setattr(sys, "platform", "win32")
     assert default_workers() == 1
+
+
+def test_default_is_one_process_beside_another_thread() -> None:
+    import threading
+
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert default_workers() == 1
+    finally:
+        stop.set()
+        t.join()
 
 
 @needs_fork
