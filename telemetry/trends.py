@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from telemetry.grouping import Groups, key_codes, key_column
+
 TREND_WINDOW = 3  # sessions in each "median of three" (baseline, latest, previous)
 TREND_THRESHOLD = 0.05  # accuracy change that counts as a trend, on the 0..1 scale
 # A drop must be twice that to raise a flag: session medians of a few trials are noisy, and a
@@ -88,26 +90,69 @@ def item_level_drops(
     cols = ["child_id", "activity", "level_drop", "items_compared"]
     if trials.empty or act_sessions.empty:
         return pd.DataFrame(columns=cols)
-    keys = ["child_id", "activity"]
-    per_item = (
-        trials.groupby([*keys, "session_id", "item"], sort=False)
-        .agg(level=("level", "median"))
-        .reset_index()
-    )
-    order = act_sessions[[*keys, "session_id", "session_index"]]
-    n = act_sessions.groupby(keys)["session_index"].transform("max")
-    order = order.assign(
-        in_window=act_sessions["session_index"] > n - n.map(lambda v: _window(int(v), rule))
-    )
-    per_item = per_item.merge(order, on=[*keys, "session_id"], how="inner")
-    item_keys = [*keys, "item"]
-    best = per_item[~per_item["in_window"]].groupby(item_keys)["level"].max()
-    latest = per_item[per_item["in_window"]].groupby(item_keys)["level"].median()
-    drop = (best - latest).dropna().rename("drop").reset_index()
-    if drop.empty:
+    keys = ["child_id", "activity", "session_id"]
+    coded = [key_codes(trials[k]) for k in [*keys, "item"]]
+    # Each item's median level per session.
+    per = Groups([c for c, _ in coded])
+    level = per.median(trials["level"].to_numpy(float))
+    # The sessions of act_sessions in the trials' codes (a session missing there drops out,
+    # as an inner merge), and which of them are in the latest window of their activity.
+    s_codes = [_codes_in(act_sessions[k], src) for k, (_, src) in zip(keys, coded[:3],
+                                                                      strict=True)]
+    sizes = [_n(src) + 1 for _, src in coded[:3]]
+    act_key = (s_codes[0] * sizes[1] + s_codes[1]) * sizes[2] + s_codes[2]
+    act_ok = (s_codes[0] >= 0) & (s_codes[1] >= 0) & (s_codes[2] >= 0)
+    index = act_sessions["session_index"].to_numpy(np.int64)
+    ca = Groups([s_codes[0], s_codes[1]])
+    n = ca.max(index)[ca.group_of(len(index))]
+    win = np.array([_window(int(v), rule) for v in n.tolist()], dtype=np.int64)
+    in_window = index > n - win
+    order = np.argsort(act_key[act_ok], kind="stable")
+    known, known_window = act_key[act_ok][order], in_window[act_ok][order]
+    per_key = (per.keys[0] * sizes[1] + per.keys[1]) * sizes[2] + per.keys[2]
+    at = np.minimum(np.searchsorted(known, per_key), max(len(known) - 1, 0))
+    matched = (known[at] == per_key) if len(known) else np.zeros(len(per_key), dtype=bool)
+    window_of = np.where(matched, known_window[at] if len(known) else False, False)
+    c, a, item, level = (per.keys[0][matched], per.keys[1][matched], per.keys[3][matched],
+                         level[matched])
+    window_of = window_of[matched]
+    before, inside = ~window_of, window_of
+    best = Groups([c[before], a[before], item[before]])
+    best_level = best.max(level[before])
+    latest = Groups([c[inside], a[inside], item[inside]])
+    latest_level = latest.median(level[inside])
+    # Items on both sides: best earlier level minus the median level in the window.
+    both_b, both_l = _common(best.keys, latest.keys)
+    drop = best_level[both_b] - latest_level[both_l]
+    if not len(drop):
         return pd.DataFrame(columns=cols)
-    out = drop.groupby(keys).agg(level_drop=("drop", "median"), items_compared=("drop", "size"))
-    return out.reset_index()[cols]
+    out = Groups([best.keys[0][both_b], best.keys[1][both_b]])
+    return pd.DataFrame({
+        "child_id": key_column(out.keys[0], coded[0][1]),
+        "activity": key_column(out.keys[1], coded[1][1]),
+        "level_drop": out.median(drop),
+        "items_compared": out.sizes.astype(np.int64),
+    })[cols]
+
+
+def _n(source: pd.Index | pd.Categorical) -> int:
+    """How many distinct key values ``source`` (from ``key_codes``) holds."""
+    return len(source.categories) if isinstance(source, pd.Categorical) else len(source)
+
+
+def _codes_in(column: pd.Series, source: pd.Index | pd.Categorical) -> np.ndarray:
+    """``column``'s values as codes of another column's keys (``key_codes``; -1: absent)."""
+    values = pd.Index(np.asarray(key_column(np.arange(_n(source)), source), dtype=object))
+    codes: np.ndarray = values.get_indexer(np.asarray(column, dtype=object))
+    return codes
+
+
+def _common(left: list[np.ndarray], right: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the groups whose keys are in both sorted key lists (``Groups.keys``)."""
+    lk = pd.MultiIndex.from_arrays(left)
+    pos = lk.get_indexer(pd.MultiIndex.from_arrays(right))
+    found = pos >= 0
+    return pos[found], np.flatnonzero(found)
 
 
 def activity_trends(
@@ -131,9 +176,16 @@ def activity_trends(
     """
     rule = rule or TrendRule()
     keys = ["child_id", "activity"]
-    used = act_sessions[act_sessions["completed"] > 0]
-    used = used.assign(session_index=used.groupby(keys, observed=True).cumcount() + 1)
-    used_by = dict(iter(used.groupby(keys, sort=False, observed=True)))
+    is_used = act_sessions["completed"].to_numpy() > 0
+    used = act_sessions[is_used]
+    coded = [key_codes(act_sessions[k]) for k in keys]
+    groups = Groups([c for c, _ in coded])
+    # Each session's place among its activity's sessions with completed trials.
+    used_order = Groups([c[is_used] for c, _ in coded])
+    place = np.empty(len(used), dtype=np.int64)
+    place[used_order.order] = np.arange(len(used)) - np.repeat(used_order.starts,
+                                                                used_order.sizes) + 1
+    used = used.assign(session_index=place)
     drops: dict[tuple[str, str], float] = {}
     if trials is not None:
         d = item_level_drops(trials, used, rule)
@@ -164,16 +216,23 @@ def activity_trends(
         "decline_reason",
     ]
     rows = []
-    for (child_id, activity), grp in act_sessions.groupby(keys, sort=True, observed=True):
-        u = used_by.get((child_id, activity), grp.iloc[0:0])
-        acc = u["accuracy"].to_numpy(dtype=float)
-        dur = u["duration_s"].to_numpy(dtype=float)
-        lev = u["level"].to_numpy(dtype="int64")
+    sorted_used = is_used[groups.order]
+    acc_all = act_sessions["accuracy"].to_numpy(float)[groups.order]
+    dur_all = act_sessions["duration_s"].to_numpy(float)[groups.order]
+    lev_all = act_sessions["level"].to_numpy(np.int64)[groups.order]
+    dates = act_sessions["date"].to_numpy(object)[groups.order]
+    children = key_column(groups.keys[0], coded[0][1])
+    activities = key_column(groups.keys[1], coded[1][1])
+    for child_id, activity, a, size in zip(children, activities, groups.starts.tolist(),
+                                           groups.sizes.tolist(), strict=True):
+        b = a + size
+        mine = sorted_used[a:b]
+        acc, dur, lev = acc_all[a:b][mine], dur_all[a:b][mine], lev_all[a:b][mine]
         (b_acc, l_acc, p_acc, b_dur, l_dur, b_lev, l_lev, _p_lev, trend, decline) = _trend_row(
             acc, dur, lev, rule
         )
-        if not len(u):  # nothing completed yet: the level played is still worth showing
-            b_lev = l_lev = int(grp["level"].max())
+        if not len(acc):  # nothing completed yet: the level played is still worth showing
+            b_lev = l_lev = int(lev_all[a:b].max())
         level_drop = drops.get((child_id, activity), np.nan)
         level_decline = bool(level_drop >= rule.level_drop - 1e-9)  # NaN compares False
         reason = "accuracy" if decline else ("level" if level_decline else "")
@@ -181,11 +240,11 @@ def activity_trends(
             {
                 "child_id": child_id,
                 "activity": activity,
-                "sessions": len(grp),
-                "sessions_used": len(u),
-                "window": _window(len(u), rule),
-                "first_date": grp["date"].iloc[0],
-                "last_date": grp["date"].iloc[-1],
+                "sessions": size,
+                "sessions_used": len(acc),
+                "window": _window(len(acc), rule),
+                "first_date": dates[a],
+                "last_date": dates[b - 1],
                 "baseline_accuracy": round(b_acc, 4),
                 "latest_accuracy": round(l_acc, 4),
                 "accuracy_change": round(l_acc - b_acc, 4),

@@ -105,7 +105,7 @@ def test_catalogue_is_complete_and_sourced() -> None:
 
 
 def _sessions(accs, levels):
-    return pd.DataFrame({"accuracy": accs, "level": levels})
+    return np.array(accs, dtype=float), np.array(levels, dtype=np.int64)
 
 
 @pytest.mark.parametrize(
@@ -121,7 +121,7 @@ def _sessions(accs, levels):
     ],
 )
 def test_mastery_rule(accs, levels, expected) -> None:
-    status, run, _latest = milestones._item_status(_sessions(accs, levels),
+    status, run, _latest = milestones._item_status(*_sessions(accs, levels),
                                                    milestones.MasteryRule())
     assert (status, run) == expected
 

@@ -21,7 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 
+import numpy as np
 import pandas as pd
+
+from telemetry.grouping import Groups, first_time, key_codes, key_column, utc_micros
 
 TRACING_ACTIVITY = "tracing"  # the trials whose shapes the catalogue names
 STATUSES = ("not yet", "emerging", "met")
@@ -68,15 +71,13 @@ def load_catalogue() -> pd.DataFrame:
     return cat.sort_values("order", kind="stable").reset_index(drop=True)
 
 
-def _item_status(per_session: pd.DataFrame, rule: MasteryRule) -> tuple[str, int, float]:
+def _item_status(acc: np.ndarray, lev: np.ndarray, rule: MasteryRule) -> tuple[str, int, float]:
     """Status, longest run at mastery and the latest session median for one shape's sessions.
 
-    ``per_session`` holds one row per session in time order with ``accuracy`` and ``level``.
+    ``acc`` and ``lev``: each session's median accuracy and highest level, in time order.
     """
-    if per_session.empty:
+    if not len(acc):
         return "not yet", 0, float("nan")
-    acc = per_session["accuracy"].to_numpy(dtype=float)
-    lev = per_session["level"].to_numpy()
     narrow = lev >= rule.level
     best = run = 0
     for a in acc[narrow]:
@@ -88,6 +89,31 @@ def _item_status(per_session: pd.DataFrame, rule: MasteryRule) -> tuple[str, int
     if best > 0 or (acc >= rule.emerging_accuracy).any():
         return "emerging", best, latest
     return "not yet", best, latest
+
+
+def _per_shape_sessions(tr: pd.DataFrame) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray]]:
+    """Per (child, shape): each session's median accuracy over completed trials and highest
+    level, sessions in time order (a tie in the order they came), sessions without a
+    completed trial left out."""
+    keys = ["child_id", "item", "session_id"]
+    coded = [key_codes(tr[k]) for k in keys]
+    g = Groups([c for c, _ in coded])
+    done = tr["completed"].to_numpy(bool)
+    acc = g.median(np.where(done, tr["accuracy"].to_numpy(float), np.nan))
+    lev = g.max(tr["level"].to_numpy(np.int64))
+    started = first_time(g, utc_micros(tr["started_at"]))
+    first_row = g.min(np.arange(len(tr)))
+    child, item = g.keys[0], g.keys[1]
+    order = np.lexsort((first_row, started, item, child))
+    order = order[~np.isnan(acc[order])]
+    child, item, acc, lev = child[order], item[order], acc[order], lev[order]
+    cut = np.flatnonzero((child[1:] != child[:-1]) | (item[1:] != item[:-1])) + 1
+    bounds = [0, *cut.tolist(), len(order)]
+    children = key_column(child[bounds[:-1]], coded[0][1])
+    items = key_column(item[bounds[:-1]], coded[1][1])
+    return {(str(c), str(i)): (acc[a:b], lev[a:b])
+            for c, i, a, b in zip(children, items, bounds[:-1], bounds[1:], strict=True)
+            if b > a}
 
 
 def milestone_status(
@@ -103,23 +129,14 @@ def milestone_status(
     catalogue = load_catalogue() if catalogue is None else catalogue
     rule = rule or MasteryRule()
     tr = trials[trials["activity"] == TRACING_ACTIVITY]
-    done = tr["completed"].astype(bool)
-    per = (
-        tr.assign(_acc=tr["accuracy"].where(done))
-        .groupby(["child_id", "item", "session_id"], sort=False)
-        .agg(started_at=("started_at", "min"), accuracy=("_acc", "median"),
-             level=("level", "max"))
-        .reset_index()
-        .dropna(subset=["accuracy"])
-        .sort_values(["child_id", "item", "started_at"], kind="stable")
-    )
-    groups = {key: grp for key, grp in per.groupby(["child_id", "item"], sort=False)}
-    empty = per.iloc[0:0]
+    groups = _per_shape_sessions(tr) if len(tr) else {}
+    none = (np.zeros(0), np.zeros(0, dtype=np.int64))
     rows = []
     for child_id in child_ids:
         for m in catalogue.itertuples(index=False):
             items = str(m.items).split()
-            results = [_item_status(groups.get((child_id, it), empty), rule) for it in items]
+            sessions = [groups.get((str(child_id), it), none) for it in items]
+            results = [_item_status(acc, lev, rule) for acc, lev in sessions]
             statuses = [r[0] for r in results]
             if all(s == "met" for s in statuses):
                 status = "met"
@@ -127,7 +144,7 @@ def milestone_status(
                 status = "emerging"
             else:
                 status = "not yet"
-            practised = sum(len(groups.get((child_id, it), empty)) for it in items)
+            practised = sum(len(acc) for acc, _ in sessions)
             latest = [r[2] for r in results if r[2] == r[2]]
             rows.append(
                 {
