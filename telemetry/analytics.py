@@ -169,45 +169,54 @@ def weekly_practice(
     ]
     if session_tbl.empty:
         return pd.DataFrame(columns=cols)
-    df = session_tbl.assign(
-        week_start=pd.to_datetime(session_tbl["week_start"]),
-        _clinic=(session_tbl["mode"] == "clinic").astype("int64"),
-        _home=(session_tbl["mode"] == "home").astype("int64"),
-    )
-    df = df.assign(
-        _clinic_min=df["minutes"].where(df["_clinic"] == 1, 0.0),
-        _home_min=df["minutes"].where(df["_home"] == 1, 0.0),
-    )
-    agg = df.groupby(["child_id", "week_start"], sort=True).agg(
-        sessions=("session_id", "size"),
-        minutes=("minutes", "sum"),
-        clinic_sessions=("_clinic", "sum"),
-        home_sessions=("_home", "sum"),
-        clinic_minutes=("_clinic_min", "sum"),
-        home_minutes=("_home_min", "sum"),
-    )
-    end_week = None
+    child, child_src = key_codes(session_tbl["child_id"])
+    days = pd.to_datetime(session_tbl["week_start"]).to_numpy("datetime64[D]").view(np.int64)
+    valid = days != NAT
+    first_day = int(days[valid].min()) if valid.any() else 0
+    week = np.where(valid, days - first_day, -1)
+    g = Groups([child, week])
+    minutes = session_tbl["minutes"].to_numpy(float)
+    clinic = (session_tbl["mode"] == "clinic").to_numpy(bool)
+    home = (session_tbl["mode"] == "home").to_numpy(bool)
+    figures = {
+        "sessions": g.sizes.astype(np.int64),
+        "minutes": g.sum(minutes),
+        "clinic_sessions": g.sum(clinic.astype(np.int64)),
+        "home_sessions": g.sum(home.astype(np.int64)),
+        "clinic_minutes": g.sum(np.where(clinic, minutes, 0.0)),
+        "home_minutes": g.sum(np.where(home, minutes, 0.0)),
+    }
+    end_day = None
     if until is not None:
         u = pd.Timestamp(until)
         u = u.tz_convert("UTC").tz_localize(None) if u.tzinfo else u
-        end_week = u.normalize() - pd.Timedelta(days=u.weekday())
-    frames = []
-    for child_id, grp in agg.groupby(level="child_id", sort=True):
-        weeks = grp.index.get_level_values("week_start")
-        last = max(weeks.max(), end_week) if end_week is not None else weeks.max()
-        full = pd.date_range(weeks.min(), last, freq="7D")
-        idx = pd.MultiIndex.from_product([[child_id], full], names=["child_id", "week_start"])
-        frames.append(grp.reindex(idx, fill_value=0))
-    out = pd.concat(frames).reset_index()
-    out = out.assign(
-        week_start=out["week_start"].dt.date,
+        end_day = int((u.normalize() - pd.Timedelta(days=u.weekday())).to_datetime64().astype(
+            "datetime64[D]").view(np.int64)) - first_day
+    # Every week from each child's first to its last (or the report's) week: weeks without a
+    # session are rows of zeros. Rows: (child's group range, week offset from the first).
+    parts_child, parts_week, parts_from = [], [], []
+    cut = np.flatnonzero(np.diff(g.keys[0])) + 1
+    for a, b in zip([0, *cut.tolist()], [*cut.tolist(), len(g)], strict=True):
+        weeks = g.keys[1][a:b]
+        last = max(int(weeks.max()), end_day) if end_day is not None else int(weeks.max())
+        grid = np.arange(int(weeks.min()), last + 1, 7)
+        at = np.searchsorted(weeks, grid)
+        hit = (at < len(weeks)) & (weeks[np.minimum(at, len(weeks) - 1)] == grid)
+        parts_child.append(np.full(len(grid), g.keys[0][a]))
+        parts_week.append(grid)
+        parts_from.append(np.where(hit, a + at, -1))
+    rows = np.concatenate(parts_from)
+    hit = rows >= 0
+    out = pd.DataFrame({
+        "child_id": key_column(np.concatenate(parts_child), child_src),
+        "week_start": (np.concatenate(parts_week) + first_day).view("datetime64[D]").tolist(),
+        **{name: np.where(hit, v[np.where(hit, rows, 0)], 0) for name, v in figures.items()},
+    })
+    return out.assign(
         minutes=out["minutes"].astype(float).round(2),
         clinic_minutes=out["clinic_minutes"].astype(float).round(2),
         home_minutes=out["home_minutes"].astype(float).round(2),
-    )
-    int_cols = ["sessions", "clinic_sessions", "home_sessions"]
-    out = out.astype({c: "int64" for c in int_cols})
-    return out[cols]
+    )[cols]
 
 
 def activity_sessions(trials: pd.DataFrame) -> pd.DataFrame:

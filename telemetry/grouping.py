@@ -82,13 +82,27 @@ class Groups:
         return np.minimum.reduceat(self._sorted(values), self.starts)
 
     def sum(self, values: np.ndarray) -> np.ndarray:
-        """The sum of each group (NaN counts as 0, as in pandas)."""
+        """The sum of each group; floats as pandas adds them (NaN skipped, Kahan-compensated,
+        in row order), so a rounded sum rounds the same way."""
         v = self._sorted(values)
-        if v.dtype.kind == "f":
-            v = np.where(np.isnan(v), 0.0, v)
         if not len(self):
             return v[:0]
-        return np.add.reduceat(v, self.starts)
+        if v.dtype.kind != "f":
+            return np.add.reduceat(v, self.starts)
+        # pandas' group_sum, one step per position in the groups, every group at once.
+        total = np.zeros(len(self))
+        comp = np.zeros(len(self))
+        for k in range(int(self.sizes.max())):
+            live = np.flatnonzero(self.sizes > k)
+            val = v[self.starts[live] + k]
+            ok = ~np.isnan(val)
+            live, val = live[ok], val[ok]
+            y = val - comp[live]
+            t = total[live] + y
+            c = t - total[live] - y
+            comp[live] = np.where(np.isnan(c), 0.0, c)
+            total[live] = t
+        return total
 
     def median(self, values: np.ndarray) -> np.ndarray:
         """The median of each group's values that are not NaN (NaN when there are none); the
