@@ -65,18 +65,20 @@ def caseload(
         sessions_4w=("_recent", "sum"),
         minutes_4w=("_recent_min", "sum"),
     )
-    trend_txt: dict[str, str] = {}
-    flags: dict[str, list[str]] = {}
     arrows = {"up": "↑", "down": "↓", "flat": "→", "none": "·"}
-    for child_id, grp in trends.groupby("child_id", sort=True):
-        trend_txt[child_id] = "; ".join(
-            f"{a} {arrows[t]}" for a, t in zip(grp["activity"], grp["trend"], strict=True)
-        )
-        declining = grp.loc[grp["decline"]]
-        flags[child_id] = [
-            f"decline in {a}" + (" (levels down)" if why == "level" else "")
-            for a, why in zip(declining["activity"], declining["decline_reason"], strict=True)
-        ]
+    # Each child's activities in the trends' row order (one pass over plain lists: a
+    # sub-frame per child cost more than the text).
+    trend_parts: dict[str, list[str]] = {}
+    flags: dict[str, list[str]] = {}
+    for child_id, a, t, down, why in zip(
+        trends["child_id"].tolist(), trends["activity"].tolist(), trends["trend"].tolist(),
+        trends["decline"].tolist(), trends["decline_reason"].tolist(), strict=True,
+    ):
+        trend_parts.setdefault(child_id, []).append(f"{a} {arrows[t]}")
+        mine = flags.setdefault(child_id, [])
+        if down:
+            mine.append(f"decline in {a}" + (" (levels down)" if why == "level" else ""))
+    trend_txt = {c: "; ".join(parts) for c, parts in trend_parts.items()}
     out = per.reset_index()
     days = (as_of_ts - out["last_started"]).dt.total_seconds() / 86400.0
     out = out.assign(
