@@ -65,21 +65,25 @@ def spreadsheet_safe(value: object) -> object:
 def write_csv(path: Path, df: pd.DataFrame) -> Path:
     """Write ``df`` owner-only, timestamps as ISO 8601 UTC (``2026-03-02T10:00:00Z``), text
     cells made spreadsheet-safe."""
-    text_cols = [
-        c for c in df.columns if df[c].dtype == object or isinstance(df[c].dtype, pd.StringDtype)
-    ]
-    if text_cols:
-        df = df.assign(**{c: df[c].map(spreadsheet_safe) for c in text_cols})
-    stamps = {
-        # numpy formats a column at C speed; NaT becomes an empty cell.
-        c: pd.Series(
-            np.datetime_as_string(df[c].dt.tz_convert(None).to_numpy(), unit="s"),
-            index=df.index,
-        ).str.replace("NaT", "", regex=False).where(df[c].isna(), lambda x: x + "Z")
-        for c in df.columns
-        if isinstance(df[c].dtype, pd.DatetimeTZDtype)
-    }
-    if stamps:
-        df = df.assign(**stamps)
+    fixed: dict[str, object] = {}
+    for c in df.columns:
+        col = df[c]
+        if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
+            # Most columns hold no cell to change (dates, ids): look before copying.
+            values = col.to_numpy(object)
+            risky = [i for i, v in enumerate(values.tolist())
+                     if isinstance(v, str) and v.startswith(_FORMULA_STARTS)]
+            if risky:
+                values = values.copy()
+                for i in risky:
+                    values[i] = spreadsheet_safe(values[i])
+                fixed[c] = pd.Series(values, index=df.index, dtype=col.dtype)
+        elif isinstance(col.dtype, pd.DatetimeTZDtype):
+            # numpy formats a column at C speed; NaT becomes an empty cell.
+            stamps = np.datetime_as_string(col.dt.tz_convert(None).to_numpy(), unit="s")
+            text = np.where(col.isna().to_numpy(), "", np.char.add(stamps, "Z"))
+            fixed[c] = pd.Series(text.astype(object), index=df.index)
+    if fixed:
+        df = df.assign(**fixed)
     atomic_write_bytes(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
     return path
