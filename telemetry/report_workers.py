@@ -88,17 +88,22 @@ def render_all(keys: Sequence[str], render: Callable[[str], R],
     n = len(keys)
     count = default_workers() if workers is None else max(1, workers)
     count = min(count, n)
-    if count <= 1:
+    claimed = None
+    if count > 1:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        try:
+            claimed = ctx.Value("i", 0)  # shared memory and a semaphore (/dev/shm)
+        except OSError:
+            claimed = None  # a system without them: one process, the same report
+    if claimed is None:
         before()
         out = []
         for k in keys:
             out.append(render(k))
             on_result(k)
         return out
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork")
-    claimed = ctx.Value("i", 0)
 
     def claim() -> int:
         with claimed.get_lock():

@@ -112,3 +112,16 @@ def test_report_same_bytes_on_two_processes(tmp_path: Path) -> None:
         assert (one.out_dir / name).read_bytes() == (two.out_dir / name).read_bytes(), name
     assert list(two.child_pages) == list(one.child_pages)
     assert [p.name for p in two.csv_files] == [p.name for p in one.csv_files]
+
+
+def test_no_shared_memory_renders_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system without /dev/shm (the shared counter cannot be made): one process, same
+    results."""
+    import multiprocessing.context
+
+    def no_shm(*args: object, **kwargs: object) -> object:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Value", no_shm)
+    out = render_all(KEYS, lambda k: (k, os.getpid()), workers=2)
+    assert out == [(k, os.getpid()) for k in KEYS]
