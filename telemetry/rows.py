@@ -302,19 +302,22 @@ class TrialRows:
         section reading every trial of a child, without a call per trial (each file is still
         read and indexed once) and with every line checked in one pass."""
         versions = sorted(schema.READABLE_VERSIONS)
-        paths: dict[str | Path, str] = {}
         found: list[bytes] = []
         owner: list[int] = []
+        at: tuple[str | Path, str] | None = None  # the folder and session looked up last
+        data, runs, key = b"", None, b""
         for i, (folder, sid, trial) in enumerate(wanted):
-            path = paths.get(folder)
-            if path is None:
-                path = paths[folder] = os.path.join(folder, table.filename)
-            data, runs = self._data(path, int(trial))
-            if runs is None:  # a large file's span
+            if at != (folder, sid):  # a child's boards come session by session
+                at = (folder, sid)
+                path = os.path.join(folder, table.filename)
+                data, runs = (b"", None)
+                if self._whole(path) is not None:
+                    data, runs = self._data(path, int(trial))
+                key = str(sid).encode()
+            if runs is None:  # a large file: each trial's span on its own
                 block = self.block(folder, table, sid, trial)
                 lines = block.split(b"\n") if block else []
             else:
-                key = str(sid).encode()
                 lines = [ln for v in versions
                          for a, b in runs.get(b"%d,%s,%d," % (v, key, int(trial)), ())
                          for ln in data[a:b].split(b"\n")]

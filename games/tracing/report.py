@@ -17,6 +17,7 @@ from games.tracing import milestones
 from games.tracing.record import read_targets
 from telemetry import charts, schema
 from telemetry import report_html as H
+from telemetry.grouping import NAT, utc_micros
 from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
 from telemetry.rows import checked_fields
 
@@ -141,9 +142,10 @@ class StrokesSection:
         pos = np.flatnonzero((tr["activity"] == ACTIVITY).to_numpy())
         if not len(pos):
             return []
-        # The tracing trials' positions in time order (a stable sort, as the page always had).
-        when = tr["started_at"].iloc[pos].reset_index(drop=True)
-        pos = pos[when.sort_values(kind="stable").index.to_numpy()]
+        # The tracing trials' positions in time order: a stable sort, a trial without a time
+        # last (as pandas' sort_values, which the page always used).
+        when = utc_micros(tr["started_at"])[pos]
+        pos = pos[np.argsort(np.where(when == NAT, np.iinfo(np.int64).max, when), kind="stable")]
         first, first_done, last_done = first_and_latest(
             tr["item"].to_numpy()[pos], tr["completed"].astype(bool).to_numpy()[pos])
         shapes = sorted(first, key=lambda it: (self._order.get(it, 999), it))[:MAX_STROKE_ITEMS]
