@@ -253,8 +253,12 @@ def summaries(child_dir: str, folders: list[str], write: bool = True,
     out.update(fresh)
     stale = typer is not None and (file is None or file.typed_tag != typer.tag)
     if write:
-        names = _folder_names(child_dir)
-        if fresh or cached is None or stale or any(n not in names for n in cached):
+        # Entries of folders not asked for: gone (dropped by a rewrite) or left out by the
+        # caller (a period). Only then is the child's folder listed to tell which.
+        asked = {os.path.basename(f) for f in folders}
+        unasked = [] if cached is None else [n for n in cached if n not in asked]
+        names = _folder_names(child_dir) if unasked or fresh or cached is None or stale else asked
+        if fresh or cached is None or stale or any(n not in names for n in unasked):
             return _write(path, out, fresh, names, typer)
     if typer is None or stale or file is None or file.typed is None:
         return ChildSummaries(out)

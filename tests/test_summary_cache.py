@@ -243,3 +243,23 @@ def test_a_format_1_cache_is_rebuilt_not_misread(tmp_path: Path) -> None:
     assert set(_from_cache(ds).values()) == {False}
     assert path.read_bytes().startswith(b"finemotor-summaries %d " % summary_cache.FORMAT)
     assert set(_from_cache(load_dataset(data, tables=TABLES, cache=True)).values()) == {True}
+
+
+def test_a_removed_folder_alone_is_dropped_and_a_period_rewrites_nothing(
+        tmp_path: Path) -> None:
+    data, kids, recs = _data(tmp_path)
+    load_dataset(data, tables=TABLES, cache=True)
+    path = data / "sessions" / kids[0] / summary_cache.FILE_NAME
+    before = path.read_bytes()
+    st = os.stat(path)
+    # A period leaves sessions out: their entries stay, the file is not written again.
+    ds = load_dataset(data, tables=TABLES, cache=True, since="2025-03-05", until="2025-03-05")
+    assert list(ds.sessions["session_id"]) == [recs[2].session_id]
+    assert path.read_bytes() == before
+    assert os.stat(path).st_ino == st.st_ino
+    # A folder removed (nothing else changed): its entry is dropped.
+    shutil.rmtree(recs[2].folder)
+    load_dataset(data, tables=TABLES, cache=True)
+    cached = summary_cache.read_cache(path)
+    assert cached is not None
+    assert sorted(cached) == sorted(r.folder.name for r in (recs[0], recs[4]))
