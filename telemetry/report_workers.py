@@ -3,33 +3,39 @@
 A caseload report spends most of its time on the child pages, one child at a time, on one
 core of the Python interpreter. Where the platform forks cheaply and safely (Linux), the report
 forks workers once every table is computed: a forked worker inherits the loaded data as it
-stands (copy-on-write, nothing re-read or re-sent), claims the next child from a shared
-counter, renders its page and writes it, and sends the parent only what the parent gathers
-(the section tables, caseload cells and flags: small). The parent claims children from the
-same counter, so a slow child never leaves one core idle while the other waits.
+stands (copy-on-write, nothing re-read or re-sent), renders the children the parent hands it
+one at a time and writes their pages, and sends the parent only what the parent gathers (the
+section tables, caseload cells and flags: small). The parent hands out the next child to
+whichever process is free, itself included, so a slow child never leaves a core idle.
 
-Results are put back in the order of the children, so the report is byte-for-byte the one a
-single process writes. A worker that fails (a section raising, the process killed) costs
-time, not the report: the parent renders every child whose result did not arrive itself, so
-a section's error surfaces in the parent as in a single process.
+The parent holds every piece of bookkeeping; a worker holds no lock the parent needs. A worker
+that fails (a section raising, the process killed) or goes silent for ``stall_s`` seconds
+(it is then killed) costs time, not pages: the parent renders every child whose result did not
+arrive itself, so a section's error surfaces in the parent as in a single process. Results are
+put back in the order of the children, so the report is byte-for-byte the one a single
+process writes.
 
-Elsewhere (macOS, where forking a process that may have loaded system frameworks is unsafe,
+Forking is done only where it is safe: on Linux, from a process running no other Python
+thread and without pygame loaded (SDL's audio and event threads hold mutexes a forked copy
+could wait on forever; a report process never loads pygame). The objects alive at the fork
+are frozen out of the collector (``gc.freeze``), so a worker never finalises the parent's
+objects. Elsewhere (macOS, where forking a process that may hold system frameworks is unsafe,
 and Windows, which cannot fork) the children are rendered in the report's own process, and
 the report is the same.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 R = TypeVar("R")
 
-_DONE = "done"
-_RESULT = "result"
+STALL_S = 60.0  # a worker silent this long is stuck: a child's page takes well under a second
 
 
 def fork_cores() -> int:
@@ -44,123 +50,140 @@ def fork_cores() -> int:
 
 def default_workers() -> int:
     """Processes to render with: :func:`fork_cores`, or 1 in a process running another
-    thread (a fork copies only the calling thread, and a lock another thread held would stay
-    locked in the copy)."""
-    return 1 if threading.active_count() > 1 else fork_cores()
+    Python thread or with pygame loaded (a fork copies only the calling thread: a lock
+    another thread held stays locked in the copy)."""
+    if threading.active_count() > 1 or "pygame" in sys.modules:
+        return 1
+    return fork_cores()
 
 
-class _Results(Generic[R]):
-    """What the workers sent, gathered by one thread per worker (a worker never blocks on a
-    full pipe while the parent renders)."""
+class _Dispatch:
+    """The parent's bookkeeping: which key is next, what came back, progress (one lock)."""
 
-    def __init__(self, on_result: Callable[[str], None]) -> None:
-        self.by_key: dict[str, R] = {}
-        self._lock = threading.Lock()
-        self._on_result = on_result
+    def __init__(self, keys: Sequence[str], on_result: Callable[[str], None]) -> None:
+        self.keys = keys
+        self.next = 0
+        self.results: dict[str, Any] = {}
+        self.lock = threading.Lock()
+        self.on_result = on_result
 
-    def gather(self, conn: Any) -> None:
-        """Read one worker's messages until it is done or gone."""
-        while True:
-            try:
-                kind, key, value = conn.recv()
-            except (EOFError, OSError):  # the worker ended without saying it was done
-                return
-            if kind == _DONE:
-                return
-            self.by_key[key] = value
-            self.done(key)
+    def claim(self) -> int | None:
+        """The index of the next key nobody took yet, or None."""
+        with self.lock:
+            if self.next >= len(self.keys):
+                return None
+            self.next += 1
+            return self.next - 1
 
-    def done(self, key: str) -> None:
-        """Tell ``on_result`` of one more key (from one thread at a time)."""
-        with self._lock:
-            self._on_result(key)
+    def done(self, key: str, value: Any = None, from_worker: bool = False) -> None:
+        """Record a result (a worker's) and tell ``on_result``."""
+        with self.lock:
+            if from_worker:
+                self.results[key] = value
+            self.on_result(key)
+
+    def serve(self, inbox: Any, outbox: Any, proc: Any, stall_s: float) -> None:
+        """Hand one worker its keys and take its results until it is done, gone or stuck."""
+        try:
+            while True:
+                if not inbox.poll(stall_s):
+                    proc.kill()  # stuck: its key is rendered by the parent at the end
+                    return
+                kind, key, value = inbox.recv()
+                if kind == "result":
+                    self.done(key, value, from_worker=True)
+                i = self.claim()
+                outbox.send(i)
+                if i is None:
+                    return
+        except (EOFError, OSError):  # the worker ended (failed or was killed)
+            return
+
+
+def _work(inbox: Any, outbox: Any, keys: Sequence[str], render: Callable[[str], Any]) -> None:
+    """A forked worker: ask for a key, render it, send the result, until told to stop."""
+    try:
+        outbox.send(("ready", "", None))
+        while (i := inbox.recv()) is not None:
+            outbox.send(("result", keys[i], render(keys[i])))
+    except BaseException:  # noqa: BLE001 - the parent renders what did not arrive
+        pass
+    finally:
+        outbox.close()
 
 
 def render_all(keys: Sequence[str], render: Callable[[str], R],
                on_result: Callable[[str], None] = lambda key: None,
-               workers: int | None = None, before: Callable[[], None] = lambda: None
-               ) -> list[R]:
+               workers: int | None = None, before: Callable[[], None] = lambda: None,
+               stall_s: float = STALL_S) -> list[R]:
     """``[render(k) for k in keys]``, spread over ``workers`` processes (``None``: see
-    :func:`default_workers`); ``on_result(key)`` is called as each one is done (in either
-    process, from one thread at a time), and ``before()`` runs in this process while the
+    :func:`default_workers`); ``on_result(key)`` is called as each one is done (from one
+    thread at a time, in this process), and ``before()`` runs in this process while the
     workers start on the first keys. ``render`` must be safe to run in a forked copy of this
     process: it may write its own files but must not change what the others read."""
-    n = len(keys)
     count = default_workers() if workers is None else max(1, workers)
-    count = min(count, n)
-    claimed = None
+    count = min(count, len(keys))
+    ctx = None
     if count > 1:
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
-        try:
-            claimed = ctx.Value("i", 0)  # shared memory and a semaphore (/dev/shm)
-        except OSError:
-            claimed = None  # a system without them: one process, the same report
-    if claimed is None:
+    if ctx is None:
         before()
-        out = []
+        alone = []
         for k in keys:
-            out.append(render(k))
+            alone.append(render(k))
             on_result(k)
-        return out
-
-    def claim() -> int:
-        with claimed.get_lock():
-            i = int(claimed.value)
-            claimed.value = i + 1
-        return i
-
-    def work(conn: Any) -> None:
-        # A forked worker: claim, render, send, until every key is taken.
-        try:
-            while (i := claim()) < n:
-                conn.send((_RESULT, keys[i], render(keys[i])))
-            conn.send((_DONE, "", None))
-        except BaseException:  # noqa: BLE001 - the parent renders what did not arrive
-            pass
-        finally:
-            conn.close()
-
-    results: _Results[R] = _Results(on_result)
+        return alone
+    dispatch = _Dispatch(keys, on_result)
     procs: list[Any] = []
     threads: list[threading.Thread] = []
     own: dict[str, R] = {}
     try:
-        conns = []
-        # Every worker is forked before any thread starts: a fork copies only the thread
-        # that calls it, so no lock can be copied while another thread holds it.
-        for _ in range(count - 1):
-            recv, send = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=work, args=(send,), daemon=True)
-            p.start()
-            send.close()
-            procs.append(p)
-            conns.append(recv)
-        for recv in conns:
-            t = threading.Thread(target=results.gather, args=(recv,), daemon=True)
+        pairs = []
+        # The objects alive now stay out of the workers' collections (no finaliser of the
+        # parent's objects runs in a copy), and every worker is forked before any thread
+        # starts here.
+        gc.freeze()
+        try:
+            for _ in range(count - 1):
+                # Two one-way pipes (os.pipe): keys to the worker, results back.
+                keys_in, keys_out = ctx.Pipe(duplex=False)
+                results_in, results_out = ctx.Pipe(duplex=False)
+                p = ctx.Process(target=_work, args=(keys_in, results_out, keys, render),
+                                daemon=True)
+                p.start()
+                keys_in.close()
+                results_out.close()
+                procs.append(p)
+                pairs.append((results_in, keys_out, p))
+        finally:
+            gc.unfreeze()
+        for inbox, outbox, p in pairs:
+            t = threading.Thread(target=dispatch.serve, args=(inbox, outbox, p, stall_s),
+                                 daemon=True)
             t.start()
             threads.append(t)
         before()
-        while (i := claim()) < n:
+        while (i := dispatch.claim()) is not None:
             own[keys[i]] = render(keys[i])
-            results.done(keys[i])
+            dispatch.done(keys[i])
         for t in threads:
             t.join()
     finally:
         for p in procs:
             if p.is_alive():
-                p.terminate()
+                p.kill()
             p.join()
-    out = []
+    out: list[R] = []
     for k in keys:
         if k in own:
             out.append(own[k])
-        elif k in results.by_key:
-            out.append(results.by_key[k])
+        elif k in dispatch.results:
+            out.append(dispatch.results[k])
         else:
-            # A worker claimed it and failed or was killed: rendered here, so an error
-            # the render has is raised in this process, as without workers.
+            # A worker took it and failed, was killed or got stuck: rendered here, so an
+            # error the render has is raised in this process, as without workers.
             out.append(render(k))
-            results.done(k)
+            dispatch.done(k)
     return out

@@ -114,14 +114,20 @@ def test_report_same_bytes_on_two_processes(tmp_path: Path) -> None:
     assert [p.name for p in two.csv_files] == [p.name for p in one.csv_files]
 
 
-def test_no_shared_memory_renders_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A system without /dev/shm (the shared counter cannot be made): one process, same
-    results."""
-    import multiprocessing.context
+def test_a_stuck_worker_is_killed_and_its_key_redone_here() -> None:
+    parent = os.getpid()
 
-    def no_shm(*args: object, **kwargs: object) -> object:
-        raise OSError(38, "Function not implemented")
+    def render(k: str) -> str:
+        if os.getpid() != parent:
+            time.sleep(3600)  # a worker that hangs on the first key it is handed
+        return k.upper()
 
-    monkeypatch.setattr(multiprocessing.context.ForkContext, "Value", no_shm)
-    out = render_all(KEYS, lambda k: (k, os.getpid()), workers=2)
-    assert out == [(k, os.getpid()) for k in KEYS]
+    seen: list[str] = []
+    out = render_all(KEYS, render, on_result=seen.append, workers=2, stall_s=0.5)
+    assert out == [k.upper() for k in KEYS]
+    assert sorted(seen) == KEYS
+
+
+def test_no_fork_with_pygame_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pygame", sys)  # any module: its presence is the sign
+    assert default_workers() == 1
