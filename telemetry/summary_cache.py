@@ -66,11 +66,11 @@ from telemetry.summary_file import (
     CacheFile,
     Key,
     Summary,
-    decode_bytes,
+    decode_whole,
     encode,
-    read_bytes,
     read_cache,
     read_cache_file,
+    read_whole,
 )
 
 __all__ = [
@@ -187,16 +187,17 @@ def read_folders(folders: Iterable[tuple[str, Key]]) -> dict[str, Summary]:
 @dataclass
 class Prefetched:
     """The reading :func:`summaries` starts with, done ahead (in another thread, so a cold
-    disk serves several children at once): the cache file's bytes (None: none readable) and
-    each folder's key."""
+    disk serves several children at once): the cache file's bytes, checked whole (None: none
+    readable, or damaged), and each folder's key."""
 
     data: bytes | None
     keys: list[Key]
 
 
 def prefetch(child_dir: str, folders: Sequence[str]) -> Prefetched:
-    """Read one child's cache file and take its folders' keys (I/O only: thread-safe)."""
-    return Prefetched(read_bytes(cache_path(child_dir)), [folder_key(f) for f in folders])
+    """Read one child's cache file (and check its crc32) and take its folders' keys
+    (thread-safe)."""
+    return Prefetched(read_whole(cache_path(child_dir)), [folder_key(f) for f in folders])
 
 
 def _store(path: str, fresh: dict[str, Summary], names: set[str],
@@ -239,7 +240,7 @@ def summaries(child_dir: str, folders: list[str], write: bool = True,
     path = cache_path(child_dir)
     if prefetched is None:
         prefetched = prefetch(child_dir, folders)
-    file = decode_bytes(prefetched.data)
+    file = decode_whole(prefetched.data)
     cached = file.entries if file is not None else None
     out: dict[str, Summary] = {}
     misses: list[tuple[str, Key]] = []

@@ -20,7 +20,7 @@ from telemetry.session_meta import SESSION_COLUMNS
 
 __all__ = [
     "FORMAT", "KEY_FILES", "KEY_LENGTH", "MISSING", "TABLES", "CacheFile", "Key", "Summary",
-    "decode_bytes", "encode", "read_bytes", "read_cache", "read_cache_file",
+    "decode_whole", "encode", "read_cache", "read_cache_file", "read_whole",
 ]
 
 FORMAT = 3  # bump when what an entry holds or how it is read changes
@@ -108,21 +108,41 @@ def _span(value: Any, size: int) -> tuple[int, int, int, bool]:
     return offset, end, skipped, torn == 1
 
 
-def _decode(data: bytes) -> CacheFile | None:
-    """The entries of a cache file, or None when it is not a whole, current, undamaged one.
-
-    Rows are memoryview slices of ``data`` (nothing copied); a malformed entry makes the
-    whole file unusable (it raises, and :func:`read_cache` says None)."""
+def _first_line(data: bytes) -> tuple[int, int, int] | None:
+    """The crc32, header length and body offset of a cache file of this format, or None."""
     nl = data.find(b"\n", 0, 200)
     if nl < 0:
         return None
     parts = data[:nl].split(b" ")
     if len(parts) != 4 or parts[0] != MAGIC or parts[1] != b"%d" % FORMAT:
         return None
-    body = memoryview(data)[nl + 1 :]
-    crc, header_len = int(parts[2], 16), int(parts[3])
-    if zlib.crc32(body) != crc or not 0 < header_len <= len(body):
+    try:
+        return int(parts[2], 16), int(parts[3]), nl + 1
+    except ValueError:
         return None
+
+
+def _is_whole(data: bytes) -> bool:
+    """True when ``data`` is a cache file of this format whose crc32 is right."""
+    first = _first_line(data)
+    if first is None:
+        return False
+    crc, header_len, start = first
+    body = memoryview(data)[start:]
+    return zlib.crc32(body) == crc and 0 < header_len <= len(body)
+
+
+def _decode(data: bytes) -> CacheFile | None:
+    """The entries of a whole cache file (:func:`read_whole`), or None when it is not of the
+    current versions.
+
+    Rows are memoryview slices of ``data`` (nothing copied); a malformed entry makes the
+    whole file unusable (it raises, and :func:`read_cache` says None)."""
+    first = _first_line(data)
+    if first is None:
+        return None
+    _, header_len, start = first
+    body = memoryview(data)[start:]
     header = json.loads(bytes(body[:header_len]))
     if (
         header.get("format") != FORMAT
@@ -170,18 +190,24 @@ def read_cache(path: str | os.PathLike[str]) -> dict[str, Summary] | None:
 
 def read_cache_file(path: str | os.PathLike[str]) -> CacheFile | None:
     """The cache file at ``path`` (entries and typed block); None as for :func:`read_cache`."""
-    return decode_bytes(read_bytes(path))
+    return decode_whole(read_whole(path))
 
 
-def read_bytes(path: str | os.PathLike[str]) -> bytes | None:
+def read_whole(path: str | os.PathLike[str]) -> bytes | None:
+    """The bytes of the cache file at ``path`` when it is whole (this format, crc32 right);
+    None when there is none, it cannot be read, or it is cut short or damaged. Safe in any
+    thread (zlib's crc32 lets the others run meanwhile)."""
     try:
         with open(path, "rb") as fh:
-            return fh.read()
+            data = fh.read()
     except OSError:
         return None
+    return data if _is_whole(data) else None
 
 
-def decode_bytes(data: bytes | None) -> CacheFile | None:
+def decode_whole(data: bytes | None) -> CacheFile | None:
+    """The entries of bytes :func:`read_whole` gave, or None when they are not of the current
+    versions and shape (or ``data`` is None)."""
     if data is None:
         return None
     try:
