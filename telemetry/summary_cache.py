@@ -244,8 +244,9 @@ def summaries(child_dir: str, folders: list[str], write: bool = True,
     cached = file.entries if file is not None else None
     out: dict[str, Summary] = {}
     misses: list[tuple[str, Key]] = []
-    for folder, key in zip(folders, prefetched.keys, strict=True):
-        entry = cached.get(os.path.basename(folder)) if cached is not None else None
+    basenames = [os.path.basename(f) for f in folders]
+    for folder, name, key in zip(folders, basenames, prefetched.keys, strict=True):
+        entry = cached.get(name) if cached is not None else None
         if entry is not None and entry.key == key:
             out[folder] = entry
         else:
@@ -256,7 +257,7 @@ def summaries(child_dir: str, folders: list[str], write: bool = True,
     if write:
         # Entries of folders not asked for: gone (dropped by a rewrite) or left out by the
         # caller (a period). Only then is the child's folder listed to tell which.
-        asked = {os.path.basename(f) for f in folders}
+        asked = set(basenames)
         unasked = [] if cached is None else [n for n in cached if n not in asked]
         names = _folder_names(child_dir) if unasked or fresh or cached is None or stale else asked
         if fresh or cached is None or stale or any(n not in names for n in unasked):

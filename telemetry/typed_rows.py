@@ -21,6 +21,7 @@ from the end of the header.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections.abc import Sequence
@@ -106,6 +107,7 @@ def encode(piece: Piece, counts: Sequence[int]) -> bytes:
     return b"%010d" % len(header) + header + b"".join(arrays)
 
 
+@functools.lru_cache(maxsize=16)  # the same few texts, once per child's block
 def _unit(dtype: str) -> str:
     """The unit of a ``datetime64[<unit>, UTC]`` dtype's text (``ValueError`` otherwise)."""
     parsed = pd.api.types.pandas_dtype(dtype)
