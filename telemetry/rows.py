@@ -222,6 +222,21 @@ def _only_rows(data: bytes, row: bytes) -> bytes | None:
     return None
 
 
+def _rows_of(data: bytes, sid: bytes, trials: list[int], versions: list[int]
+             ) -> dict[bytes, list[bytes]]:
+    """The whole rows of ``trials`` in ``data`` (a newline, then a file), by their first three
+    fields (``b"version,session,trial,"``), each in file order: one split and one prefix test
+    per row, for a section wanting a few trials of each of many sessions (indexing every
+    trial of each file cost ten times as much)."""
+    keys = tuple(b"%d,%s,%d," % (v, sid, t) for v in versions for t in trials)
+    out: dict[bytes, list[bytes]] = {}
+    # Up to the last newline: a torn last row (no newline) is not a row.
+    for ln in [ln for ln in data[1 : data.rfind(b"\n")].split(b"\n") if ln.startswith(keys)]:
+        head = ln.split(b",", 3)
+        out.setdefault(b"%s,%s,%s," % (head[0], head[1], head[2]), []).append(ln)
+    return out
+
+
 class TrialRows:
     """The unchecked lines of one trial in a session's table files, found without parsing.
 
@@ -305,22 +320,23 @@ class TrialRows:
         found: list[bytes] = []
         owner: list[int] = []
         at: tuple[str | Path, str] | None = None  # the folder and session looked up last
-        data, runs, key = b"", None, b""
+        asked: dict[tuple[str | Path, str], list[int]] = {}
+        for folder, sid, trial in wanted:
+            asked.setdefault((folder, sid), []).append(int(trial))
+        whole: dict[bytes, list[bytes]] | None = None
         for i, (folder, sid, trial) in enumerate(wanted):
             if at != (folder, sid):  # a child's boards come session by session
                 at = (folder, sid)
-                path = os.path.join(folder, table.filename)
-                data, runs = (b"", None)
-                if self._whole(path) is not None:
-                    data, runs = self._data(path, int(trial))
-                key = str(sid).encode()
-            if runs is None:  # a large file: each trial's span on its own
+                data = self._whole(os.path.join(folder, table.filename))
+                whole = None if data is None else _rows_of(data, str(sid).encode(),
+                                                           asked[at], versions)
+            if whole is None:  # a large file: each trial's span on its own
                 block = self.block(folder, table, sid, trial)
                 lines = block.split(b"\n") if block else []
             else:
                 lines = [ln for v in versions
-                         for a, b in runs.get(b"%d,%s,%d," % (v, key, int(trial)), ())
-                         for ln in data[a:b].split(b"\n")]
+                         for ln in whole.get(b"%d,%s,%d," % (v, str(sid).encode(), int(trial)),
+                                             ())]
             found.extend(lines)
             owner.extend([i] * len(lines))
         out: list[list[list[bytes]]] = [[] for _ in wanted]

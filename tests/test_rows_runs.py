@@ -116,7 +116,8 @@ def test_many_gives_each_trials_checked_rows_like_rows(tmp_path: Path) -> None:
     bad = bytearray(_target(2, 7))
     bad[-3] = ord("0") if bad[-3] != ord("0") else ord("1")  # a flipped crc digit
     (small / "targets.csv").write_bytes(schema.TARGETS.header_line() + _target(1, 0)
-                                        + _target(2, 0) + bytes(bad) + _target(1, 1))
+                                        + _target(2, 0) + bytes(bad) + _target(1, 1)
+                                        + _target(3, 0)[:-6])  # torn: not a row
     body = [schema.SAMPLES.header_line()] + [r for t in range(1, 41) for r in _samples(t, 300)]
     (large / "samples.csv").write_bytes(b"".join(body))
     reader = TrialRows()
