@@ -81,6 +81,7 @@ class PlanSection:
         self._metrics: pd.DataFrame | None = None
         self._history: pd.DataFrame | None = None
         self._sessions: pd.DataFrame | None = None
+        self._assessed: set[str] = set()
         self._as_of = date.today()
 
     def prepare(self, report: ReportContext) -> None:
@@ -88,6 +89,8 @@ class PlanSection:
         self._as_of = report.period.as_of.date()
         self._history = report.history
         self._sessions = report.sessions
+        s = report.sessions
+        self._assessed = {str(c) for c in s.loc[s["mode"] == ASSESSMENT, "child_id"]}
         need_metrics: list[str] = []
         for cid in report.child_ids:
             try:
@@ -121,6 +124,9 @@ class PlanSection:
         cp = self._plans.get(child.child_id)
         if cp is None:
             return SectionOutput()
+        if (not cp.plan_file.history and not cp.error
+                and child.child_id not in self._assessed):
+            return SectionOutput()  # no plan, no assessment: nothing to show (and no goals)
         trials, metrics, sessions = self._child_frames(child.child_id)
         plan = cp.plan_file.plan
         statuses = [goal_status(g, trials, metrics, sessions, self._as_of)
