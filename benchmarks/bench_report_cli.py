@@ -20,7 +20,6 @@ is the same report in the benchmark's own process (imports done). The data set i
 from __future__ import annotations
 
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -29,7 +28,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.bench_report import drop_page_cache, ensure_data
+from benchmarks.bench_report import _cpu_children, drop_page_cache, ensure_data
 from benchmarks.common import report
 
 UNTIL = "2026-11-20"
@@ -56,11 +55,6 @@ def _cli_args(data: Path, out: Path, ids: list[str] | None) -> list[str]:
     who = ["--child", *ids] if ids else ["--all"]
     return ["report", "--data-dir", str(data), "--out", str(out), *who, "--until", UNTIL,
             "--overwrite"]
-
-
-def _cpu_children() -> float:
-    use = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return use.ru_utime + use.ru_stime
 
 
 def _run(argv: list[str]) -> tuple[float, float, str]:

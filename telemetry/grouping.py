@@ -61,10 +61,6 @@ class Groups:
     def _sorted(self, values: np.ndarray) -> np.ndarray:
         return np.asarray(values)[self.order]
 
-    def first(self, values: np.ndarray) -> np.ndarray:
-        """The first value of each group (in ``within`` order)."""
-        return self._sorted(values)[self.starts]
-
     def last(self, values: np.ndarray) -> np.ndarray:
         """The last value of each group (in ``within`` order)."""
         return self._sorted(values)[self.starts + self.sizes - 1]

@@ -22,7 +22,6 @@ def test_groups_in_key_order_and_missing_keys_left_out() -> None:
     assert g.sum(v).tolist() == [40, 20, 40, 60]
     assert g.max(v).tolist() == [40, 20, 30, 60]
     assert g.min(v).tolist() == [40, 20, 10, 60]
-    assert g.first(v).tolist() == [40, 20, 10, 60]
     assert g.last(v).tolist() == [40, 20, 30, 60]
 
 
