@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
 import pandas as pd
 
 from telemetry import analytics, report_out, schema
@@ -146,18 +147,27 @@ def _quality(ds: Any, scope: str, sessions_without_end: int | None = None) -> H.
     )
 
 
-def _seed_metrics(reader: TrialRows, summaries: Mapping[str, Any] | None,
-                  folders: Sequence[str]) -> None:
-    """Let the sections read a child's metric rows from the summary cache's entries (loaded
-    and checked against the files' keys with the trials) instead of opening every
-    ``metrics.csv`` again."""
-    if not summaries:
-        return
-    name = schema.METRICS.name
-    for folder in folders:
-        entry = summaries.get(folder)
-        if entry is not None and name in entry.rows:
-            reader.seed(os.path.join(folder, schema.METRICS.filename), entry.rows[name])
+def _rows_by_child(metrics: pd.DataFrame, sessions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each child's metric rows (by the child of their session), in the frame's order: the
+    loader gives them child by child, so each child's rows are one slice (taken in order
+    first when they are not)."""
+    child_of = dict(zip(sessions["session_id"], sessions["child_id"], strict=True))
+    sid = metrics["session_id"]
+    cats = sid.cat.categories if isinstance(sid.dtype, pd.CategoricalDtype) else None
+    if cats is None:
+        sid = sid.astype("category")
+        cats = sid.cat.categories
+    children = sorted({str(c) for c in child_of.values()})
+    code_of = {c: i for i, c in enumerate(children)}
+    per_session = np.array([code_of.get(str(child_of.get(s, "")), -1) for s in cats] + [-1],
+                           dtype=np.int64)
+    owner = per_session[sid.cat.codes.to_numpy()]
+    if len(owner) and (np.diff(owner) < 0).any():
+        order = np.argsort(owner, kind="stable")
+        metrics, owner = metrics.take(order), owner[order]
+    bounds = np.searchsorted(owner, np.arange(len(children) + 1))
+    return {c: metrics.iloc[bounds[i]:bounds[i + 1]] for i, c in enumerate(children)
+            if bounds[i + 1] > bounds[i]}
 
 
 def build_reports(
@@ -211,13 +221,15 @@ def build_reports(
     wanted = list(dict.fromkeys(child_ids)) if child_ids else None
     last_day = (until_dt - timedelta(microseconds=1)).date() if until_dt else None
 
-    # The loader filters on UTC start dates, both ends inclusive.
+    # The loader filters on UTC start dates, both ends inclusive. Metric rows only for
+    # sections that read them (typed in the summary cache: no parse).
+    uses_metrics = any(getattr(sec, "uses_metrics", False) for sec in sections)
     ds = load_dataset(
         data,
         child_ids=wanted,
         since=since_dt.date() if since_dt else None,
         until=last_day,
-        tables=("trials",),
+        tables=("trials", "metrics") if uses_metrics else ("trials",),
         cache=cache,
     )
     sessions, trials, children = ds.sessions, ds.trials, ds.children
@@ -311,7 +323,7 @@ def build_reports(
     empty = {name: df.iloc[0:0] for name, df in tables.items()}
     case_by = {r["child_id"]: r for _, r in case.iterrows()}
     folders = dict(zip(sessions["session_id"], sessions["folder"], strict=True))
-    child_folders = {str(c): list(g) for c, g in sessions.groupby("child_id")["folder"]}
+    metric_rows = _rows_by_child(ds.metrics, sessions) if uses_metrics else {}
     bar = Progress(len(ids), "children", progress)
     reader = TrialRows()
 
@@ -319,7 +331,6 @@ def build_reports(
         """One child's page, written; what it gave for the CSVs and the caseload page."""
         part = {k: by[k].get(cid, empty[k]) for k in by}
         no_end = int((~part["sessions"]["has_end"].astype(bool)).sum())
-        _seed_metrics(reader, ds.summaries, child_folders.get(cid, []))
         cd = ChildContext(
             child_id=cid,
             name=names[cid],
@@ -339,6 +350,7 @@ def build_reports(
             ),
             folders=folders,
             reader=reader,
+            metrics=metric_rows.get(cid, ds.metrics.iloc[0:0]) if uses_metrics else None,
         )
         page = render_child(cd, sections)
         atomic_write_bytes(out / pages[cid], page.html.encode("utf-8"))

@@ -13,7 +13,10 @@ activity. A section is any object with the :class:`ReportSection` shape:
   optional tidy CSV tables, written as ``<name>.csv`` beside the pages, one file per name
   with every child's rows, and optional cells and flags for the caseload page);
 * ``top`` (optional attribute, default False): the section goes right under "At a glance"
-  instead of after the activities' sections (the plan and goals do).
+  instead of after the activities' sections (the plan and goals do);
+* ``uses_metrics`` (optional attribute, default False): the section reads the child's metric
+  rows (:meth:`ChildContext.trial_metrics`), so the report loads the caseload's metric rows
+  once (typed, from the summary cache) instead of each child reading its files.
 
 The generic sections (the "At a glance" box, practice) are here; the per-activity trend
 section is in ``telemetry.report_activity``. HTML helpers (``report_html``) and SVG charts
@@ -22,7 +25,8 @@ section is in ``telemetry.report_activity``. HTML helpers (``report_html``) and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+import os
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -32,6 +36,7 @@ from telemetry import schema
 from telemetry.rows import TrialRows
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 ItemLabel = Callable[[str, str], str]  # (activity id, item id) -> people's name for the item
@@ -97,7 +102,9 @@ class ChildContext:
 
     ``trials``: the child's trials in the period (loader columns); ``sessions``: one row per
     session (``analytics.session_table``); ``act_sessions``/``trends``/``items``: the analytics
-    tables of this child; ``folders``: session id to its folder, for :meth:`trial_rows`.
+    tables of this child; ``folders``: session id to its folder, for :meth:`trial_rows`;
+    ``metrics``: the child's checked metric rows in the period (loader columns) when the
+    report loaded them, else None (:meth:`trial_metrics` reads the files it needs).
     """
 
     child_id: str
@@ -113,6 +120,7 @@ class ChildContext:
     quality: H.QualityNote
     folders: Mapping[str, str] = field(default_factory=dict)
     reader: TrialRows = field(default_factory=TrialRows)
+    metrics: pd.DataFrame | None = None
 
     @property
     def period(self) -> Period:
@@ -149,14 +157,25 @@ class ChildContext:
             return b""
         return self.reader.block(folder, table, str(session_id), int(trial))
 
-    def trials_rows(self, table: schema.Table, session_ids: Sequence[str],
-                    trials: Sequence[int]) -> list[list[list[bytes]]]:
-        """:meth:`trial_rows` of many trials (``session_ids[i]``, ``trials[i]``) at once (for a
-        section reading every trial of the child: ``TrialRows.many``)."""
-        wanted = [(self.folders[str(s)], str(s), int(t))
-                  for s, t in zip(session_ids, trials, strict=True) if str(s) in self.folders]
-        found = iter(self.reader.many(table, wanted))
-        return [next(found) if str(s) in self.folders else [] for s in session_ids]
+    def trial_metrics(self, session_ids: Sequence[str], trials: Sequence[int],
+                      names: Sequence[str], skip_empty: bool = True,
+                      skip_units: Collection[str] = ()) -> np.ndarray:
+        """Per trial (``session_ids[i]``, ``trials[i]``), the value of each metric of ``names``
+        from its checked metrics.csv rows: the last row's, NaN when none
+        (:func:`telemetry.metric_lookup.latest_values` says what ``skip_empty`` and
+        ``skip_units`` pass over). From :attr:`metrics` when the report loaded them, else from
+        the files of the child's sessions (read once, then kept in :attr:`metrics`)."""
+        from telemetry.metric_lookup import latest_values
+
+        if self.metrics is None:
+            from telemetry.table_reader import load_table
+
+            # every session of the child's trials (and those asked for): kept for the next call
+            ids = {str(s) for s in session_ids} | {str(s) for s in self.trials["session_id"]}
+            paths = sorted(os.path.join(self.folders[s], schema.METRICS.filename)
+                           for s in ids if s in self.folders)
+            self.metrics = load_table(paths, schema.METRICS)[0]
+        return latest_values(self.metrics, session_ids, trials, names, skip_empty, skip_units)
 
     def trial_rows(self, table: schema.Table, session_id: str, trial: int) -> list[list[bytes]]:
         """The checked data fields (version and crc dropped) of one trial's rows in ``table``,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import zlib
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -106,17 +105,6 @@ def checked_fields(lines: list[bytes]) -> list[list[bytes]]:
         ln.split(b",")[1:-1]
         for ln in lines
         if ln[-9:-8] == b"," and b"%08x" % crc(ln[:-9]) == ln[-8:]
-    ]
-
-
-def _checked_or_none(lines: Iterable[bytes]) -> list[list[bytes] | None]:
-    """:func:`checked_fields` of each line, or None for a line that fails (one per line)."""
-    crc = _CRC
-    return [
-        ln.split(b",")[1:-1]
-        if ln[-9:-8] == b"," and b"%08x" % crc(ln[:-9]) == ln[-8:]
-        else None
-        for ln in (ln[:-1] if ln.endswith(b"\r") else ln for ln in lines)
     ]
 
 
@@ -222,21 +210,6 @@ def _only_rows(data: bytes, row: bytes) -> bytes | None:
     return None
 
 
-def _rows_of(data: bytes, sid: bytes, trials: list[int], versions: list[int]
-             ) -> dict[bytes, list[bytes]]:
-    """The whole rows of ``trials`` in ``data`` (a newline, then a file), by their first three
-    fields (``b"version,session,trial,"``), each in file order: one split and one prefix test
-    per row, for a section wanting a few trials of each of many sessions (indexing every
-    trial of each file cost ten times as much)."""
-    keys = tuple(b"%d,%s,%d," % (v, sid, t) for v in versions for t in trials)
-    out: dict[bytes, list[bytes]] = {}
-    # Up to the last newline: a torn last row (no newline) is not a row.
-    for ln in [ln for ln in data[1 : data.rfind(b"\n")].split(b"\n") if ln.startswith(keys)]:
-        head = ln.split(b",", 3)
-        out.setdefault(b"%s,%s,%s," % (head[0], head[1], head[2]), []).append(ln)
-    return out
-
-
 class TrialRows:
     """The unchecked lines of one trial in a session's table files, found without parsing.
 
@@ -245,10 +218,10 @@ class TrialRows:
     every trial of a session costs one pass over the file. In a large file (a long session's
     ``samples.csv``) a trial's block is first located by bisection on the trial numbers and
     only its bytes are read and indexed. Only the lines a caller keeps are checked
-    (:func:`checked_fields`); :meth:`many` serves many trials at once. Files read are kept
-    until :meth:`clear` (a child's trials share a few session files). A large file whose
-    trials are not in order (merged by hand) may have rows of a trial outside the span found:
-    the drawing then shows fewer samples; no figure comes from samples.
+    (:func:`checked_fields`). Files read are kept until :meth:`clear` (a child's trials share
+    a few session files). A large file whose trials are not in order (merged by hand) may have
+    rows of a trial outside the span found: the drawing then shows fewer samples; no figure
+    comes from samples.
     """
 
     def __init__(self) -> None:
@@ -257,12 +230,6 @@ class TrialRows:
     def clear(self) -> None:
         """Forget the files read so far (keeps memory flat between children)."""
         self._cache.clear()
-
-    def seed(self, path: str | Path, valid: bytes | memoryview) -> None:
-        """Serve ``path`` from ``valid`` (its checked rows, without the header) instead of
-        reading it: the report passes the summary cache's rows of a session's metrics
-        (``telemetry.summary_cache``), whose key matched the file's when they were loaded."""
-        self._cache[str(path)] = (b"\n" + valid, None)
 
     def _whole(self, path: str) -> bytes | None:
         """The file's bytes with a newline in front so every row starts after one, CRLF read
@@ -309,41 +276,6 @@ class TrialRows:
             runs = trial_runs(data)
             self._cache[path] = (data, runs)
         return data, runs
-
-    def many(
-        self, table: schema.Table, wanted: Sequence[tuple[str | Path, str, int]]
-    ) -> list[list[list[bytes]]]:
-        """:meth:`rows` of each wanted ``(folder, session_id, trial)``: the same rows, for a
-        section reading every trial of a child, without a call per trial (each file is still
-        read and indexed once) and with every line checked in one pass."""
-        versions = sorted(schema.READABLE_VERSIONS)
-        found: list[bytes] = []
-        owner: list[int] = []
-        at: tuple[str | Path, str] | None = None  # the folder and session looked up last
-        asked: dict[tuple[str | Path, str], list[int]] = {}
-        for folder, sid, trial in wanted:
-            asked.setdefault((folder, sid), []).append(int(trial))
-        whole: dict[bytes, list[bytes]] | None = None
-        for i, (folder, sid, trial) in enumerate(wanted):
-            if at != (folder, sid):  # a child's boards come session by session
-                at = (folder, sid)
-                data = self._whole(os.path.join(folder, table.filename))
-                whole = None if data is None else _rows_of(data, str(sid).encode(),
-                                                           asked[at], versions)
-            if whole is None:  # a large file: each trial's span on its own
-                block = self.block(folder, table, sid, trial)
-                lines = block.split(b"\n") if block else []
-            else:
-                lines = [ln for v in versions
-                         for ln in whole.get(b"%d,%s,%d," % (v, str(sid).encode(), int(trial)),
-                                             ())]
-            found.extend(lines)
-            owner.extend([i] * len(lines))
-        out: list[list[list[bytes]]] = [[] for _ in wanted]
-        for i, fields in zip(owner, _checked_or_none(found), strict=True):
-            if fields is not None:
-                out[i].append(fields)
-        return out
 
     def block(
         self, folder: str | Path, table: schema.Table, session_id: str, trial: int

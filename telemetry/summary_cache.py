@@ -30,25 +30,25 @@ neither tear it nor lose each other's work. A data folder that cannot be written
 full) just goes without the cache. Deleting the file is always safe (the next report
 rebuilds it); deleting a child removes it with the child's session folders.
 
-Beside the text, the file keeps the child's trial rows **typed** (:class:`Typer`, made by
-:mod:`telemetry.typed_rows`: numpy arrays as the loader's pandas parse gave them), so the
-report does not parse the same 178,000 rows again each time; it is made from the entries'
+Beside the text, the file keeps the child's trial and metric rows **typed** (:class:`Typer`,
+made by :mod:`telemetry.typed_rows`: numpy arrays as the loader's pandas parse gave them), so
+the report does not parse the same 1.1 million rows again each time; it is made from the entries'
 rows whenever the file is written, and given back only when it is current for every folder
 asked for (else the caller parses the text).
 
 File layout (format 3, written and read by :mod:`telemetry.summary_file`): one ASCII line
 ``finemotor-summaries <format> <crc32 hex> <header bytes>``, then a JSON header (versions;
-the typed block's ``[tag, offset, length]``; per session folder, in name order, a list: name,
+the typed blocks' ``[tag, offset, length]``; per session folder, in name order, a list: name,
 key, ``session.json`` fields in ``SESSION_COLUMNS`` order, per table ``[offset, length, rows
 skipped, torn]`` into the blob), then the blob: every session's trial rows, every session's
-metric rows (as stored in the CSV files), the typed block. Pure Python (numpy for the block
+metric rows (as stored in the CSV files), the typed blocks. Pure Python (numpy for the block
 check; no pandas).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from telemetry import schema
@@ -80,7 +80,6 @@ __all__ = [
 ]
 
 FILE_NAME = ".summaries.cache"
-TRIALS_NAME = schema.TRIALS.name
 CACHED = frozenset(t.name for t in TABLES)
 _KEY_SUFFIXES = tuple(os.sep + name for name in KEY_FILES)
 BLOCK_BYTES = 4 << 20  # rows checked in one numpy pass when sessions are read again
@@ -88,19 +87,19 @@ BLOCK_BYTES = 4 << 20  # rows checked in one numpy pass when sessions are read a
 
 @dataclass(frozen=True)
 class Typer:
-    """Makes the typed block of a child's trial rows (:mod:`telemetry.typed_rows`, which
-    needs pandas; this module does not): ``make(rows)`` gets every entry's trial rows in
+    """Makes the typed block of a child's rows (:mod:`telemetry.typed_rows`, which needs
+    pandas; this module does not): ``make(rows)`` gets every entry's rows (by table name) in
     folder name order and gives the block, or None when they cannot be typed. ``tag`` names
     what typed it (a file typed by another is typed again)."""
 
     tag: str
-    make: Callable[[Sequence[bytes | memoryview]], bytes | None]
+    make: Callable[[Sequence[Mapping[str, bytes | memoryview]]], bytes | None]
 
 
 @dataclass
 class ChildSummaries:
     """What :func:`summaries` gives: ``entries`` by folder path, and when it is current for
-    every one of them, the typed block of the trial rows of ``typed_names`` (folder names,
+    every one of them, the typed block of the rows of ``typed_names`` (folder names,
     in that order: every entry of the file, the folders asked for among them)."""
 
     entries: dict[str, Summary]
@@ -203,7 +202,7 @@ def prefetch(child_dir: str, folders: Sequence[str]) -> Prefetched:
 def _store(path: str, fresh: dict[str, Summary], names: set[str],
            typer: Typer | None) -> tuple[dict[str, Summary], bytes | None]:
     """Lay ``fresh`` over the file's current entries (read again under the lock), drop the
-    entries of folders not in ``names``, type their trial rows (``typer``), and replace the
+    entries of folders not in ``names``, type their rows (``typer``), and replace the
     file atomically. Returns the entries written and their typed block."""
     with locked(path):
         current = read_cache_file(path)
@@ -211,7 +210,7 @@ def _store(path: str, fresh: dict[str, Summary], names: set[str],
         merged.update(fresh)
         typed = None
         if typer is not None:
-            typed = typer.make([merged[n].rows.get(TRIALS_NAME, b"") for n in sorted(merged)])
+            typed = typer.make([merged[n].rows for n in sorted(merged)])
         atomic_write_bytes(path, encode(merged, typer.tag if typer else None, typed))
     return merged, typed
 

@@ -1,21 +1,24 @@
 """A table's parsed rows kept as numpy arrays, so a report does not parse the same text twice.
 
 ``pd.read_csv`` of a caseload's trial rows (178,000 rows, 27 MB of text) is 0.3 to 0.5 s of
-every report. The summary cache (:mod:`telemetry.summary_cache`) keeps, beside each child's
-checked trial rows, those rows as :func:`telemetry.table_reader.parse_checked` typed them:
-one array per column (category columns as their sorted categories and int codes), in one
-block, with the number of rows of each session. The loader takes the rows of the sessions it
-wants out of each child's block (:meth:`Piece.take`) and joins the children's pieces into the
-frame (:func:`combine`): the frame ``parse_checked`` gives for those rows, column types,
-category order (sorted, only categories in use) and values alike.
+every report, and of its metric rows (930,000 rows, 68 MB) over a second. The summary cache
+(:mod:`telemetry.summary_cache`) keeps, beside each child's checked trial and metric rows,
+those rows as :func:`telemetry.table_reader.parse_checked` typed them: per table
+(:data:`TYPED_TABLES`), one array per column (category columns as their sorted categories and
+int codes), in one block, with the number of rows of each session. The loader takes the rows
+of the sessions it wants out of each child's block (:meth:`Piece.take`) and joins the
+children's pieces into the frame (:func:`combine`): the frame ``parse_checked`` gives for
+those rows, column types, category order (sorted, only categories in use) and values alike.
 
 Only rows that parsed typed are kept (a child with a row that needed the lenient parse has
 no block: its text is parsed each time). A block records the pandas version that parsed it;
 the cache is rebuilt under another one (:data:`TAG`).
 
-Block layout: the length of the header as 10 ASCII digits, the header (JSON ``{"rows": n,
-"counts": [rows per session], "columns": [[name, dtype, offset, bytes, categories or null],
-...]}``), then the arrays (native byte order, each at a multiple of 8 bytes), offsets counted
+Layout: the blocks of :data:`TYPED_TABLES` one after another, each as its length in 12 ASCII
+digits (0: that table's rows are not typed) and the block, padded to 8 bytes. A block: the
+length of the header as 10 ASCII digits, the header (JSON ``{"rows": n, "counts": [rows per
+session], "columns": [[name, dtype, offset, bytes, categories or null], ...]}``), then the
+arrays (native byte order, each at a multiple of 8 bytes), offsets counted
 from the end of the header.
 """
 
@@ -24,7 +27,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,9 +37,14 @@ from telemetry import schema
 from telemetry.summary_cache import Typer
 from telemetry.table_reader import parse_rows
 
-__all__ = ["TAG", "TRIALS_TYPER", "Piece", "combine", "decode", "encode", "piece_of"]
+__all__ = ["TABLES_TYPER", "TAG", "TYPED_TABLES", "Piece", "combine", "decode",
+           "decode_tables", "encode", "piece_of"]
 
-TAG = f"pandas {pd.__version__}, numpy {np.__version__}, {sys.byteorder}"  # who typed a block
+TYPED_TABLES = (schema.TRIALS, schema.METRICS)  # the tables typed, in their order in a file
+# Who typed a file's blocks, and which tables: a file typed otherwise is typed again.
+TAG = (f"{'+'.join(t.name for t in TYPED_TABLES)}; pandas {pd.__version__}, "
+       f"numpy {np.__version__}, {sys.byteorder}")
+_LENGTH_DIGITS = 12
 _UTC = "UTC"
 _PLAIN = {"int64", "float64", "bool"}  # stored as they are
 
@@ -127,7 +135,7 @@ def _array_dtype(dtype: str) -> np.dtype:
 
 def decode(data: bytes | memoryview, table: schema.Table) -> tuple[Piece, list[int]]:
     """The piece and row counts of a block of ``table``'s rows; ``ValueError`` when it is
-    not one (arrays are views into ``data``)."""
+    not one (arrays are views into ``data`` where it is aligned, else copies)."""
     view = memoryview(data)
     size = int(bytes(view[:10]))
     if not 0 < size <= len(view) - 10:
@@ -146,7 +154,10 @@ def decode(data: bytes | memoryview, table: schema.Table) -> tuple[Piece, list[i
         if not (type(offset) is int and type(length) is int and offset >= 0
                 and offset + length <= len(blob) and length == rows * arr_dtype.itemsize):
             raise ValueError(f"bad span of column {name!r}")
-        values[name] = np.frombuffer(blob, dtype=arr_dtype, count=rows, offset=offset)
+        arr = np.frombuffer(blob, dtype=arr_dtype, count=rows, offset=offset)
+        # Where the block sits in its file is not a multiple of 8: an unaligned array makes
+        # every reduction and take several times slower than one copy.
+        values[name] = arr if arr.flags.aligned else arr.copy()
         dtypes[name] = dtype
         if dtype == "category":
             if type(cats) is not list or not all(type(c) is str for c in cats):
@@ -208,16 +219,51 @@ def combine(pieces: Sequence[Piece], table: schema.Table) -> pd.DataFrame | None
     return pd.DataFrame(columns)
 
 
-def _type_trials(rows: Sequence[bytes | memoryview]) -> bytes | None:
-    """The block of a child's trial rows (one item per session), or None when they do not
-    parse typed (a row that needs the lenient parse): then the text is parsed each time."""
+def _type_rows(rows: Sequence[bytes | memoryview], table: schema.Table) -> bytes | None:
+    """The block of a child's rows of ``table`` (one item per session), or None when they do
+    not parse typed (a row that needs the lenient parse): then the text is parsed each time."""
     counts = [bytes(r).count(b"\n") for r in rows]
     try:
-        frame = parse_rows(b"".join(rows), schema.TRIALS)
+        frame = parse_rows(b"".join(rows), table)
     except (ValueError, TypeError, OverflowError):
         return None
-    piece = piece_of(frame, schema.TRIALS)
+    piece = piece_of(frame, table)
     return None if piece is None else encode(piece, counts)
 
 
-TRIALS_TYPER = Typer(TAG, _type_trials)  # what the loader passes to the summary cache
+def _type_tables(entries: Sequence[Mapping[str, bytes | memoryview]]) -> bytes | None:
+    """The blocks of every table of :data:`TYPED_TABLES` of a child's entries (each entry's
+    rows by table name, in folder name order); None when no table's rows could be typed."""
+    blocks = [_type_rows([e.get(t.name, b"") for e in entries], t) for t in TYPED_TABLES]
+    if all(b is None for b in blocks):
+        return None
+    parts = []
+    for block in blocks:
+        data = block or b""
+        parts += [b"%0*d" % (_LENGTH_DIGITS, len(data)), data, b"\0" * (-len(data) % 8)]
+    return b"".join(parts)
+
+
+def decode_tables(data: bytes | memoryview) -> dict[str, tuple[Piece, list[int]]]:
+    """The piece and row counts of each typed table in ``data`` (made by the cache's typer),
+    by table name; ``ValueError`` when it is not such blocks."""
+    view = memoryview(data)
+    out: dict[str, tuple[Piece, list[int]]] = {}
+    pos = 0
+    for table in TYPED_TABLES:
+        digits = bytes(view[pos:pos + _LENGTH_DIGITS])
+        if len(digits) != _LENGTH_DIGITS or not digits.isdigit():
+            raise ValueError("no block length")
+        size = int(digits)
+        pos += _LENGTH_DIGITS
+        if pos + size > len(view):
+            raise ValueError("a block cut short")
+        if size:
+            out[table.name] = decode(view[pos:pos + size], table)
+        pos += size + (-size % 8)
+    if pos != len(view):
+        raise ValueError("bytes after the blocks")
+    return out
+
+
+TABLES_TYPER = Typer(TAG, _type_tables)  # what the loader passes to the summary cache

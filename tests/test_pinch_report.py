@@ -18,6 +18,7 @@ from games.pinch.report import STATEMENT, PinchSection, board_figures
 from games.reporting import build_reports
 from telemetry import schema
 from telemetry.children import ChildrenRegistry
+from telemetry.loader import load_dataset
 from telemetry.recorder import SessionRecorder
 from telemetry.report_html import QualityNote
 from telemetry.report_sections import ChildContext, Period, ReportContext
@@ -102,10 +103,12 @@ def _child(folder: Path, trials: pd.DataFrame) -> ChildContext:
                         QualityNote(), folders={"s1": str(folder)})
 
 
-def test_board_figures_read_each_boards_checked_metric_rows(tmp_path: Path) -> None:
+@pytest.mark.parametrize("source", ["files", "report"])
+def test_board_figures_read_each_boards_checked_metric_rows(tmp_path: Path, source: str) -> None:
     """Exact values per board from metrics.csv: a later row of a metric wins, mm and empty
     values are no figure, a damaged row is skipped, an unknown metric is ignored, assisted
-    only when stored non-zero."""
+    only when stored non-zero. The same whether the section reads the child's files or the
+    report hands it the loaded rows (``ChildContext.metrics``)."""
     rows = [
         ("s1", 1, "pinch", "time_per_object", 3347.4524, "ms"),
         ("s1", 1, "pinch", "drops", 2.0, "count"),
@@ -122,13 +125,19 @@ def test_board_figures_read_each_boards_checked_metric_rows(tmp_path: Path) -> N
     lines = [schema.encode_row(r) for r in rows]
     bad = bytearray(schema.encode_row(("s1", 3, "pinch", "drops", 9.0, "count")))
     bad[-3] = ord("0") if bad[-3] != ord("0") else ord("1")  # a flipped crc digit
+    data = tmp_path / "data"
+    tmp_path = data / "sessions" / "c1" / "2026-03-02_s1"
+    tmp_path.mkdir(parents=True)
     (tmp_path / "metrics.csv").write_bytes(schema.METRICS.header_line() + b"".join(lines)
                                            + bytes(bad))
     when = pd.to_datetime(["2026-03-02T09:00:00Z", "2026-03-02T09:01:00Z",
                            "2026-03-02T09:02:00Z", "2026-03-02T09:03:00Z"], utc=True)
     trials = pd.DataFrame({"session_id": ["s1", "s1", "s1", "s9"], "trial": [1, 2, 3, 1],
                            "started_at": when, "level": [1, 1, 2, 2]})
-    got = board_figures(_child(tmp_path, trials), trials)
+    child = _child(tmp_path, trials)
+    if source == "report":
+        child.metrics = load_dataset(data, tables=("metrics",), cache=True).metrics
+    got = board_figures(child, trials)
     # s9 has no folder: a board without figures
     assert not got["assisted"][3] and got.iloc[3, 5:].isna().all()
     got = got.iloc[:3]

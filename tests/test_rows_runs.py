@@ -69,17 +69,6 @@ def test_trial_numbers_match_as_written_only(tmp_path: Path) -> None:
     assert TrialRows().lines(tmp_path, schema.TARGETS, SID, 10) == [ten[:-1]]
 
 
-def test_seeded_rows_are_indexed_like_a_file(tmp_path: Path) -> None:
-    rows = [_target(t, i) for t in (1, 2) for i in range(3)]
-    reader = TrialRows()
-    reader.seed(tmp_path / "targets.csv", memoryview(b"".join(rows)))  # no file on disk
-    assert reader.rows(tmp_path, schema.TARGETS, SID, 2) == [
-        [SID.encode(), b"2", b"model_path", b"0", str(i).encode(), f"{i}.0".encode(), b"2.0"]
-        for i in range(3)]
-    reader.clear()
-    assert reader.rows(tmp_path, schema.TARGETS, SID, 2) == []
-
-
 def _samples(trial: int, n: int, sid: str = SID) -> list[bytes]:
     return [schema.encode_row((sid, trial, i * 16.6667, 100.0 + i, 200.5, 0, "move", "mouse"))
             for i in range(n)]
@@ -105,30 +94,3 @@ def test_a_large_files_span_with_other_rows_keeps_only_the_trials(tmp_path: Path
     assert got == [r[:-1] for r in _samples(17, 300)]
     assert TrialRows().lines(tmp_path, schema.SAMPLES, SID, 18) == [r[:-1]
                                                                   for r in _samples(18, 300)]
-
-
-def test_many_gives_each_trials_checked_rows_like_rows(tmp_path: Path) -> None:
-    """Many trials at once: the same rows as one look-up each, damaged rows left out, small
-    and large files, a folder without the file."""
-    small, large, gone = tmp_path / "small", tmp_path / "large", tmp_path / "gone"
-    small.mkdir()
-    large.mkdir()
-    bad = bytearray(_target(2, 7))
-    bad[-3] = ord("0") if bad[-3] != ord("0") else ord("1")  # a flipped crc digit
-    (small / "targets.csv").write_bytes(schema.TARGETS.header_line() + _target(1, 0)
-                                        + _target(2, 0) + bytes(bad) + _target(1, 1)
-                                        + _target(3, 0)[:-6])  # torn: not a row
-    body = [schema.SAMPLES.header_line()] + [r for t in range(1, 41) for r in _samples(t, 300)]
-    (large / "samples.csv").write_bytes(b"".join(body))
-    reader = TrialRows()
-    got = reader.many(schema.TARGETS, [(small, SID, 2), (small, SID, 1), (gone, SID, 1),
-                                       (small, "b" * 32, 1), (small, SID, 3)])
-    field = [SID.encode(), b"model_path", b"0"]
-    assert got == [[[field[0], b"2", *field[1:], b"0", b"0.0", b"2.0"]],
-                   [[field[0], b"1", *field[1:], str(i).encode(), f"{i}.0".encode(), b"2.0"]
-                    for i in (0, 1)],
-                   [], [], []]
-    samples = reader.many(schema.SAMPLES, [(large, SID, 17), (large, SID, 3)])
-    assert samples == [TrialRows().rows(large, schema.SAMPLES, SID, 17),
-                       TrialRows().rows(large, schema.SAMPLES, SID, 3)]
-    assert [len(s) for s in samples] == [300, 300]

@@ -102,7 +102,8 @@ def test_crc_correct_rows_with_wrong_contents_are_skipped_and_counted(data, tmp_
 
     code, err, page = _report(folder, tmp_path / "out", capsys)
     assert (code, err) == (0, "")
-    assert "6 row(s) were skipped as torn or malformed (6 in trials)" in page
+    # The page's figures include metric rows (pinch and sequencing): the bad one is counted.
+    assert "7 row(s) were skipped as torn or malformed (1 in metrics, 6 in trials)" in page
 
 
 # ------------------------------------------------------------------ point 4: session.json

@@ -1,6 +1,6 @@
-"""Typed trial rows in the summary cache: the block round trip, frames joined from blocks equal
-to one parse of the text, and the cache's typed blocks (made, used, left out for rows the
-typed parse cannot read, rebuilt under another tag or when damaged)."""
+"""Typed trial and metric rows in the summary cache: the block round trip, frames joined from
+blocks equal to one parse of the text, and the cache's typed blocks (made, used, left out for
+rows the typed parse cannot read, rebuilt under another tag or when damaged)."""
 
 from __future__ import annotations
 
@@ -117,9 +117,14 @@ def test_the_cache_keeps_typed_trials_and_the_next_load_uses_them(tmp_path: Path
         assert tag == typed_rows.TAG and offset >= 0 and length > 0
     folders = [str(r.folder) for r in recs]
     loaded = load_summaries(folders)
-    assert sorted(loaded.typed) == sorted(folders)
+    assert sorted(loaded.typed) == ["metrics", "trials"]
+    assert sorted(loaded.typed["trials"]) == sorted(loaded.typed["metrics"]) == sorted(folders)
     # Row spans per session: 3 trials each, but recs[2]'s row with a bad crc32.
-    assert sorted(end - start for _, start, end in loaded.typed.values()) == [2, 3, 3, 3, 3]
+    spans = loaded.typed["trials"].values()
+    assert sorted(end - start for _, start, end in spans) == [2, 3, 3, 3, 3]
+    spans = loaded.typed["metrics"].values()
+    assert sorted(end - start for _, start, end in spans) == sorted(
+        len(first.metrics[first.metrics["session_id"] == r.session_id]) for r in recs)
     second = load_dataset(data, tables=TABLES, cache=True)
     _same(plain, first)
     _same(plain, second)
@@ -132,7 +137,8 @@ def test_the_cache_keeps_typed_trials_and_the_next_load_uses_them(tmp_path: Path
 
 def test_rows_that_need_the_lenient_parse_get_no_block(tmp_path: Path) -> None:
     """A crc-right row whose level is not a number: that child's trials are parsed from the
-    text each time (the row dropped and counted); the other child keeps its block."""
+    text each time (the row dropped and counted); its metric rows and the other child keep
+    their blocks."""
     data, kids, recs = _data(tmp_path)
     with open(recs[0].folder / "trials.csv", "ab") as fh:
         fh.write(_trial(recs[0].session_id, kids[0], 9, "late",
@@ -142,10 +148,11 @@ def test_rows_that_need_the_lenient_parse_get_no_block(tmp_path: Path) -> None:
     assert plain.quality.skipped_rows == {"trials": 2, "metrics": 1}
     for _ in range(2):
         _same(plain, load_dataset(data, tables=TABLES, cache=True))
-        assert _typed_span(data, kids[0]) == [typed_rows.TAG, -1, 0]
+        assert _typed_span(data, kids[0])[1] != -1
         assert _typed_span(data, kids[1])[1] != -1
     loaded = load_summaries([str(r.folder) for r in recs])
-    assert sorted(loaded.typed) == sorted(str(r.folder) for r in recs[1::2])
+    assert sorted(loaded.typed["trials"]) == sorted(str(r.folder) for r in recs[1::2])
+    assert sorted(loaded.typed["metrics"]) == sorted(str(r.folder) for r in recs)
 
 
 def test_a_block_of_another_tag_is_made_again(tmp_path: Path) -> None:
@@ -157,7 +164,7 @@ def test_a_block_of_another_tag_is_made_again(tmp_path: Path) -> None:
     assert whole is not None and whole.typed is not None
     path.write_bytes(summary_file.encode(whole.entries, "pandas 0.1", bytes(whole.typed)))
     got = summary_cache.summaries(str(path.parent), sorted(
-        str(p) for p in path.parent.iterdir() if p.is_dir()), typer=typed_rows.TRIALS_TYPER)
+        str(p) for p in path.parent.iterdir() if p.is_dir()), typer=typed_rows.TABLES_TYPER)
     assert got.typed is not None
     assert _typed_span(data, kids[0])[0] == typed_rows.TAG
     _same(load_dataset(data, tables=TABLES), load_dataset(data, tables=TABLES, cache=True))
@@ -171,7 +178,8 @@ def test_a_wrong_block_in_a_whole_file_means_parsing_the_text(tmp_path: Path) ->
     assert whole is not None
     path.write_bytes(summary_file.encode(whole.entries, typed_rows.TAG, b"0000000002{}"))
     loaded = load_summaries([str(r.folder) for r in recs])
-    assert sorted(loaded.typed) == sorted(str(r.folder) for r in recs[1::2])
+    assert sorted(loaded.typed["trials"]) == sorted(str(r.folder) for r in recs[1::2])
+    assert sorted(loaded.typed["metrics"]) == sorted(str(r.folder) for r in recs[1::2])
     _same(load_dataset(data, tables=TABLES), load_dataset(data, tables=TABLES, cache=True))
 
 
@@ -183,12 +191,36 @@ def test_a_changed_session_gets_a_new_block_in_the_same_load(tmp_path: Path) -> 
                         datetime(2025, 3, 7, 16, 30, tzinfo=timezone.utc)
                         .strftime("%Y-%m-%dT%H:%M:%S.%fZ")))
     loaded = load_summaries([str(r.folder) for r in recs])
-    assert sorted(loaded.typed) == sorted(str(r.folder) for r in recs)
-    piece, start, end = loaded.typed[str(recs[4].folder)]
+    assert sorted(loaded.typed["trials"]) == sorted(str(r.folder) for r in recs)
+    piece, start, end = loaded.typed["trials"][str(recs[4].folder)]
     assert end - start == 4
     assert list(piece.categories["item"][piece.values["item"][start:end]]) == [
         "item1", "item2", "item3", "late"]
     _same(load_dataset(data, tables=TABLES), load_dataset(data, tables=TABLES, cache=True))
+
+
+def test_tables_blocks_round_trip_and_refuse_damage() -> None:
+    """The typer's blocks: one per table, a table that cannot be typed left out (length 0),
+    every length checked."""
+    metric = _row("1", "s1", "1", "tracing", "accuracy", "0.5", "ratio")
+    made = typed_rows.TABLES_TYPER.make([{"trials": ROWS[0], "metrics": metric},
+                                         {"trials": ROWS[1] + ROWS[2], "metrics": b""}])
+    assert made is not None
+    tables = typed_rows.decode_tables(made)
+    assert sorted(tables) == ["metrics", "trials"]
+    assert tables["trials"][1] == [1, 2] and tables["metrics"][1] == [1, 0]
+    assert list(tables["metrics"][0].values["value"]) == [0.5]
+    # A metric value that is not a number: the metric rows are not typed, the trials are.
+    bad = _row("1", "s1", "1", "tracing", "accuracy", "half", "ratio")
+    made = typed_rows.TABLES_TYPER.make([{"trials": ROWS[0], "metrics": bad}])
+    assert made is not None
+    size = int(made[:12])
+    assert made[12 + size + -size % 8:] == b"0" * 12  # the metrics' length: none
+    assert sorted(typed_rows.decode_tables(made)) == ["trials"]
+    assert typed_rows.TABLES_TYPER.make([{"trials": b"x,y\n", "metrics": bad}]) is None
+    for cut in (b"", made[:11], made[:-8], made + b"\0" * 8, b"x" * 12 + made[12:]):
+        with pytest.raises(ValueError):
+            typed_rows.decode_tables(cut)
 
 
 def test_parsed_categories_are_sorted_whatever_the_order_met() -> None:

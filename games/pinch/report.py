@@ -62,17 +62,9 @@ def _board_metrics(child: ChildContext, sids: list[str], nums: list[int]) -> np.
     each of the :data:`MEASURES` from its checked metrics.csv rows (NaN when missing, 0 for a
     missing ``assisted``; a later row of the same metric wins; millimetre and empty values are
     not figures)."""
-    column = {name.encode(): j for j, name in enumerate(("assisted", *_MEASURE_NAMES))}
-    values = np.full((len(sids), len(column)), math.nan)
-    values[:, 0] = 0.0
-    for i, rows in enumerate(child.trials_rows(schema.METRICS, sids, nums)):
-        for f in rows:
-            # metrics fields: session_id, trial, activity, metric, value, unit
-            if f[5] == b"mm" or not f[4]:
-                continue
-            j = column.get(f[3])
-            if j is not None:
-                values[i, j] = float(f[4])
+    values = child.trial_metrics(sids, nums, ("assisted", *_MEASURE_NAMES), skip_empty=True,
+                                 skip_units=("mm",))
+    values[:, 0] = np.where(np.isnan(values[:, 0]), 0.0, values[:, 0])
     return values
 
 
@@ -156,6 +148,7 @@ class PinchSection:
     """Per-session figures, baseline vs latest, transport paths and grasp milestones."""
 
     key = "pinch"
+    uses_metrics = True  # every board's figures come from its metric rows
 
     def prepare(self, report: ReportContext) -> None:
         """Nothing to precompute: a child's boards are read when the child is rendered."""

@@ -9,10 +9,9 @@ and the hints stand beside the scores. Milestones are guidance from weak sources
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
-from telemetry import charts, schema
+from telemetry import charts
 from telemetry import report_html as H
 from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
 
@@ -46,14 +45,12 @@ def trial_table(child: ChildContext) -> pd.DataFrame:
 
     tr = child.trials
     tr = tr[(tr["activity"] == ACTIVITY) & (tr["completed"] == True)]  # noqa: E712
-    rows = []
-    for rec in tr[["session_id", "trial", "started_at", "item", "level"]].to_dict("records"):
-        figures: dict[str, Any] = dict(rec)
-        for f in child.trial_rows(schema.METRICS, str(rec["session_id"]), int(rec["trial"])):
-            name = f[3].decode()
-            if name in METRICS:
-                figures[name] = float(f[4]) if f[4] else math.nan
-        rows.append(figures)
+    recs = tr[["session_id", "trial", "started_at", "item", "level"]].to_dict("records")
+    # A trial's last row of each metric gives its figure (an empty value: none).
+    values = child.trial_metrics([str(r["session_id"]) for r in recs],
+                                 [int(r["trial"]) for r in recs], METRICS, skip_empty=False)
+    rows = [{**rec, **dict(zip(METRICS, v, strict=True))}
+            for rec, v in zip(recs, values.tolist(), strict=True)]
     frame = pd.DataFrame(rows, columns=["session_id", "trial", "started_at", "item", "level",
                                         *METRICS])
     frame = frame.sort_values("started_at", kind="stable").reset_index(drop=True)
@@ -79,6 +76,7 @@ class SequencingSection:
     """The sequencing section of a child's page (module docstring) and ``sequencing.csv``."""
 
     key = "sequencing"
+    uses_metrics = True  # every trial's figures come from its metric rows
 
     def prepare(self, report: ReportContext) -> None:
         """Nothing caseload-wide: each child's figures are read in :meth:`render`."""
