@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HEADLESS := SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 
-.PHONY: play test lint bench clean
+.PHONY: play test lint bench bytecode clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,17 +14,23 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
-play: $(STAMP)
+# finemotor's own modules compiled ahead (pip does it for the packages it installs): where
+# PYTHONDONTWRITEBYTECODE is set, every `finemotor report` would otherwise compile them again
+# (about 0.1 to 0.4 s of a report). Up-to-date files are skipped; a stale one is never used.
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q games telemetry engine benchmarks > /dev/null
+
+play: bytecode
 	$(PY) -m games
 
-test: $(STAMP)
+test: bytecode
 	$(HEADLESS) $(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-bench: $(STAMP)
+bench: bytecode
 	$(HEADLESS) $(PY) -m benchmarks
 
 clean:

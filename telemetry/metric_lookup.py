@@ -22,15 +22,25 @@ if TYPE_CHECKING:
 __all__ = ["latest_values"]
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """Integer codes of a text column (-1 for a missing value) and the text of each code."""
+def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of a text column (-1 for a missing value) and the value of each code.
+
+    The loader's categories are the whole caseload's (5,958 sessions for each child's slice):
+    they are looked up through their index (hashed once, shared by the slices), never
+    walked."""
     import pandas as pd
 
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return (column.cat.codes.to_numpy().astype(np.int64),
-                [str(c) for c in column.cat.categories])
+        return column.cat.codes.to_numpy().astype(np.int64), column.cat.categories
     codes, uniques = pd.factorize(column)
-    return codes.astype(np.int64), [str(u) for u in uniques]
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def _where(index: pd.Index, values: Sequence[str]) -> np.ndarray:
+    """The position of each value in ``index`` (-1 when absent), compared as text."""
+    if index.dtype != object:
+        index = index.astype(str)
+    return np.asarray(index.get_indexer([str(v) for v in values]), dtype=np.int64)
 
 
 def latest_values(
@@ -52,10 +62,13 @@ def latest_values(
         return out
     session_codes, sessions = _codes(rows["session_id"])
     metric_codes, metrics = _codes(rows["metric"])
-    column_of = {name: j for j, name in enumerate(names)}
-    # the output column of each row (-1: a metric not asked for, or none)
-    column = np.array([column_of.get(m, -1) for m in metrics] + [-1], dtype=np.int64)[
-        metric_codes]
+    # the output column of each metric code (-1, also last for a missing name: not asked for)
+    column_of = np.full(len(metrics) + 1, -1, dtype=np.int64)
+    at_name = _where(metrics, names)
+    for j, code in enumerate(at_name.tolist()):
+        if code >= 0 and column_of[code] < 0:  # a name asked twice: its first column
+            column_of[code] = j
+    column = column_of[metric_codes]
     value = rows["value"].to_numpy(dtype=float)
     keep = (column >= 0) & (session_codes >= 0)
     if skip_empty:
@@ -66,8 +79,7 @@ def latest_values(
     # Trials as one int64 key each: the session's code above, the trial number below.
     row_key = (session_codes[at] << 32) | (rows["trial"].to_numpy(dtype=np.int64)[at]
                                            & 0xFFFFFFFF)
-    code_of = {s: i for i, s in enumerate(sessions)}
-    asked = np.array([code_of.get(str(s), -1) for s in session_ids], dtype=np.int64)
+    asked = _where(sessions, session_ids)
     known = asked >= 0
     asked_key = (asked << 32) | (np.asarray(trials, dtype=np.int64) & 0xFFFFFFFF)
     unique_keys, asked_at = np.unique(asked_key[known], return_inverse=True)

@@ -77,22 +77,29 @@ def encode(entries: dict[str, Summary], typed_tag: str | None = None,
                               int(bool(s.torn.get(table.name, False)))])
             blob.append(rows)
             offset += len(rows)
-    typed_span = None
-    if typed_tag is not None:
-        typed_span = [typed_tag, -1 if typed is None else offset, len(typed or b"")]
-        if typed is not None:
-            blob.append(typed)
     sessions = []
     for name, spans in zip(names, tables, strict=True):
         s = entries[name]
         meta = None if s.meta is None else [s.meta.get(k) for k in _META_FIELDS]
         sessions.append([name, list(s.key), meta, *spans])
-    header = json.dumps(
-        {"format": FORMAT, "schema_version": schema.SCHEMA_VERSION,
-         "readable": sorted(schema.READABLE_VERSIONS), "typed": typed_span,
-         "sessions": sessions},
-        separators=(",", ":"),
-    ).encode("utf-8")
+    pad = 0  # bytes before the typed block, so it starts at a multiple of 8 in the file
+    while True:
+        typed_span = None
+        if typed_tag is not None:
+            typed_span = [typed_tag, -1 if typed is None else offset + pad, len(typed or b"")]
+        header = json.dumps(
+            {"format": FORMAT, "schema_version": schema.SCHEMA_VERSION,
+             "readable": sorted(schema.READABLE_VERSIONS), "typed": typed_span,
+             "sessions": sessions},
+            separators=(",", ":"),
+        ).encode("utf-8")
+        first_len = len(b"%s %d %08x %d\n" % (MAGIC, FORMAT, 0, len(header)))
+        short = -(first_len + len(header) + offset + pad) % 8
+        if typed is None or short == 0:
+            break
+        pad += short  # (the header may grow by a digit: then look again)
+    if typed is not None:
+        blob += [b"\0" * pad, typed]
     body = header + b"".join(blob)
     first = b"%s %d %08x %d\n" % (MAGIC, FORMAT, zlib.crc32(body), len(header))
     return first + body

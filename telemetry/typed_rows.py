@@ -14,12 +14,13 @@ Only rows that parsed typed are kept (a child with a row that needed the lenient
 no block: its text is parsed each time). A block records the pandas version that parsed it;
 the cache is rebuilt under another one (:data:`TAG`).
 
-Layout: the blocks of :data:`TYPED_TABLES` one after another, each as its length in 12 ASCII
+Layout: the blocks of :data:`TYPED_TABLES` one after another, each as its length in 16 ASCII
 digits (0: that table's rows are not typed) and the block, padded to 8 bytes. A block: the
 length of the header as 10 ASCII digits, the header (JSON ``{"rows": n, "counts": [rows per
-session], "columns": [[name, dtype, offset, bytes, categories or null], ...]}``), then the
-arrays (native byte order, each at a multiple of 8 bytes), offsets counted
-from the end of the header.
+session], "columns": [[name, dtype, offset, bytes, categories or null], ...]}``, then spaces
+up to a multiple of 8 bytes from the block's start), then the arrays (native byte order, each
+at a multiple of 8 bytes), offsets counted from the end of the header. The cache file puts
+the blocks at a multiple of 8 bytes from its start, so the arrays are read in place.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ __all__ = ["TABLES_TYPER", "TAG", "TYPED_TABLES", "Piece", "combine", "decode",
 
 TYPED_TABLES = (schema.TRIALS, schema.METRICS)  # the tables typed, in their order in a file
 # Who typed a file's blocks, and which tables: a file typed otherwise is typed again.
-TAG = (f"{'+'.join(t.name for t in TYPED_TABLES)}; pandas {pd.__version__}, "
+TAG = (f"blocks 2, {'+'.join(t.name for t in TYPED_TABLES)}; pandas {pd.__version__}, "
        f"numpy {np.__version__}, {sys.byteorder}")
-_LENGTH_DIGITS = 12
+_LENGTH_DIGITS = 16  # a multiple of 8: the blocks after it stay aligned
 _UTC = "UTC"
 _PLAIN = {"int64", "float64", "bool"}  # stored as they are
 
@@ -112,6 +113,9 @@ def encode(piece: Piece, counts: Sequence[int]) -> bytes:
         offset += len(data) + pad
     header = json.dumps({"rows": piece.rows, "counts": list(counts), "columns": columns},
                         separators=(",", ":")).encode("utf-8")
+    # Spaces after the JSON put the arrays at a multiple of 8 bytes from the block's start,
+    # so a block that starts aligned is read without copying.
+    header += b" " * (-(10 + len(header)) % 8)
     return b"%010d" % len(header) + header + b"".join(arrays)
 
 

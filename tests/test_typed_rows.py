@@ -122,6 +122,10 @@ def test_the_cache_keeps_typed_trials_and_the_next_load_uses_them(tmp_path: Path
     # Row spans per session: 3 trials each, but recs[2]'s row with a bad crc32.
     spans = loaded.typed["trials"].values()
     assert sorted(end - start for _, start, end in spans) == [2, 3, 3, 3, 3]
+    # The blocks sit at a multiple of 8 bytes in the file: every array is read in place.
+    for table in ("trials", "metrics"):
+        for piece, _, _ in loaded.typed[table].values():
+            assert all(v.flags.aligned and not v.flags.owndata for v in piece.values.values())
     spans = loaded.typed["metrics"].values()
     assert sorted(end - start for _, start, end in spans) == sorted(
         len(first.metrics[first.metrics["session_id"] == r.session_id]) for r in recs)
@@ -214,11 +218,11 @@ def test_tables_blocks_round_trip_and_refuse_damage() -> None:
     bad = _row("1", "s1", "1", "tracing", "accuracy", "half", "ratio")
     made = typed_rows.TABLES_TYPER.make([{"trials": ROWS[0], "metrics": bad}])
     assert made is not None
-    size = int(made[:12])
-    assert made[12 + size + -size % 8:] == b"0" * 12  # the metrics' length: none
+    size = int(made[:16])
+    assert made[16 + size + -size % 8:] == b"0" * 16  # the metrics' length: none
     assert sorted(typed_rows.decode_tables(made)) == ["trials"]
     assert typed_rows.TABLES_TYPER.make([{"trials": b"x,y\n", "metrics": bad}]) is None
-    for cut in (b"", made[:11], made[:-8], made + b"\0" * 8, b"x" * 12 + made[12:]):
+    for cut in (b"", made[:15], made[:-8], made + b"\0" * 8, b"x" * 16 + made[16:]):
         with pytest.raises(ValueError):
             typed_rows.decode_tables(cut)
 
