@@ -167,7 +167,8 @@ def decode(data: bytes | memoryview, table: schema.Table) -> tuple[Piece, list[i
             if type(cats) is not list or not all(type(c) is str for c in cats):
                 raise ValueError(f"bad categories of column {name!r}")
             codes = values[name]
-            if rows and (codes.min() < 0 or codes.max() >= len(cats)):
+            # one pass: a negative code read as unsigned is above any category count
+            if rows and int(codes.view(np.uint32).max()) >= len(cats):
                 raise ValueError(f"bad codes of column {name!r}")
             categories[name] = np.array(cats, dtype=object)
     if list(values) != list(table.column_names):

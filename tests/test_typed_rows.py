@@ -100,6 +100,14 @@ def test_a_malformed_block_raises_value_error(damage: str) -> None:
         typed_rows.decode(bad, TRIALS)
 
 
+def test_a_negative_category_code_raises_value_error() -> None:
+    piece = typed_rows.piece_of(parse_rows(b"".join(ROWS), TRIALS), TRIALS)
+    assert piece is not None
+    piece.values["item"] = np.array([0, -1, 1], dtype=np.int32)
+    with pytest.raises(ValueError, match="bad codes of column 'item'"):
+        typed_rows.decode(typed_rows.encode(piece, [2, 1]), TRIALS)
+
+
 def _typed_span(data: Path, kid: str) -> list[object]:
     raw = (data / "sessions" / kid / summary_cache.FILE_NAME).read_bytes()
     first, _, body = raw.partition(b"\n")
