@@ -32,6 +32,7 @@ from telemetry import schema
 from telemetry.avatars import check_avatar, first_free_avatar
 from telemetry.errors import UsageError
 from telemetry.locking import locked
+from telemetry.natural_sort import natural_key
 from telemetry.recorder import iso_utc, utc_now
 from telemetry.storage import atomic_write_bytes, ensure_private_dir, fsync_parents
 
@@ -158,8 +159,9 @@ class ChildrenRegistry:
             yield
 
     def list(self) -> list[Child]:
-        """Every child, sorted by nickname (case-insensitive), then by id."""
-        return sorted(self._read(), key=lambda c: (c.nickname.casefold(), c.child_id))
+        """Every child, sorted by nickname as people count ("Sam 2" before "Sam 10", case
+        and accents aside: :func:`telemetry.natural_sort.natural_key`), then by id."""
+        return sorted(self._read(), key=lambda c: (natural_key(c.nickname), c.child_id))
 
     def get(self, child_id: str) -> Child:
         """The child with ``child_id``; :class:`UsageError` if there is none."""

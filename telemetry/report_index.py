@@ -8,6 +8,7 @@ import pandas as pd
 
 from telemetry import charts
 from telemetry import report_html as H
+from telemetry.natural_sort import natural_key
 from telemetry.report_sections import Period, columns
 
 SPARK_WEEKS = 12
@@ -76,7 +77,10 @@ def render_index(
             for a, b in zip(case["flags"].fillna(""), more, strict=True)])
     weekly_by_child = {cid: g for cid, g in weekly.groupby("child_id", sort=False)}
     flagged = case["flags"].astype(str) != ""
-    order = case.assign(_f=~flagged, _n=case["child_id"].map(names).str.lower())
+    # Flagged children first, then by name as people count ("Child 2" before "Child 10").
+    rank = {cid: i for i, cid in enumerate(
+        sorted(names, key=lambda c: (natural_key(names[c]), c)))}
+    order = case.assign(_f=~flagged, _n=case["child_id"].map(rank))
     order = order.sort_values(["_f", "_n"], kind="stable")
     rows, classes, attention = [], [], []
     for r in order.itertuples(index=False):
