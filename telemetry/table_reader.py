@@ -206,6 +206,8 @@ def parse_rows(valid: bytes | Sequence[bytes] | CheckedRows, table: schema.Table
     )
     for col in table.columns:
         if col.dtype == "bool":
+            if not frame[col.name].isin((0, 1)).all():
+                raise ValueError(f"{col.name}: a value other than 0 or 1")  # the lenient parse
             frame[col.name] = frame[col.name].astype(bool)
         elif col.dtype == "datetime":
             frame[col.name] = pd.to_datetime(frame[col.name], utc=True, format="ISO8601")
@@ -244,6 +246,8 @@ def load_table(paths: Sequence[str | Path], table: schema.Table) -> _Loaded:
 
 
 _INT_TEXT = r"[+-]?\d{1,18}"  # fits int64 whatever the digits
+_BOOL_TEXT = r"[01]"  # as the row writer stores a bool
+_CRC_TEXT = r"[0-9a-fA-F]{8}"
 
 
 def parse_checked(valid: bytes, table: schema.Table) -> tuple[pd.DataFrame, int]:
@@ -269,16 +273,18 @@ def _parse_leniently(
         header=None,
         names=list(table.header),
         dtype=str,
-        keep_default_na=False,  # "" stays "": a missing field (short row) is NaN
+        keep_default_na=False,  # "" stays "" (a short row's missing fields too)
         engine="c",
         on_bad_lines="skip",  # a row with too many fields
     )
-    ok = raw.notna().all(axis=1)
+    # A row one field short has its crc32 in the column before (which may read as a number
+    # when its 8 hex digits are all digits, one row in 40): the crc32 column is then empty.
+    ok = raw.notna().all(axis=1) & raw[schema.CRC_COLUMN].fillna("").str.fullmatch(_CRC_TEXT)
     typed: dict[str, pd.Series] = {}
     for col in table.columns:
         text = raw[col.name].fillna("")
         if col.dtype in ("int", "bool"):
-            ok &= text.str.fullmatch(_INT_TEXT)
+            ok &= text.str.fullmatch(_INT_TEXT if col.dtype == "int" else _BOOL_TEXT)
             typed[col.name] = pd.to_numeric(text.where(ok, "0"))
         elif col.dtype == "float":
             value = pd.to_numeric(text, errors="coerce")

@@ -42,8 +42,9 @@ __all__ = ["TABLES_TYPER", "TAG", "TYPED_TABLES", "Piece", "combine", "decode",
            "decode_tables", "encode", "piece_of"]
 
 TYPED_TABLES = (schema.TRIALS, schema.METRICS)  # the tables typed, in their order in a file
-# Who typed a file's blocks, and which tables: a file typed otherwise is typed again.
-TAG = (f"blocks 2, {'+'.join(t.name for t in TYPED_TABLES)}; pandas {pd.__version__}, "
+# Who typed a file's blocks, and which tables: a file typed otherwise is typed again. The
+# number goes up when the typing rules change (3: a bool other than 0 or 1 is not typed).
+TAG = (f"blocks 3, {'+'.join(t.name for t in TYPED_TABLES)}; pandas {pd.__version__}, "
        f"numpy {np.__version__}, {sys.byteorder}")
 _LENGTH_DIGITS = 16  # a multiple of 8: the blocks after it stay aligned
 _UTC = "UTC"
