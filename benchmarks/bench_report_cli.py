@@ -4,8 +4,9 @@ The budgets (DESIGN.md, issue 15): one child's year under 1 s, the caseload of 4
 under 5 s, both in a fresh process, warm page cache and cold (right after
 ``sync; echo 3 > /proc/sys/vm/drop_caches``, as root), peak memory under 500 MB.
 
-Each figure is the median of several fresh processes, with its baseline measured in the same
-run, interleaved run by run so a change in the machine's load hits both alike:
+Each figure is the median of several fresh processes (5 warm, 5 cold), with its baseline
+measured in the same run, interleaved run by run so a change in the machine's load or speed
+hits both alike (a speed probe before every run says how fast the cores were):
 
 * ``finemotor report``: the command line as installed (``python -m games.cli report ...``,
   the console script's code path: child pages on every core, quick exit);
@@ -69,12 +70,27 @@ def _run(argv: list[str]) -> tuple[float, float, str]:
     return wall, _cpu_children() - cpu0, proc.stdout
 
 
+_SPEED: list[float] = []  # the speed probe before every run (see _probe)
+
+
+def _probe() -> float:
+    """Seconds for a fixed pure-Python loop: this machine's cores change speed by up to 2x
+    from minute to minute (other virtual machines on the host), so the figures come with the
+    speed they were measured at."""
+    t0 = time.perf_counter()
+    total = 0
+    for i in range(2_000_000):
+        total += i
+    return time.perf_counter() - t0
+
+
 def _medians(variants: dict[str, list[str]], runs: int,
              before: Callable[[], object] | None) -> dict[str, tuple[float, float]]:
     """Median (wall, CPU) per variant over ``runs`` interleaved fresh processes."""
     got: dict[str, list[tuple[float, float]]] = {k: [] for k in variants}
     for _ in range(runs):
         for name, argv in variants.items():
+            _SPEED.append(_probe())
             if before is not None:
                 before()
             wall, cpu, _ = _run(argv)
@@ -121,7 +137,7 @@ def figures(data: Path, tmp: Path, one: list[str], runs: int = 5) -> None:
             _run(argv)
         temps = [("warm", runs, None)]
         if can_drop:
-            temps.append(("cold", max(3, runs - 2), drop_page_cache))
+            temps.append(("cold", runs, drop_page_cache))
         for temp, n, before in temps:
             m = _medians(variants, n, before)
             wall, cpu = m["finemotor report"]
@@ -138,6 +154,9 @@ def figures(data: Path, tmp: Path, one: list[str], runs: int = 5) -> None:
         report(f"  peak RSS of its largest worker (quick exit {quick})", int(workers) / 1024,
                "MB")
         print(f"  load average {os.getloadavg()[0]:.1f} after '{label}'", flush=True)
+    report("speed probe (2,000,000-step Python loop), median", statistics.median(_SPEED) * 1e3,
+           "ms")
+    report(f"  fastest / slowest of {len(_SPEED)}", min(_SPEED) / max(_SPEED), "x")
 
 
 def main() -> None:
