@@ -16,10 +16,11 @@ exact maximum, usually after a few bins.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
-from games.tracing.coverage import _bins, _last_at_or_below
+from games.tracing.coverage import _bin_centres, _bins
 from games.tracing.nearest import _Nearest, _Segments
 
 _BATCH = 64  # bins measured exactly per round (largest bound first)
@@ -27,15 +28,38 @@ _CELL_PX = 4.0  # the sample grid's cell side
 _MAX_CELLS = 1 << 20  # the sample grid's cells at most (the cell grows for far-flung samples)
 
 
-def _bin_centres(seg: _Segments, nbins: int, width: float) -> tuple[np.ndarray, np.ndarray]:
-    """The (x, y) of every bin centre on the model path."""
-    centres = (np.arange(nbins) + 0.5) * width
-    j = _last_at_or_below(seg.s0, centres)
-    seg_len = seg.length[j]
-    frac = np.divide(centres - seg.s0[j], seg_len, out=np.zeros_like(centres),
-                     where=seg_len > 0)
-    np.clip(frac, 0.0, 1.0, out=frac)
-    return seg.ax[j] + seg.ux[j] * frac, seg.ay[j] + seg.uy[j] * frac
+def floor_div(a: np.ndarray, b: float) -> np.ndarray:
+    """``a // b`` (numpy's floor division), bit for bit, about ten times faster.
+
+    ``floor(a / b)`` is the true floor of the quotient wherever ``a / b`` rounds to a
+    non-integer (rounding is monotonic and integers are representable); only where it rounds
+    to an integer can it differ from ``a // b`` (one above the true floor), so there the
+    slow floor division is taken.
+    """
+    q = np.divide(a, b)
+    out = np.floor(q)
+    exact = np.flatnonzero(out == q)
+    if len(exact):
+        out[exact] = a[exact] // b
+    return out
+
+
+class _Strokes:
+    """Per model, the bins' left edges in px and each stroke's bin range (cached with the
+    bins): what the bounds' spreading along each stroke needs."""
+
+    def __init__(self, nbins: int, width: float, bin_stroke: np.ndarray) -> None:
+        self.at = np.arange(nbins) * width
+        edges = np.flatnonzero(np.diff(bin_stroke)) + 1
+        self.ranges = list(zip(np.r_[0, edges].tolist(), np.r_[edges, nbins].tolist(),
+                               strict=True))
+
+
+def _strokes(seg: _Segments, nbins: int, width: float, bin_stroke: np.ndarray) -> _Strokes:
+    st = seg.prep.get("hausdorff strokes")
+    if st is None:
+        st = seg.prep["hausdorff strokes"] = _Strokes(nbins, width, bin_stroke)
+    return st
 
 
 def _upper_bounds(seg: _Segments, near: _Nearest, nbins: int, width: float,
@@ -43,17 +67,28 @@ def _upper_bounds(seg: _Segments, near: _Nearest, nbins: int, width: float,
     """Per bin, an upper bound of its distance to the nearest sample (see the module doc)."""
     ub = np.full(nbins, math.inf)
     k = seg.stroke[near.seg]
-    b = np.clip((near.s // width).astype(np.int64), 0, nbins - 1)
+    b = floor_div(near.s, width).astype(np.int64)
+    np.maximum(b, 0, out=b)
+    np.minimum(b, nbins - 1, out=b)
     # a bin straddling a stroke's start may belong to the neighbouring stroke: step into k's
-    b = np.where(bin_stroke[b] < k, np.minimum(b + 1, nbins - 1), b)
-    b = np.where(bin_stroke[b] > k, np.maximum(b - 1, 0), b)
-    same = bin_stroke[b] == k
-    val = near.dist + np.abs((b + 0.5) * width - near.s)
+    # (the few such samples only)
+    bs = bin_stroke[b]
+    up = np.flatnonzero(bs < k)
+    b[up] = np.minimum(b[up] + 1, nbins - 1)
+    bs[up] = bin_stroke[b[up]]
+    down = np.flatnonzero(bs > k)
+    b[down] = np.maximum(b[down] - 1, 0)
+    bs[down] = bin_stroke[b[down]]
+    same = bs == k
+    val = b + 0.5
+    val *= width
+    val -= near.s
+    np.abs(val, out=val)
+    val += near.dist
     np.minimum.at(ub, b[same], val[same])
-    idx = np.arange(nbins) * width
-    edges = np.flatnonzero(np.diff(bin_stroke)) + 1
-    for lo, hi in zip(np.r_[0, edges].tolist(), np.r_[edges, nbins].tolist(), strict=True):
-        part, at = ub[lo:hi], idx[lo:hi]
+    st = _strokes(seg, nbins, width, bin_stroke)
+    for lo, hi in st.ranges:
+        part, at = ub[lo:hi], st.at[lo:hi]
         fwd = np.minimum.accumulate(part - at) + at
         bwd = (np.minimum.accumulate((part + at)[::-1]))[::-1] - at
         ub[lo:hi] = np.minimum(fwd, bwd)
@@ -68,7 +103,7 @@ def model_to_samples(seg: _Segments, near: _Nearest, x: np.ndarray, y: np.ndarra
         return math.nan
     bins = _bins(seg)
     nbins, width = bins.n, bins.width
-    qx, qy = _bin_centres(seg, nbins, width)
+    qx, qy = _bin_centres(seg, bins)
     ub = _upper_bounds(seg, near, nbins, width, bins.stroke)
     # the samples on a grid of small cells (exact distances are then taken to few samples):
     # CSR lists per cell, cells numbered column-major (cx * ny + cy)
@@ -82,7 +117,7 @@ def model_to_samples(seg: _Segments, near: _Nearest, x: np.ndarray, y: np.ndarra
     key = ((x - lo_x) * inv).astype(np.int64)
     key *= ny
     key += ((y - lo_y) * inv).astype(np.int64)
-    order = np.argsort(key)
+    order = _cell_order(key, ny * ny)
     sx, sy = x[order], y[order]
     ptr = np.concatenate(([0], np.cumsum(np.bincount(key, minlength=ny * ny))))
     qcx = ((qx - lo_x) * inv).astype(np.int64)
@@ -92,14 +127,29 @@ def model_to_samples(seg: _Segments, near: _Nearest, x: np.ndarray, y: np.ndarra
     # stretches get no seeds above: their samples' nearest points are on the other pass).
     # (bin centres are >= the lows, so a cell index - 1 is >= -1: the grid has a spare row
     # and column at the top end, and -1 wraps to a cell that is a valid bound too)
-    for ddx in (-1, 0, 1):
-        for ddy in (-1, 0, 1):
-            c = np.clip((qcx + ddx) * ny + qcy + ddy, 0, ny * ny - 1)
-            has = ptr[c + 1] > ptr[c]
-            first = np.minimum(ptr[c], n - 1)
-            gx, gy = sx[first] - qx, sy[first] - qy
-            seed = np.sqrt(gx * gx + gy * gy)
-            np.minimum(ub, np.where(has, seed, math.inf), out=ub)
+    # Each cell's first sample as a table (+inf for an empty cell: its bound is then inf, as
+    # the minimum needs), gathered for the nine cells in turn: small arrays, no (9, bins) ones.
+    first = np.minimum(ptr[:-1], n - 1)
+    fx, fy = sx[first], sy[first]
+    empty = ptr[1:] <= ptr[:-1]
+    fx[empty] = math.inf
+    fy[empty] = math.inf
+    base = qcx * ny
+    base += qcy
+    top = ny * ny - 1
+    c = np.empty_like(base)
+    for off in [ddx * ny + ddy for ddx in (-1, 0, 1) for ddy in (-1, 0, 1)]:
+        np.add(base, off, out=c)
+        np.maximum(c, 0, out=c)
+        np.minimum(c, top, out=c)
+        gx = fx[c]
+        gx -= qx
+        gy = fy[c]
+        gy -= qy
+        gx *= gx
+        gy *= gy
+        gx += gy
+        np.minimum(ub, np.sqrt(gx, out=gx), out=ub)
 
     def measure(js: np.ndarray) -> np.ndarray:
         """Exact nearest-sample distances of bins ``js``, from the cells within their bound."""
@@ -124,12 +174,35 @@ def model_to_samples(seg: _Segments, near: _Nearest, x: np.ndarray, y: np.ndarra
         np.minimum.at(d2, who, dx * dx + dy * dy)
         return np.sqrt(d2)
 
+    return _largest_measured(ub, measure)
+
+
+def _largest_measured(ub: np.ndarray, measure: Callable[[np.ndarray], np.ndarray]) -> float:
+    """The largest exact distance of any bin, measuring bins largest bound first.
+
+    A bin whose bound is at most the largest distance measured so far cannot be larger, so
+    only bins above it are measured, ``_BATCH`` of the largest bounds at a time (found by a
+    partition, not a sort of every bin: the order within a batch does not change a maximum).
+    """
     best = 0.0
-    todo = np.argsort(-ub, kind="stable")
-    done = 0
-    while done < nbins and ub[todo[done]] > best:
-        batch = todo[done : done + _BATCH]
-        batch = batch[ub[batch] > best]
-        best = max(best, float(measure(batch).max()))
-        done += _BATCH
+    measured = np.zeros(len(ub), dtype=bool)
+    todo = np.flatnonzero(ub > best)
+    while len(todo):
+        if len(todo) > _BATCH:
+            todo = todo[np.argpartition(ub[todo], len(todo) - _BATCH)[len(todo) - _BATCH :]]
+        best = max(best, float(measure(todo).max()))
+        measured[todo] = True
+        todo = np.flatnonzero((ub > best) & ~measured)
     return best
+
+
+def _cell_order(key: np.ndarray, n_cells: int) -> np.ndarray:
+    """An order of the samples that groups them by cell ``key`` (ascending).
+
+    The order within a cell changes nothing but the seeds' bound, never the exact result, so
+    a stable radix sort on 16 bits is taken where the cells fit (several times faster than a
+    quicksort of int64 keys).
+    """
+    if n_cells <= 1 << 16:
+        return np.argsort(key.astype(np.uint16), kind="stable")
+    return np.argsort(key)
