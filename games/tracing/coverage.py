@@ -79,27 +79,35 @@ def _coverage(
         return np.zeros(nbins, dtype=bool), bins.stroke
     # Exact on the nearest segment: the stretch is measured from the sample's foot on the
     # segment's line (not from its nearest point, which is an end when the foot is past it).
-    px, py = np.asarray(x, dtype=float)[ok], np.asarray(y, dtype=float)[ok]
-    j = near.seg[ok]
-    dx = px - seg.ax[j]
-    dy = py - seg.ay[j]
-    seg_len = seg.length[j]
-    along = dx * seg.wx[j]
-    along += dy * seg.wy[j]
+    px, py, j = np.asarray(x, dtype=float), np.asarray(y, dtype=float), near.seg
+    if len(ok) < len(j):  # (every sample in band, the usual case, needs no copies)
+        px, py, j = px[ok], py[ok], j[ok]
+    # The segment quantities are gathered into one reused buffer just before use (fewer
+    # fresh arrays; the products are the same either way round).
+    g = np.take(seg.ax, j, mode="clip")  # indices are valid: "clip" is unbuffered
+    dx = np.subtract(px, g)
+    np.take(seg.ay, j, out=g, mode="clip")
+    dy = np.subtract(py, g)
+    np.take(seg.wx, j, out=g, mode="clip")
+    along = np.multiply(dx, g)
+    np.take(seg.wy, j, out=g, mode="clip")
+    g *= dy
+    along += g
+    seg_len = np.take(seg.length, j, mode="clip")
     along *= seg_len
     dx *= dx
     dy *= dy
     dx += dy
-    dx -= along * along
+    dx -= np.multiply(along, along, out=g)
     np.maximum(dx, 0.0, out=dx)
     half = np.subtract(tol * tol, dx, out=dx)
     np.maximum(half, 0.0, out=half)  # in band: within tol of the segment, so >= 0 but for ulps
     np.sqrt(half, out=half)
-    lo = seg.s0[j]
-    g0 = along - half
+    lo = np.take(seg.s0, j, out=dy, mode="clip")
+    g0 = np.subtract(along, half, out=g)
     np.maximum(g0, 0.0, out=g0)
     g0 += lo
-    g1 = along + half
+    g1 = np.add(along, half, out=along)
     np.minimum(g1, seg_len, out=g1)
     g1 += lo
     # g0, g1 lie in [0, total], so the bin indices below lie in [0, nbins] without clipping.
@@ -125,16 +133,20 @@ def _coverage(
     keep = seg_todo[grid.seg_idx]
     cell_segs = grid.seg_idx[keep]
     n_cells = grid.nx * grid.ny
-    ptr = np.concatenate(([0], np.cumsum(np.bincount(grid.cell_of[keep], minlength=n_cells))))
+    per_cell = np.bincount(grid.cell_of[keep], minlength=n_cells)
+    ptr = np.concatenate(([0], np.cumsum(per_cell)))
     # in-band samples lie within tol of the model, hence inside the grid
-    ci = np.clip(((px - grid.lo_x) * (1.0 / tol)).astype(np.int64), 0, grid.nx - 1)
-    cj = np.clip(((py - grid.lo_y) * (1.0 / tol)).astype(np.int64), 0, grid.ny - 1)
-    cell = ci * grid.ny + cj
-    lo_p, counts = ptr[cell], ptr[cell + 1] - ptr[cell]
-    total = int(counts.sum())
-    if not total:
+    cell = _cover_cells(px, py, grid, tol)
+    # Only the samples in cells that list such a segment (usually few) are paired; the others
+    # would add no pair (the coverage is a union: which samples go first changes nothing).
+    counts = per_cell[cell]
+    near_todo = np.flatnonzero(counts)
+    if not len(near_todo):
         return covered, bins.stroke
-    pair_p = np.repeat(np.arange(len(ok)), counts)
+    counts = counts[near_todo]
+    lo_p = ptr[cell[near_todo]]
+    total = int(counts.sum())
+    pair_p = np.repeat(near_todo, counts)
     j = cell_segs[np.repeat(lo_p - (np.cumsum(counts) - counts), counts) + np.arange(total)]
     dx = px[pair_p] - seg.ax[j]
     dy = py[pair_p] - seg.ay[j]
@@ -153,6 +165,23 @@ def _coverage(
     diff -= np.bincount(i1, minlength=nbins + 1)[: nbins + 1]
     covered |= np.cumsum(diff[:nbins]) > 0
     return covered, bins.stroke
+
+
+def _cover_cells(px: np.ndarray, py: np.ndarray, grid: _CoverGrid, tol: float) -> np.ndarray:
+    """The cover grid's cell of each (finite) point: its column and row truncated and clipped
+    to the grid, as integer arithmetic would give them, but worked out in floats (exact for
+    such small integers) with one conversion at the end."""
+    fx = px - grid.lo_x
+    fx *= 1.0 / tol
+    np.trunc(fx, out=fx)
+    np.clip(fx, 0.0, grid.nx - 1, out=fx)
+    fy = py - grid.lo_y
+    fy *= 1.0 / tol
+    np.trunc(fy, out=fy)
+    np.clip(fy, 0.0, grid.ny - 1, out=fy)
+    fx *= grid.ny
+    fx += fy
+    return fx.astype(np.int64)
 
 
 def _bin_segment(seg: _Segments, bins: _Bins) -> np.ndarray:
@@ -179,20 +208,27 @@ class _CoverGrid:
         # a segment within tol of some point of the cell is within tol + half the cell's
         # diagonal of its centre (a superset: each pair is checked exactly later)
         reach = tol * (1.0 + math.sqrt(0.5)) + 1e-6
-        cells, segs = [], []
-        for j in range(len(seg.length)):
-            dx, dy = cx - seg.ax[j], cy - seg.ay[j]
-            t = np.clip(dx * seg.wx[j] + dy * seg.wy[j], 0.0, 1.0)
-            ex, ey = dx - t * seg.ux[j], dy - t * seg.uy[j]
-            hit = np.flatnonzero(ex * ex + ey * ey <= reach * reach)
-            cells.append(hit)
-            segs.append(np.full(len(hit), j, dtype=np.int64))
-        cell_of = np.concatenate(cells)
-        order = np.argsort(cell_of, kind="stable")
-        self.seg_idx = np.concatenate(segs)[order]
-        self.cell_of = cell_of[order]
+        # Every (segment, cell) pair at once, segments in slices that keep the (slice,
+        # cells) temporaries small; np.nonzero of the (cells, segments) mask lists the pairs
+        # by cell, then segment: the CSR order.
+        n_seg = len(seg.length)
+        step = max(1, _COVER_GRID_ELEMENTS // len(cx))
+        hits = []
+        for lo in range(0, n_seg, step):
+            sl = slice(lo, min(lo + step, n_seg))
+            dx = cx[None, :] - seg.ax[sl, None]
+            dy = cy[None, :] - seg.ay[sl, None]
+            t = np.clip(dx * seg.wx[sl, None] + dy * seg.wy[sl, None], 0.0, 1.0)
+            ex, ey = dx - t * seg.ux[sl, None], dy - t * seg.uy[sl, None]
+            hits.append(ex * ex + ey * ey <= reach * reach)
+        cell_of, seg_idx = np.nonzero(np.concatenate(hits).T)
+        self.seg_idx = seg_idx
+        self.cell_of = cell_of
         self.ptr = np.concatenate(([0], np.cumsum(np.bincount(cell_of,
                                                               minlength=self.nx * self.ny))))
+
+
+_COVER_GRID_ELEMENTS = 16384
 
 
 def _cover_grid(seg: _Segments, tol: float) -> _CoverGrid:

@@ -25,7 +25,7 @@ from games.tracing.nearest import _Nearest, _Segments
 
 _BATCH = 64  # bins measured exactly per round (largest bound first)
 _CELL_PX = 4.0  # the sample grid's cell side
-_MAX_CELLS = 1 << 20  # the sample grid's cells at most (the cell grows for far-flung samples)
+_MAX_CELLS = 12_000  # the sample grid's cells at most: its tables stay under 128 kB
 
 
 def floor_div(a: np.ndarray, b: float) -> np.ndarray:
@@ -85,7 +85,10 @@ def _upper_bounds(seg: _Segments, near: _Nearest, nbins: int, width: float,
     val -= near.s
     np.abs(val, out=val)
     val += near.dist
-    np.minimum.at(ub, b[same], val[same])
+    if same.all():  # (the usual case: no copies)
+        np.minimum.at(ub, b, val)
+    else:
+        np.minimum.at(ub, b[same], val[same])
     st = _strokes(seg, nbins, width, bin_stroke)
     for lo, hi in st.ranges:
         part, at = ub[lo:hi], st.at[lo:hi]

@@ -155,12 +155,30 @@ def _pair_geometry(
     if cand is None:
         ax, ay = seg.ax[:, None], seg.ay[:, None]
         ux, uy, wx, wy = seg.ux[:, None], seg.uy[:, None], seg.wx[:, None], seg.wy[:, None]
-    else:
-        # one conversion to a contiguous native index instead of one per gather below
-        cand = np.ascontiguousarray(cand, dtype=np.intp)
-        ax, ay = seg.ax[cand], seg.ay[cand]
-        ux, uy, wx, wy = seg.ux[cand], seg.uy[cand], seg.wx[cand], seg.wy[cand]
-    return _sq_dist_in_place(px - ax, py - ay, ux, uy, wx, wy)
+        return _sq_dist_in_place(px - ax, py - ay, ux, uy, wx, wy)
+    # The operations of _sq_dist_in_place, each segment quantity gathered into one reused
+    # buffer just before it is used (products are the same either way round): four (K, n)
+    # arrays live instead of eleven.
+    g = np.take(seg.ax, cand, mode="clip")  # indices are valid: "clip" is unbuffered
+    dx = np.subtract(px, g)
+    np.take(seg.ay, cand, out=g, mode="clip")
+    dy = np.subtract(py, g)
+    np.take(seg.wx, cand, out=g, mode="clip")
+    t = dx * g
+    np.take(seg.wy, cand, out=g, mode="clip")
+    g *= dy
+    t += g
+    np.clip(t, 0.0, 1.0, out=t)
+    np.take(seg.ux, cand, out=g, mode="clip")
+    g *= t
+    dx -= g
+    np.take(seg.uy, cand, out=g, mode="clip")
+    g *= t
+    dy -= g
+    dx *= dx
+    dy *= dy
+    dx += dy
+    return dx, t
 
 
 def _sq_dist_in_place(dx: np.ndarray, dy: np.ndarray, ux: np.ndarray, uy: np.ndarray,
@@ -256,7 +274,9 @@ class _Grid:
             cy = ((ids % self.ny + 0.5) * cell).astype(np.float32)
             d2, _ = _sq_dist_in_place(cx - ax, cy - ay, ux, uy, wx, wy)
             dc = np.sqrt(d2, out=d2)
-            ok = (dc <= dc.min(axis=0) + pad).T  # (cells, segments)
+            # (cells, segments), made contiguous: the sum and nonzero below run several
+            # times faster on it than on the transposed view
+            ok = np.ascontiguousarray((dc <= dc.min(axis=0) + pad).T)
             n_ok = ok.sum(axis=1)
             rows, cols = np.nonzero(ok)  # row-major: each cell's segments in ascending order
             first = np.zeros(len(ids), dtype=np.int64)
@@ -293,10 +313,40 @@ def _nearest(px: np.ndarray, py: np.ndarray, seg: _Segments, margin: float) -> _
     grid = _grid(seg, margin)
     px = np.ascontiguousarray(px, dtype=float)
     py = np.ascontiguousarray(py, dtype=float)
-    fx = (px - grid.lo_x) / grid.cell
-    fy = (py - grid.lo_y) / grid.cell
+    cid, width = _cells(px, py, seg, grid)
+    # Each candidate count is done as one dense (k, points) computation on its points,
+    # written straight into the results: no sorted copies of every point's data (fresh
+    # arrays are what costs here: the allocator hands freed memory back to the system and
+    # faults it in again on the next trial).
+    sizes = np.bincount(width, minlength=_GRID_MAX_CAND + 1)
+    if sizes.max() == n:  # one count for every point
+        d2, t, best = _bucket(px, py, cid, int(width[0]), seg, grid)
+        return _Nearest(np.sqrt(d2, out=d2), best, _arc(seg, best, t))
+    dist = np.empty(n)
+    seg_idx = np.empty(n, dtype=np.int64)
+    s = np.empty(n)
+    for k in np.flatnonzero(sizes).tolist():
+        idx = np.flatnonzero(width == k)
+        d2, t, best = _bucket(px[idx], py[idx], cid[idx], k, seg, grid)
+        dist[idx] = np.sqrt(d2, out=d2)
+        seg_idx[idx] = best
+        s[idx] = _arc(seg, best, t)
+    return _Nearest(dist, seg_idx, s)
+
+
+def _cells(px: np.ndarray, py: np.ndarray, seg: _Segments, grid: _Grid
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Each point's grid cell and its candidate count's bucket (0: compare with every
+    segment, for points off the grid or in crowded cells); fills the cells first used."""
+    fx = px - grid.lo_x
+    fx /= grid.cell
+    fy = py - grid.lo_y
+    fy /= grid.cell
     # Compare as floats first: a wild (or NaN) sample must not reach the int cast.
-    in_grid = (fx >= 0.0) & (fx < grid.nx) & (fy >= 0.0) & (fy < grid.ny)
+    in_grid = fx >= 0.0
+    in_grid &= fx < grid.nx
+    in_grid &= fy >= 0.0
+    in_grid &= fy < grid.ny
     off_grid = ~in_grid
     fx[off_grid] = 0.0
     fy[off_grid] = 0.0
@@ -310,58 +360,54 @@ def _nearest(px: np.ndarray, py: np.ndarray, seg: _Segments, margin: float) -> _
         grid.fill(seg, todo)
     width = _BUCKET_OF[grid.count[cid]]
     width[off_grid] = 0  # 0 = compare with every segment
+    return cid, width
 
-    # Points sorted by their candidate count (a radix sort of small ints), so each count is a
-    # contiguous slice: one dense (k, points) computation per count, no per-group gathers.
-    order = np.argsort(width, kind="stable")
-    ends = np.cumsum(np.bincount(width, minlength=_GRID_MAX_CAND + 1)).tolist()
-    sx, sy, sc = px[order], py[order], cid[order]
-    best = np.empty(n, dtype=np.int64)
-    d2 = np.empty(n)
-    t = np.empty(n)
-    start = 0
-    for k, end in enumerate(ends):
-        if end == start:
-            continue
-        if k == 0:  # compare with every segment
-            step = _chunk(len(seg.length))
-            for i in range(start, end, step):
-                j = min(i + step, end)
-                dd, tt = _pair_geometry(sx[i:j], sy[i:j], seg, None)
-                pick = np.argmin(dd, axis=0)
-                cols = np.arange(j - i)
-                best[i:j] = pick
-                d2[i:j] = dd[pick, cols]
-                t[i:j] = tt[pick, cols]
-            start = end
-            continue
-        step = _chunk(k, 12288)  # 96 kB temporaries: a 10,000-sample trial in few chunks
-        for i in range(start, end, step):
-            j = min(i + step, end)
-            cand = grid.cand[sc[i:j], :k].T
-            dd, tt = _pair_geometry(sx[i:j], sy[i:j], seg, cand)
-            bd, bt, bs = d2[i:j], t[i:j], best[i:j]
-            bd[:] = dd[0]
-            bt[:] = tt[0]
-            bs[:] = cand[0]
-            for c in range(1, k):
-                # strictly smaller: on a tie the earlier (lower-index) segment stays
-                better = dd[c] < bd
-                np.copyto(bd, dd[c], where=better)
-                np.copyto(bt, tt[c], where=better)
-                np.copyto(bs, cand[c], where=better)
-        start = end
-    s_sorted = seg.length[best]
-    s_sorted *= t
-    s_sorted += seg.s0[best]
-    np.sqrt(d2, out=d2)
-    dist = np.empty(n)
-    dist[order] = d2
-    seg_idx = np.empty(n, dtype=np.int64)
-    seg_idx[order] = best
-    s = np.empty(n)
-    s[order] = s_sorted
-    return _Nearest(dist, seg_idx, s)
+
+def _arc(seg: _Segments, best: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Global arc length of the points at parameter ``t`` on segments ``best``."""
+    s = seg.length[best]
+    s *= t
+    s += seg.s0[best]
+    return s
+
+
+def _bucket(px: np.ndarray, py: np.ndarray, cid: np.ndarray, k: int, seg: _Segments,
+            grid: _Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Squared distance, parameter ``t`` and nearest segment of points whose cells all have
+    ``k`` candidates (0: every segment), in chunks that keep the temporaries small."""
+    m = len(px)
+    step = _chunk(len(seg.length)) if k == 0 else _chunk(k, 12288)  # 96 kB temporaries
+    if m <= step:
+        return _bucket_chunk(px, py, cid, k, seg, grid)
+    d2 = np.empty(m)
+    t = np.empty(m)
+    best = np.empty(m, dtype=np.int64)
+    for i in range(0, m, step):
+        j = min(i + step, m)
+        d2[i:j], t[i:j], best[i:j] = _bucket_chunk(px[i:j], py[i:j], cid[i:j], k, seg, grid)
+    return d2, t, best
+
+
+def _bucket_chunk(px: np.ndarray, py: np.ndarray, cid: np.ndarray, k: int, seg: _Segments,
+                  grid: _Grid) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_bucket` for one chunk."""
+    if k == 0:  # compare with every segment
+        dd, tt = _pair_geometry(px, py, seg, None)
+        pick = np.argmin(dd, axis=0)
+        cols = np.arange(len(px))
+        return dd[pick, cols], tt[pick, cols], pick
+    # one conversion to a contiguous native index instead of one per gather
+    cand = np.ascontiguousarray(grid.cand[cid, :k].T, dtype=np.intp)
+    dd, tt = _pair_geometry(px, py, seg, cand)
+    # The first candidate's rows take the best so far (they are not needed again).
+    bd, bt, bs = dd[0], tt[0], cand[0]
+    for c in range(1, k):
+        # strictly smaller: on a tie the earlier (lower-index) segment stays
+        better = dd[c] < bd
+        np.copyto(bd, dd[c], where=better)
+        np.copyto(bt, tt[c], where=better)
+        np.copyto(bs, cand[c], where=better)
+    return bd, bt, bs
 
 
 def deviations(model: Model, xy: np.ndarray) -> np.ndarray:
