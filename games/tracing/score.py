@@ -180,8 +180,11 @@ def score_trace(
     # Stroke matching: the model stroke most of a drawn stroke's in-band samples lie on.
     n_model = len(model)
     seg_stroke = seg.stroke[near.seg]
-    counts = np.bincount(sid[inside] * n_model + seg_stroke[inside],
-                         minlength=n_strokes * n_model).reshape(n_strokes, n_model)
+    pair_key = sid * n_model
+    pair_key += seg_stroke
+    if not inside.all():  # (every sample in band: no copies)
+        pair_key = pair_key[inside]
+    counts = np.bincount(pair_key, minlength=n_strokes * n_model).reshape(n_strokes, n_model)
     match = np.where(counts.max(axis=1) > 0, counts.argmax(axis=1), -1)
 
     order_errors = out_of_turn([m for m in match.tolist() if m >= 0])
