@@ -59,7 +59,7 @@ def replay(
             return _replay_single(t_ns, np.asarray(x, float), np.asarray(y, float),
                                   np.asarray(phase))
         ptr = np.asarray(pointer)
-        if (src == SOURCE_CODES["touch"]).all() and np.isin(ptr, (1, 2)).all():
+        if (src == SOURCE_CODES["touch"]).all() and ((ptr == 1) | (ptr == 2)).all():
             return _replay_two(t_ns, np.asarray(x, float), np.asarray(y, float), ptr,
                                np.asarray(phase), d)
     return _replay_slow(t_ns, x, y, pointer, phase, source, d)
@@ -150,11 +150,21 @@ def _replay_two(t_ns: np.ndarray, x: np.ndarray, y: np.ndarray, ptr: np.ndarray,
         state.append((last >= 0) & ~up[safe])  # down after sample i
     both = state[0] & state[1]
     (ax, ay), (bx, by) = pos
+    # in place (the same operations): fresh arrays cost more than the arithmetic here
     dx, dy = bx - ax, by - ay
-    gap = np.sqrt(dx * dx + dy * dy)
-    mx, my = (ax + bx) / 2, (ay + by) / 2
-    zone = np.where(gap < d.grip_distance, 0, np.where(gap > d.release_distance, 2, 1))
-    zone = np.where(both, zone, -1)
+    dx *= dx
+    dy *= dy
+    dx += dy
+    gap = np.sqrt(dx, out=dx)
+    ax += bx
+    mx = ax
+    mx /= 2
+    ay += by
+    my = ay
+    my /= 2
+    zone = np.where(gap > d.release_distance, 2, 1)
+    zone[gap < d.grip_distance] = 0
+    zone[~both] = -1
     prev_both = np.concatenate(([False], both[:-1]))
     prev_zone = np.concatenate(([-1], zone[:-1]))
     formed = both & ~prev_both

@@ -192,7 +192,8 @@ def resample_speed_xy(t: np.ndarray, x: np.ndarray, y: np.ndarray, hz: float) ->
     grid += t[0]
     gx = np.interp(grid, t, x)
     gy = np.interp(grid, t, y)
-    v: np.ndarray = np.hypot(np.diff(gx), np.diff(gy))
+    # (slices rather than np.diff: the same differences without its per-call overhead)
+    v: np.ndarray = np.hypot(gx[1:] - gx[:-1], gy[1:] - gy[:-1])
     v *= hz
     return v
 
@@ -206,7 +207,7 @@ def sparc(speed: np.ndarray, fs: float = RESAMPLE_HZ, padlevel: int = SPARC_PAD,
     to the cut-off. More negative means less smooth.
     """
     speed = np.asarray(speed, dtype=float)
-    if len(speed) < 4 or not np.any(speed > 0):
+    if len(speed) < 4 or not (speed > 0).any():
         return float("nan")
     nfft = int(2 ** (math.ceil(math.log2(len(speed))) + padlevel))
     mag = np.abs(np.fft.rfft(speed, nfft))
@@ -224,8 +225,8 @@ def sparc(speed: np.ndarray, fs: float = RESAMPLE_HZ, padlevel: int = SPARC_PAD,
     m_sel = m_sel[lo:hi]
     if len(f_sel) < 2:
         return 0.0
-    df = np.diff(f_sel) / (f_sel[-1] - f_sel[0])
-    return float(-np.sum(np.sqrt(df * df + np.diff(m_sel) ** 2)))
+    df = (f_sel[1:] - f_sel[:-1]) / (f_sel[-1] - f_sel[0])
+    return float(-np.sqrt(df * df + (m_sel[1:] - m_sel[:-1]) ** 2).sum())
 
 
 def smooth(
@@ -237,8 +238,23 @@ def smooth(
         return np.asarray(speed, dtype=float)
     kernel = np.ones(w)
     num = np.convolve(speed, kernel, mode="same")
-    den = np.convolve(np.ones(len(speed)), kernel, mode="same")
-    return num / den
+    mean: np.ndarray = num / _window_counts(len(speed), w)
+    return mean
+
+
+def _window_counts(n: int, w: int) -> np.ndarray:
+    """How many of ``n`` samples a centred window of odd width ``w`` covers at each sample:
+    ``np.convolve(np.ones(n), np.ones(w), mode="same")`` (small whole numbers, so exact),
+    written out instead of convolved."""
+    if n < w:  # np.convolve's "same" output is then w long
+        counts: np.ndarray = np.convolve(np.ones(n), np.ones(w), mode="same")
+        return counts
+    h = w // 2
+    den = np.full(n, float(w))
+    edge = np.arange(h + 1, w, dtype=float)  # h + 1 ... w - 1 samples near either end
+    den[:h] = edge
+    den[n - h:] = edge[::-1]
+    return den
 
 
 def velocity_peaks(speed: np.ndarray, hysteresis: float = PEAK_HYSTERESIS) -> int:
@@ -255,7 +271,7 @@ def velocity_peaks(speed: np.ndarray, hysteresis: float = PEAK_HYSTERESIS) -> in
         return 0
     thr = hysteresis * v_max
     # Walk only the local extrema (and the ends): a handful of values, not every sample.
-    dv = np.diff(v)
+    dv = v[1:] - v[:-1]
     nz = np.flatnonzero(dv)
     if len(nz):
         up = dv[nz] > 0
@@ -301,8 +317,9 @@ def ldlj(speed: np.ndarray, fs: float = RESAMPLE_HZ) -> float:
         return float("nan")
     dt = 1.0 / fs
     duration = len(v) * dt
-    jerk = np.diff(v, 2) / (dt * dt)
-    integral = float(np.sum(jerk * jerk)) * dt
+    step = v[1:] - v[:-1]
+    jerk = (step[1:] - step[:-1]) / (dt * dt)  # np.diff(v, 2), the same differences
+    integral = float((jerk * jerk).sum()) * dt
     if integral <= 0:
         return float("inf")
     return -math.log(duration**3 / (v_peak * v_peak) * integral)
