@@ -253,10 +253,12 @@ def _path(t_ms: np.ndarray, cx: np.ndarray, cy: np.ndarray, g: int, r: int,
           grip: tuple[float, float], release: tuple[float, float, float]) -> np.ndarray:
     """The carry's (t, x, y) points: the grip, every held centre between, the release point;
     samples stamped at the same time keep only the last (two fingers read in one poll)."""
-    held = np.arange(g + 1, r)
-    held = held[~np.isnan(cx[held])]
+    held: slice | np.ndarray = slice(g + 1, max(g + 1, r))
+    keep = ~np.isnan(cx[held])
+    if not keep.all():  # (a centre all the way, the usual case, needs no index)
+        held = np.flatnonzero(keep) + (g + 1)
     # the grip, the held centres and the release point, filled in place
-    pts = np.empty((len(held) + 2, 3))
+    pts = np.empty((int(np.count_nonzero(keep)) + 2, 3))
     pts[0] = (t_ms[g], grip[0], grip[1])
     pts[1:-1, 0] = t_ms[held]
     pts[1:-1, 1] = cx[held]
@@ -375,8 +377,16 @@ def metric_rows(
 
 
 def _median(values: list[float]) -> float:
-    a = np.asarray([v for v in values if not math.isnan(v)], float)
-    return float(np.median(a)) if len(a) else math.nan
+    a = [float(v) for v in values if not math.isnan(v)]
+    if not a:
+        return math.nan
+    if 0.0 in a:  # -0.0 and 0.0 sort as equals: leave the choice between them to numpy
+        return float(np.median(np.asarray(a, float)))
+    # np.median without its overhead: the middle value, or the two middle values' sum halved
+    # (numpy's mean of two: a + b, then / 2); without zeros, equal values have equal bits
+    s = sorted(a)
+    m = len(s) // 2
+    return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
 
 
 def _mean(values: list[float]) -> float:
