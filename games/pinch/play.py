@@ -65,10 +65,11 @@ class BoardPlay:
 
     def grip(self, x: float, y: float, t_ms: float) -> tuple[str, int]:
         """A grip at (x, y): what it takes (see :func:`games.pinch.board.pick`)."""
-        kind, k = pick(x, y, self.positions(t_ms), self.radii, self.free, self.decoys)
+        now = self.positions(t_ms)
+        kind, k = pick(x, y, now, self.radii, self.free, self.decoys)
         self.t_grip, self.grip_xy = t_ms, (x, y)
         if kind == "object":
-            self.pos[k] = self.positions(t_ms)[k]
+            self.pos[k] = now[k]
             self.home[k] = False
             self.held = k
             if self.gripped[k]:

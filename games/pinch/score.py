@@ -391,7 +391,7 @@ def _median(values: list[float]) -> float:
 
 def _mean(values: list[float]) -> float:
     a = np.asarray([v for v in values if not math.isnan(v)], float)
-    return float(np.mean(a)) if len(a) else math.nan
+    return float(a.mean()) if len(a) else math.nan  # (np.mean's own reduction, unwrapped)
 
 
 def trial_metrics(

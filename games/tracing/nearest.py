@@ -244,7 +244,10 @@ class _Grid:
         # keep the tables small (fresh arrays above ~128 kB are slow, see _CHUNK_ELEMENTS).
         self.count = np.full(n_cells, -1, dtype=np.int16)
         self.seg_dtype = np.int16 if len(seg.length) < 2**15 else np.int32
-        self.cand = np.zeros((n_cells, _GRID_MAX_CAND), dtype=self.seg_dtype)
+        # candidate slot first: a slot's row is contiguous, so taking the first k slots of
+        # many cells is one fast np.take along the rows (a fancy index of the cells' rows
+        # then a transpose costs three times as much)
+        self.cand = np.zeros((_GRID_MAX_CAND, n_cells), dtype=self.seg_dtype)
         # float32 segment geometry relative to the grid's corner, (S, 1) for broadcasting,
         # and a slack well above float32 rounding at this size
         self.slack = 0.01 + 4e-6 * float(span.max())
@@ -287,7 +290,7 @@ class _Grid:
             table = np.empty((len(ids), _GRID_MAX_CAND), dtype=self.seg_dtype)
             table[:] = cols[first][:, None]
             table[rows[fits], pos[fits]] = cols[fits]
-            self.cand[ids] = table
+            self.cand[:, ids] = table.T
             self.count[ids] = np.minimum(n_ok, _GRID_MAX_CAND + 1)
 
 
@@ -353,12 +356,15 @@ def _cells(px: np.ndarray, py: np.ndarray, seg: _Segments, grid: _Grid
     cid = fx.astype(np.int64)
     cid *= grid.ny
     cid += fy.astype(np.int64)
-    occupied = np.zeros(len(grid.count), dtype=bool)
-    occupied[cid[in_grid]] = True
-    todo = np.flatnonzero(occupied & (grid.count < 0))
-    if len(todo):
-        grid.fill(seg, todo)
-    width = _BUCKET_OF[grid.count[cid]]
+    count = grid.count[cid]
+    unfilled = count < 0
+    unfilled &= in_grid
+    if unfilled.any():  # cells no trial of this model has used yet
+        occupied = np.zeros(len(grid.count), dtype=bool)
+        occupied[cid[unfilled]] = True
+        grid.fill(seg, np.flatnonzero(occupied))
+        count = grid.count[cid]
+    width = _BUCKET_OF[count]
     width[off_grid] = 0  # 0 = compare with every segment
     return cid, width
 
@@ -397,7 +403,7 @@ def _bucket_chunk(px: np.ndarray, py: np.ndarray, cid: np.ndarray, k: int, seg: 
         cols = np.arange(len(px))
         return dd[pick, cols], tt[pick, cols], pick
     # one conversion to a contiguous native index instead of one per gather
-    cand = np.ascontiguousarray(grid.cand[cid, :k].T, dtype=np.intp)
+    cand = np.take(grid.cand[:k], cid, axis=1).astype(np.intp)
     dd, tt = _pair_geometry(px, py, seg, cand)
     # The first candidate's rows take the best so far (they are not needed again).
     bd, bt, bs = dd[0], tt[0], cand[0]
