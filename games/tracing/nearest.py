@@ -281,7 +281,11 @@ class _Grid:
             # times faster on it than on the transposed view
             ok = np.ascontiguousarray((dc <= dc.min(axis=0) + pad).T)
             n_ok = ok.sum(axis=1)
-            rows, cols = np.nonzero(ok)  # row-major: each cell's segments in ascending order
+            # row-major: each cell's segments in ascending order (flat indices split by hand:
+            # several times faster than np.nonzero of a 2-D mask)
+            flat = np.flatnonzero(ok)
+            rows = flat // ok.shape[1]
+            cols = flat - rows * ok.shape[1]
             first = np.zeros(len(ids), dtype=np.int64)
             np.cumsum(n_ok[:-1], out=first[1:])
             pos = np.arange(len(rows)) - first[rows]
