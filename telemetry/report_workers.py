@@ -112,17 +112,23 @@ def _work(inbox: Any, outbox: Any, keys: Sequence[str], render: Callable[[str], 
         outbox.close()
 
 
+def _nothing() -> None:
+    """The default ``before``: no work to do beside the workers."""
+
+
 def render_all(keys: Sequence[str], render: Callable[[str], R],
                on_result: Callable[[str], None] = lambda key: None,
-               workers: int | None = None, before: Callable[[], None] = lambda: None,
+               workers: int | None = None, before: Callable[[], None] = _nothing,
                stall_s: float = STALL_S) -> list[R]:
     """``[render(k) for k in keys]``, spread over ``workers`` processes (``None``: see
     :func:`default_workers`); ``on_result(key)`` is called as each one is done (from one
     thread at a time, in this process), and ``before()`` runs in this process while the
-    workers start on the first keys. ``render`` must be safe to run in a forked copy of this
-    process: it may write its own files but must not change what the others read."""
+    workers start on the first keys (so even a single key goes to a worker when there is a
+    ``before``: one child's page is drawn while this process writes the summary CSVs).
+    ``render`` must be safe to run in a forked copy of this process: it may write its own
+    files but must not change what the others read."""
     count = default_workers() if workers is None else max(1, workers)
-    count = min(count, len(keys))
+    count = min(count, len(keys) + (0 if before is _nothing else 1))
     ctx = None
     if count > 1:
         import multiprocessing

@@ -49,6 +49,18 @@ def test_before_runs_once_in_this_process() -> None:
 
 
 @needs_fork
+def test_a_single_key_goes_to_the_worker_while_before_runs_here() -> None:
+    parent = os.getpid()
+    calls: list[int] = []
+    out = render_all(["only"], lambda k: (k, os.getpid()), workers=2,
+                     before=lambda: (calls.append(os.getpid()), time.sleep(1.5)))
+    assert calls == [parent]
+    assert out[0][0] == "only" and out[0][1] != parent
+    # Without a before, one key is rendered here: a worker would only add the fork.
+    assert render_all(["only"], lambda k: (k, os.getpid()), workers=2) == [("only", parent)]
+
+
+@needs_fork
 def test_a_killed_worker_costs_time_not_results() -> None:
     parent = os.getpid()
 
