@@ -64,7 +64,7 @@ svg.spark { max-width: none; }
 .legend { font-size: 12px; color: var(--muted); margin: 2px 0; }
 .swatch { display: inline-block; width: 14px; height: 4px; vertical-align: middle;
           margin: 0 3px 0 8px; }
-.nowrap, .date { white-space: nowrap; }
+.nowrap, .date, .child { white-space: nowrap; }
 .src { font-size: 11px; color: var(--muted); overflow-wrap: anywhere; }
 .pair figcaption { max-width: 170px; }
 details summary { cursor: pointer; color: var(--muted); font-size: 12px; }

@@ -96,7 +96,9 @@ def render_index(
             f"<span class='flag'>{H.esc(r.flags)}</span>" if r.flags
             else f"<span class='muted'>{H.esc(r.status)}</span>" if r.status else "–"
         )
-        link = f"<a href='{H.esc(pages[r.child_id])}'>{H.esc(names[r.child_id])}</a>"
+        # A child's name on one line ("Bench 10" broke after "Bench" in the narrow column).
+        link = (f"<a class='child' href='{H.esc(pages[r.child_id])}'>"
+                f"{H.esc(names[r.child_id])}</a>")
         if r.flags:
             attention.append(f"<li>{link}: {H.esc(r.flags)}</li>")
         rows.append(

@@ -57,6 +57,6 @@ def test_the_caseload_page_lists_flagged_children_first_then_as_people_count() -
     page = render_index(case, weekly, names, {c: f"{c}.html" for c in ids}, QualityNote(),
                         Period(None, None, when, when), anonymize=False)
     table = page[page.index("<table"):]
-    shown = re.findall(r"<a href='c\d+\.html'>([^<]+)</a>", table)
+    shown = re.findall(r"<a class='child' href='c\d+\.html'>([^<]+)</a>", table)
     assert shown == ["Kid 2", "Kid 10", "3 kids", "10 kids", "Eli", "Élodie", "kid 1",
                      "Kid 02", "Zoë"]
