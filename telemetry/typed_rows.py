@@ -160,8 +160,9 @@ def decode(data: bytes | memoryview, table: schema.Table) -> tuple[Piece, list[i
                 and offset + length <= len(blob) and length == rows * arr_dtype.itemsize):
             raise ValueError(f"bad span of column {name!r}")
         arr = np.frombuffer(blob, dtype=arr_dtype, count=rows, offset=offset)
-        # Where the block sits in its file is not a multiple of 8: an unaligned array makes
-        # every reduction and take several times slower than one copy.
+        # A block written before the blocks were aligned (or handed over from elsewhere) may
+        # sit anywhere: an unaligned array makes every reduction and take several times
+        # slower than one copy.
         values[name] = arr if arr.flags.aligned else arr.copy()
         dtypes[name] = dtype
         if dtype == "category":
