@@ -46,7 +46,7 @@ from telemetry.report_sections import (
     check_keys,
     default_item_label,
 )
-from telemetry.report_workers import render_all
+from telemetry.report_workers import render_all, start_beside
 from telemetry.rows import TrialRows
 from telemetry.storage import atomic_write_bytes
 
@@ -263,29 +263,27 @@ def build_reports(
     names = {cid: _display_name(cid, nicknames, anonymize) for cid in ids}
     period = Period(since_dt, until_dt, as_of, as_of - timedelta(days=analytics.RECENT_DAYS))
 
-    # The analytics: whole-caseload tables, grouped once per child below.
-    sess_tbl = analytics.session_table(sessions, trials)
-    weekly = analytics.weekly_practice(sess_tbl, until=as_of - timedelta(microseconds=1))
-    # Assessment sessions are compared apart (the plan section): practice trends leave them out.
+    # The analytics: whole-caseload tables, grouped once per child below. Assessment
+    # sessions are compared apart (the plan section): practice trends leave them out.
     assessed = set(sessions.loc[sessions["mode"] == schema.ASSESSMENT_MODE, "session_id"])
     practice = trials[~trials["session_id"].isin(assessed)] if assessed else trials
-    act = analytics.activity_sessions(practice)
-    trends = analytics.activity_trends(act, trials=practice)
-    items = analytics.item_latest(practice)
+
+    def activity_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        act = analytics.activity_sessions(practice)
+        return act, analytics.activity_trends(act, trials=practice), analytics.item_latest(
+            practice)
+
+    # The activity tables in a forked process (where there is a second core) while this one
+    # computes the sessions tables and prepares the sections.
+    activity_value = start_beside(activity_tables, workers)
+    sess_tbl = analytics.session_table(sessions, trials)
+    weekly = analytics.weekly_practice(sess_tbl, until=as_of - timedelta(microseconds=1))
     # A lasting achievement (a milestone) counts every session up to the report date, also
     # those before --since (the rest of the report covers the period only).
     history = trials
     if since_dt is not None and sections:
         history = load_dataset(data, child_ids=wanted, until=last_day, tables=("trials",),
                                cache=cache).trials
-    roster = None if anonymize else children
-    case = analytics.caseload(sess_tbl, trends, roster, as_of, anonymize=anonymize)
-    # Children in the roster without a session in the period still get a row.
-    missing = [c for c in ids if c not in set(case["child_id"])]
-    if missing:
-        case = add_children_without_sessions(case, missing, children, nicknames, anonymize,
-                                              data, since_dt, as_of)
-
     report = ReportContext(
         child_ids=ids,
         trials=trials,
@@ -298,6 +296,14 @@ def build_reports(
     )
     for sec in sections:
         sec.prepare(report)
+    act, trends, items = activity_value()
+    roster = None if anonymize else children
+    case = analytics.caseload(sess_tbl, trends, roster, as_of, anonymize=anonymize)
+    # Children in the roster without a session in the period still get a row.
+    missing = [c for c in ids if c not in set(case["child_id"])]
+    if missing:
+        case = add_children_without_sessions(case, missing, children, nicknames, anonymize,
+                                              data, since_dt, as_of)
 
     folder = report_out.prepare(out, overwrite)
     # Listed before they are written: a report stopped half-way leaves a folder the next

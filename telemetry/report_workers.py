@@ -26,6 +26,7 @@ the report is the same.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -112,6 +113,67 @@ def _work(inbox: Any, outbox: Any, keys: Sequence[str], render: Callable[[str], 
         outbox.close()
 
 
+def _flush_output() -> None:
+    """Write out what this process has buffered for its output before a fork: a forked
+    process flushes its streams as it ends, which would print that text twice."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+
+
+def _compute(outbox: Any, work: Callable[[], Any]) -> None:
+    """A forked process: send ``(True, work())``, or ``(False, None)`` when it raised."""
+    try:
+        outbox.send((True, work()))
+    except BaseException:  # noqa: BLE001 - the parent computes it again and sees the error
+        with contextlib.suppress(BaseException):
+            outbox.send((False, None))
+    finally:
+        outbox.close()
+
+
+def start_beside(work: Callable[[], R], workers: int | None = None,
+                 stall_s: float = STALL_S) -> Callable[[], R]:
+    """Start ``work()`` in a forked process while this one goes on (where ``workers``, as
+    for :func:`render_all`, allows a second process), and return a function giving its
+    value: the forked process's result, sent back pickled, or, when that process failed,
+    died or stayed silent ``stall_s`` seconds, ``work()`` computed here (so an error is
+    raised here, as without the fork). Without a fork, ``work()`` runs when the value is
+    asked for. ``work`` must not change what this process reads."""
+    count = default_workers() if workers is None else max(1, workers)
+    if count < 2:
+        return work
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    inbox, outbox = ctx.Pipe(duplex=False)
+    _flush_output()
+    gc.freeze()  # as in render_all: the copy never finalises this process's objects
+    try:
+        proc = ctx.Process(target=_compute, args=(outbox, work), daemon=True)
+        proc.start()
+    finally:
+        gc.unfreeze()
+    outbox.close()
+
+    def value() -> R:
+        try:
+            if inbox.poll(stall_s):
+                ok, got = inbox.recv()
+                if ok:
+                    return got  # type: ignore[no-any-return]
+        except (EOFError, OSError):
+            pass  # the process ended without a result
+        finally:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+            inbox.close()
+        return work()
+
+    return value
+
+
 def _nothing() -> None:
     """The default ``before``: no work to do beside the workers."""
 
@@ -150,6 +212,7 @@ def render_all(keys: Sequence[str], render: Callable[[str], R],
         # The objects alive now stay out of the workers' collections (no finaliser of the
         # parent's objects runs in a copy), and every worker is forked before any thread
         # starts here.
+        _flush_output()
         gc.freeze()
         try:
             for _ in range(count - 1):

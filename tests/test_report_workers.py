@@ -12,7 +12,7 @@ import pytest
 from test_report_data import UNTIL, write_known
 
 from games.reporting import build_reports
-from telemetry.report_workers import default_workers, fork_cores, render_all
+from telemetry.report_workers import default_workers, fork_cores, render_all, start_beside
 
 needs_fork = pytest.mark.skipif(fork_cores() < 2,
                                 reason="forked workers run on Linux with 2 or more cores")
@@ -83,6 +83,34 @@ def test_an_error_in_the_worker_is_raised_here() -> None:
 
     with pytest.raises(ValueError, match="bad row in k05"):
         render_all(KEYS, render, workers=2)
+
+
+@needs_fork
+def test_work_beside_comes_back_from_the_fork_and_is_redone_here_when_it_fails() -> None:
+    parent = os.getpid()
+    value = start_beside(lambda: ("sum", sum(range(1000)), os.getpid()), workers=2)
+    got = value()
+    assert got[:2] == ("sum", 499500) and got[2] != parent
+
+    def dies() -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # the forked copy dies without a word
+        return 7
+
+    assert start_beside(dies, workers=2)() == 7
+
+    def fails() -> int:
+        raise ValueError("bad table")
+
+    with pytest.raises(ValueError, match="bad table"):  # raised here, as without the fork
+        start_beside(fails, workers=2)()
+
+
+def test_work_beside_without_a_fork_runs_when_asked() -> None:
+    calls: list[int] = []
+    value = start_beside(lambda: calls.append(1) or len(calls), workers=1)
+    assert calls == []
+    assert value() == 1 and calls == [1]
 
 
 def test_one_worker_renders_here_in_order() -> None:
