@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from telemetry.grouping import key_codes
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -23,17 +25,14 @@ __all__ = ["latest_values"]
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes of a text column (-1 for a missing value) and the value of each code.
-
-    The loader's categories are the whole caseload's (5,958 sessions for each child's slice):
-    they are looked up through their index (hashed once, shared by the slices), never
-    walked."""
+    """Integer codes of a text column (-1 for a missing value) and the value of each code
+    (:func:`telemetry.grouping.key_codes`). The loader's categories are the whole caseload's
+    (5,958 sessions for each child's slice): they are looked up through their index (hashed
+    once, shared by the slices), never walked."""
     import pandas as pd
 
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy().astype(np.int64), column.cat.categories
-    codes, uniques = pd.factorize(column)
-    return codes.astype(np.int64), pd.Index(uniques)
+    codes, source = key_codes(column)
+    return codes, source.categories if isinstance(source, pd.Categorical) else pd.Index(source)
 
 
 def _where(index: pd.Index, values: Sequence[str]) -> np.ndarray:

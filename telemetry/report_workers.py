@@ -121,6 +121,35 @@ def _flush_output() -> None:
             stream.flush()
 
 
+def _pipe() -> tuple[Any, Any]:
+    """A one-way pipe between forked processes: (the end to read, the end to write)."""
+    from multiprocessing import Pipe
+
+    return Pipe(duplex=False)
+
+
+def _processes(workers: int | None) -> int:
+    """Processes allowed: ``workers`` (at least 1), or :func:`default_workers` for None."""
+    return default_workers() if workers is None else max(1, workers)
+
+
+def _fork(target: Callable[..., None], args: tuple[Any, ...]) -> Any:
+    """Start ``target(*args)`` in a forked copy of this process (a daemon): buffered output
+    written out first, and the objects alive now frozen out of the copy's collections, so it
+    never finalises this process's objects."""
+    import multiprocessing
+
+    _flush_output()
+    gc.freeze()
+    try:
+        proc = multiprocessing.get_context("fork").Process(target=target, args=args,
+                                                            daemon=True)
+        proc.start()
+    finally:
+        gc.unfreeze()
+    return proc
+
+
 def _compute(outbox: Any, work: Callable[[], Any]) -> None:
     """A forked process: send ``(True, work())``, or ``(False, None)`` when it raised."""
     try:
@@ -140,20 +169,10 @@ def start_beside(work: Callable[[], R], workers: int | None = None,
     died or stayed silent ``stall_s`` seconds, ``work()`` computed here (so an error is
     raised here, as without the fork). Without a fork, ``work()`` runs when the value is
     asked for. ``work`` must not change what this process reads."""
-    count = default_workers() if workers is None else max(1, workers)
-    if count < 2:
+    if _processes(workers) < 2:
         return work
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork")
-    inbox, outbox = ctx.Pipe(duplex=False)
-    _flush_output()
-    gc.freeze()  # as in render_all: the copy never finalises this process's objects
-    try:
-        proc = ctx.Process(target=_compute, args=(outbox, work), daemon=True)
-        proc.start()
-    finally:
-        gc.unfreeze()
+    inbox, outbox = _pipe()
+    proc = _fork(_compute, (outbox, work))
     outbox.close()
 
     def value() -> R:
@@ -189,14 +208,8 @@ def render_all(keys: Sequence[str], render: Callable[[str], R],
     ``before``: one child's page is drawn while this process writes the summary CSVs).
     ``render`` must be safe to run in a forked copy of this process: it may write its own
     files but must not change what the others read."""
-    count = default_workers() if workers is None else max(1, workers)
-    count = min(count, len(keys) + (0 if before is _nothing else 1))
-    ctx = None
-    if count > 1:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("fork")
-    if ctx is None:
+    count = min(_processes(workers), len(keys) + (0 if before is _nothing else 1))
+    if count < 2:
         before()
         alone = []
         for k in keys:
@@ -209,25 +222,16 @@ def render_all(keys: Sequence[str], render: Callable[[str], R],
     own: dict[str, R] = {}
     try:
         pairs = []
-        # The objects alive now stay out of the workers' collections (no finaliser of the
-        # parent's objects runs in a copy), and every worker is forked before any thread
-        # starts here.
-        _flush_output()
-        gc.freeze()
-        try:
-            for _ in range(count - 1):
-                # Two one-way pipes (os.pipe): keys to the worker, results back.
-                keys_in, keys_out = ctx.Pipe(duplex=False)
-                results_in, results_out = ctx.Pipe(duplex=False)
-                p = ctx.Process(target=_work, args=(keys_in, results_out, keys, render),
-                                daemon=True)
-                p.start()
-                keys_in.close()
-                results_out.close()
-                procs.append(p)
-                pairs.append((results_in, keys_out, p))
-        finally:
-            gc.unfreeze()
+        # Every worker is forked before any thread starts here.
+        for _ in range(count - 1):
+            # Two one-way pipes: keys to the worker, results back.
+            keys_in, keys_out = _pipe()
+            results_in, results_out = _pipe()
+            p = _fork(_work, (keys_in, results_out, keys, render))
+            keys_in.close()
+            results_out.close()
+            procs.append(p)
+            pairs.append((results_in, keys_out, p))
         for inbox, outbox, p in pairs:
             t = threading.Thread(target=dispatch.serve, args=(inbox, outbox, p, stall_s),
                                  daemon=True)
