@@ -158,9 +158,9 @@ def _add_data_dir(parser: argparse.ArgumentParser, dest: str = "data_dir") -> No
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (exposed for tests and for ``--help`` text)."""
     from games.plan_commands import add_parsers as add_plan_parsers
 
-    """The full argument parser (exposed for tests and for ``--help`` text)."""
     parser = _Parser(
         prog=PROG,
         description="Fine-motor therapy games for children, with progress reports for "

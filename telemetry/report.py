@@ -357,8 +357,10 @@ def build_reports(
             folders=folders,
             reader=reader,
             metrics=metric_rows.get(cid, ds.metrics.iloc[0:0]) if uses_metrics else None,
+            trial_caches={} if cache else None,
         )
         page = render_child(cd, sections)
+        cd.save_trial_values()
         atomic_write_bytes(out / pages[cid], page.html.encode("utf-8"))
         reader.clear()  # keep memory flat: a child's samples are not needed again
         page.html = ""  # written: not sent between processes

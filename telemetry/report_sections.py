@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from telemetry import report_html as H
 from telemetry import schema
 from telemetry.rows import TrialRows
+from telemetry.trial_cache import TrialCache
 
 if TYPE_CHECKING:
     import numpy as np
@@ -104,7 +105,10 @@ class ChildContext:
     session (``analytics.session_table``); ``act_sessions``/``trends``/``items``: the analytics
     tables of this child; ``folders``: session id to its folder, for :meth:`trial_rows`;
     ``metrics``: the child's checked metric rows in the period (loader columns) when the
-    report loaded them, else None (:meth:`trial_metrics` reads the files it needs).
+    report loaded them, else None (:meth:`trial_metrics` reads the files it needs);
+    ``trial_caches``: the per-child caches of values derived from one trial's raw rows
+    (:meth:`trial_value`; None: every value is derived from the files, as a report without
+    the summary cache does).
     """
 
     child_id: str
@@ -121,6 +125,7 @@ class ChildContext:
     folders: Mapping[str, str] = field(default_factory=dict)
     reader: TrialRows = field(default_factory=TrialRows)
     metrics: pd.DataFrame | None = None
+    trial_caches: dict[str, TrialCache] | None = None
 
     @property
     def period(self) -> Period:
@@ -176,6 +181,25 @@ class ChildContext:
                            for s in ids if s in self.folders)
             self.metrics = load_table(paths, schema.METRICS)[0]
         return latest_values(self.metrics, session_ids, trials, names, skip_empty, skip_units)
+
+    def trial_value(self, kind: str, tag: str, session_id: str, trial: int,
+                    tables: Sequence[schema.Table], make: Callable[[], bytes]) -> bytes:
+        """A value derived from one trial's rows in ``tables`` by ``make`` (bytes; ``kind``
+        names it, ``tag`` says how it is made): from the child's trial cache
+        (:mod:`telemetry.trial_cache`) while those files are unchanged, else made again."""
+        folder = self.folders.get(str(session_id))
+        if folder is None or self.trial_caches is None:
+            return make()
+        child_dir = os.path.dirname(folder)
+        cache = self.trial_caches.get(child_dir)
+        if cache is None:
+            cache = self.trial_caches[child_dir] = TrialCache(child_dir)
+        return cache.value(kind, tag, folder, int(trial), [t.filename for t in tables], make)
+
+    def save_trial_values(self) -> None:
+        """Write the values :meth:`trial_value` made into the child's trial cache."""
+        for cache in (self.trial_caches or {}).values():
+            cache.save()
 
     def trial_rows(self, table: schema.Table, session_id: str, trial: int) -> list[list[bytes]]:
         """The checked data fields (version and crc dropped) of one trial's rows in ``table``,

@@ -86,10 +86,10 @@ def test_a_session_and_its_report_open_no_socket(tmp_path: Path) -> None:
     assert seen["attempts"] == []  # nothing else asked for one
     assert seen["completed"] == 1
     (child_dir,) = (tmp_path / "sessions").iterdir()
-    # The session folder, beside the report's summary cache and its lock file.
+    # The session folder, beside the report's summary and trial caches and their lock files.
     (session,) = [p for p in child_dir.iterdir() if p.is_dir()]
     assert sorted(p.name for p in child_dir.iterdir() if not p.is_dir()) == [
-        "..summaries.cache.lock", ".summaries.cache"]
+        "..summaries.cache.lock", "..trials.cache.lock", ".summaries.cache", ".trials.cache"]
     trials = (session / "trials.csv").read_text(encoding="utf-8").splitlines()
     assert trials[1].split(",")[3:8] == ["tracing", "1", "1", "vertical", "trace"]
     assert (tmp_path / "report" / "index.html").is_file()

@@ -14,7 +14,7 @@ from games.kit.demo import SimClock, SimTrial
 from games.pinch import ACTIVITY
 from games.pinch.levels import layout, level
 from games.pinch.record import write_board
-from games.pinch.report import STATEMENT, PinchSection, board_figures
+from games.pinch.report import STATEMENT, PinchSection, board_figures, decode_board
 from games.reporting import build_reports
 from telemetry import schema
 from telemetry.children import ChildrenRegistry
@@ -22,6 +22,7 @@ from telemetry.loader import load_dataset
 from telemetry.recorder import SessionRecorder
 from telemetry.report_html import QualityNote
 from telemetry.report_sections import ChildContext, Period, ReportContext
+from telemetry.trial_cache import read_entries
 
 START = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 
@@ -73,6 +74,23 @@ def test_the_pinch_section_in_a_real_report(data: tuple[Path, str], tmp_path: Pa
     assert sessions["time_per_object_s"].tolist() == medians
     text = next((tmp_path / "r").rglob("pinch_sessions.csv")).read_text(encoding="utf-8")
     assert all(len(line.split(",")[4].partition(".")[2]) <= 7 for line in text.splitlines()[1:])
+
+
+def test_boards_drawn_from_the_trial_cache_are_those_drawn_from_the_files(
+        data: tuple[Path, str], tmp_path: Path) -> None:
+    folder, child_id = data
+    pages = []
+    for out, cache in (("a", True), ("b", True), ("plain", False)):
+        build_reports(folder, tmp_path / out, until=START + timedelta(weeks=5), progress=False,
+                      cache=cache)
+        pages.append((tmp_path / out / f"{child_id}.html").read_text(encoding="utf-8"))
+    assert pages[0] == pages[1] == pages[2]
+    entries = read_entries(str(folder / "sessions" / child_id / ".trials.cache"))
+    boards = {i: decode_board(e[2]) for i, e in entries.items() if i[0] == "pinch.paths"}
+    assert len(boards) == 2  # the first and the latest board
+    for board in boards.values():
+        assert board is not None and len(board.targets) >= 1 and len(board.paths) >= 1
+        assert pages[0].count(f"r='{board.targets[0, 2] * 300 / 1280:.1f}'") >= 1
 
 
 def test_baseline_and_latest_are_medians_of_three_boards() -> None:

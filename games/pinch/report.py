@@ -12,19 +12,19 @@ of every motor figure.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from games.kit.packed import pack, unpack
 from games.pinch.record import read_board
 from telemetry import report_html as H
 from telemetry import schema
 from telemetry.grouping import Groups, first_time, utc_dates, utc_micros
 from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
-
-if TYPE_CHECKING:
-    from games.pinch.board import Board
 
 ACTIVITY = "pinch"
 # (metric name in metrics.csv, column, header, unit shown, digits, lower is better)
@@ -88,7 +88,43 @@ def board_figures(child: ChildContext, trials: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _paths_svg(board: Board, paths: list[np.ndarray], title: str, width: int = 300) -> str:
+# The trial cache's name and recipe for a board's drawing: bump the tag whenever read_paths
+# or the scoring under it change the paths, so boards drawn the old way are drawn again.
+PATHS_KIND = "pinch.paths"
+PATHS_TAG = "carries 1"
+
+
+@dataclass
+class BoardDrawing:
+    """What is drawn of one board: the cups, the objects where they lay and the decoys (rows
+    of x, y, r) and the path of every carry (rows of x, y)."""
+
+    targets: np.ndarray
+    objects: np.ndarray
+    decoys: np.ndarray
+    paths: list[np.ndarray]
+
+
+def _circles(pieces: Sequence[Any]) -> np.ndarray:
+    return np.array([(p.x, p.y, p.r) for p in pieces], dtype=np.float64).reshape(-1, 3)
+
+
+def encode_board(drawing: BoardDrawing | None) -> bytes:
+    """A board's drawing as bytes (exact, ``kit.packed``); b"" for a board not stored."""
+    if drawing is None:
+        return b""
+    return pack([], [drawing.targets, drawing.objects, drawing.decoys, *drawing.paths])
+
+
+def decode_board(value: bytes) -> BoardDrawing | None:
+    """The drawing :func:`encode_board` gave ``value`` for."""
+    if not value:
+        return None
+    _, (targets, objects, decoys, *paths) = unpack(value, 0)
+    return BoardDrawing(targets, objects, decoys, paths)
+
+
+def _paths_svg(board: BoardDrawing, title: str, width: int = 300) -> str:
     """The board (targets, objects at their start) and the carries' paths, as an SVG."""
     k = width / 1280.0
     h = int(800 * k)
@@ -96,45 +132,56 @@ def _paths_svg(board: Board, paths: list[np.ndarray], title: str, width: int = 3
              f"viewBox='0 0 {width} {h}' role='img' aria-label='{H.esc(title)}'>",
              f"<title>{H.esc(title)}</title>",
              f"<rect width='{width}' height='{h}' fill='#f3f7ee' stroke='#ccc'/>"]
-    for t in board.targets:
-        parts.append(f"<circle cx='{t.x * k:.1f}' cy='{t.y * k:.1f}' r='{t.r * k:.1f}' "
+    for x, y, r in board.targets.tolist():
+        parts.append(f"<circle cx='{x * k:.1f}' cy='{y * k:.1f}' r='{r * k:.1f}' "
                      "fill='#cfe3f7' stroke='#4a78b0'/>")
-    for p in board.objects:
-        parts.append(f"<circle cx='{p.x * k:.1f}' cy='{p.y * k:.1f}' r='{p.r * k:.1f}' "
+    for x, y, r in board.objects.tolist():
+        parts.append(f"<circle cx='{x * k:.1f}' cy='{y * k:.1f}' r='{r * k:.1f}' "
                      "fill='none' stroke='#c0392b' stroke-dasharray='2,2'/>")
-    for d in board.decoys:
-        parts.append(f"<circle cx='{d.x * k:.1f}' cy='{d.y * k:.1f}' r='{d.r * k:.1f}' "
+    for x, y, r in board.decoys.tolist():
+        parts.append(f"<circle cx='{x * k:.1f}' cy='{y * k:.1f}' r='{r * k:.1f}' "
                      "fill='none' stroke='#999'/>")
-    for path in paths:
+    for path in board.paths:
         if len(path) < 2:
             continue
-        pts = " ".join(f"{x * k:.1f},{y * k:.1f}" for x, y in path[:, 1:3])
+        pts = " ".join(f"{x * k:.1f},{y * k:.1f}" for x, y in path.tolist())
         parts.append(f"<polyline points='{pts}' fill='none' stroke='#1f5fbf' "
                      "stroke-width='1.5' stroke-linejoin='round'/>")
-        ex, ey = path[-1, 1] * k, path[-1, 2] * k
+        ex, ey = path[-1, 0] * k, path[-1, 1] * k
         parts.append(f"<circle cx='{ex:.1f}' cy='{ey:.1f}' r='2.5' fill='#1f5fbf'/>")
     parts.append("</svg>")
     return "".join(parts)
 
 
-def read_paths(child: ChildContext, session_id: str, trial: int
-               ) -> tuple[Board, list[np.ndarray]] | None:
-    """The board of one stored trial and the path of every carry, replayed from disk."""
+def read_paths(child: ChildContext, session_id: str, trial: int) -> BoardDrawing | None:
+    """The board of one stored trial and the path of every carry, replayed from disk (None
+    when the trial has no stored board)."""
     targets = [(f[2].decode(), int(f[3]), int(f[4]), float(f[5]), float(f[6]))
                for f in child.trial_rows(schema.TARGETS, session_id, trial)]
     if not targets:
         return None
     board, shown = read_board(targets)
+    drawing = BoardDrawing(_circles(board.targets), _circles(board.objects),
+                           _circles(board.decoys), [])
     rows = [(float(f[2]), float(f[3]), float(f[4]), int(f[5]), f[6].decode(), f[7].decode())
             for f in child.trial_rows(schema.SAMPLES, session_id, trial)]
     rows.sort(key=lambda r: r[0])
     if not rows:
-        return board, []
+        return drawing
     # Scoring (and the movement measures under it) is imported only for a board that is drawn.
     from games.pinch.score import Samples, score_round
 
     score = score_round(Samples.from_rows(rows), board, shown)
-    return board, [c.path for c in score.carries]
+    drawing.paths = [np.asarray(c.path, dtype=np.float64)[:, 1:3] for c in score.carries]
+    return drawing
+
+
+def cached_paths(child: ChildContext, session_id: str, trial: int) -> BoardDrawing | None:
+    """:func:`read_paths` through the child's trial cache: replayed from the files only when
+    the board's targets or samples changed since it was kept."""
+    return decode_board(child.trial_value(
+        PATHS_KIND, PATHS_TAG, session_id, trial, (schema.TARGETS, schema.SAMPLES),
+        lambda: encode_board(read_paths(child, session_id, trial))))
 
 
 def _median(values: pd.Series) -> float:
@@ -241,13 +288,12 @@ class PinchSection:
             picks.append(("latest", motor.iloc[-1]))
         figs = []
         for which, rec in picks:
-            got = read_paths(child, str(rec["session_id"]), int(rec["trial"]))
-            if got is None:
+            board = cached_paths(child, str(rec["session_id"]), int(rec["trial"]))
+            if board is None:
                 continue
-            board, paths = got
             day = rec["started_at"].date().isoformat()
             title = f"{which} board {day}, level {int(rec['level'])}"
-            figs.append(H.figure(_paths_svg(board, paths, title), title))
+            figs.append(H.figure(_paths_svg(board, title), title))
         if not figs:
             return ""
         return ("<h3>Transport paths: first and latest board</h3>"

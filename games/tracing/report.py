@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from games.kit.packed import pack, unpack
 from games.tracing import milestones
 from games.tracing.record import read_targets
 from telemetry import charts, schema
@@ -57,6 +58,34 @@ def kept_samples(block: bytes, ends: np.ndarray) -> list[int]:
             at = block.find(pen, at + 1)
     wanted.update(np.searchsorted(ends, hits).tolist())
     return sorted(wanted)
+
+
+# The trial cache's name and recipe for a drawing: bump the tag whenever read_drawing or
+# kept_samples change what they keep, so drawings made the old way are made again.
+DRAWING_KIND = "tracing.drawing"
+DRAWING_TAG = "strokes 2"
+
+
+def encode_drawing(drawing: TrialDrawing) -> bytes:
+    """A drawing's model, strokes, road width and copy flag as bytes (exact, ``kit.packed``)."""
+    return pack([drawing.road_px, float(drawing.copied), len(drawing.model)],
+                [*drawing.model, *drawing.strokes])
+
+
+def decode_drawing(value: bytes) -> TrialDrawing:
+    """The drawing :func:`encode_drawing` gave ``value`` for."""
+    (road_px, copied, parts), arrays = unpack(value, 3)
+    return TrialDrawing(model=arrays[:int(parts)], strokes=arrays[int(parts):],
+                        road_px=road_px, copied=bool(copied))
+
+
+def cached_drawing(child: ChildContext, session_id: str, trial: int) -> TrialDrawing:
+    """:func:`read_drawing` through the child's trial cache: read from the files only when
+    the trial's targets or samples changed since the drawing was kept."""
+    value = child.trial_value(
+        DRAWING_KIND, DRAWING_TAG, session_id, trial, (schema.TARGETS, schema.SAMPLES),
+        lambda: encode_drawing(read_drawing(child, session_id, trial)))
+    return decode_drawing(value)
 
 
 def read_drawing(child: ChildContext, session_id: str, trial: int) -> TrialDrawing:
@@ -180,7 +209,7 @@ class StrokesSection:
                                                                 latest["trial"])
             shown = [("only", first)] if same else [("first", first), ("latest", latest)]
             for which, rec in shown:
-                g = read_drawing(child, str(rec["session_id"]), int(rec["trial"]))
+                g = cached_drawing(child, str(rec["session_id"]), int(rec["trial"]))
                 g.level = None if rec["level"] != rec["level"] else int(rec["level"])
                 g.accuracy = None if rec["accuracy"] != rec["accuracy"] else float(rec["accuracy"])
                 day = rec["started_at"].date().isoformat()
