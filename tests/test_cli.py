@@ -473,3 +473,29 @@ def test_calibrate_set_show_and_remove(capsys, tmp_path):
 def test_calibrate_rejects_implausible_widths(capsys, tmp_path, value, message):
     assert run(capsys, "calibrate", value, "--data-dir", str(tmp_path)) == (2, "", message)
     assert not (tmp_path / "settings.json").exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["report", "--help"],
+    ["report", "--out"],
+    ["report", "--bogus", "x"],
+    ["report", "--child", "a", "--all", "--out", "r"],
+    ["report"],
+])
+def test_report_alone_parses_and_fails_as_the_whole_parser(capsys, argv):
+    """``report`` is parsed by its own parser (faster to build): the same help, usage and
+    errors, word for word, as the whole parser's."""
+    seen = []
+    for parser in (cli.build_parser(), cli.parser_for(argv)):
+        with pytest.raises(SystemExit) as exc:
+            parser.parse_args(argv)
+        out = capsys.readouterr()
+        seen.append((exc.value.code, out.out, out.err))
+    assert seen[0] == seen[1]
+    code, out, err = seen[0]
+    assert code == 0 and "usage: finemotor report" in out if argv[-1] == "--help" else (
+        code == 2 and err.startswith("finemotor: error: ") and err.count("\n") == 1)
+    ok = ["report", "--out", "r", "--child", "a", "b", "--until", "2026-01-31"]
+    whole, alone = cli.build_parser().parse_args(ok), cli.parser_for(ok).parse_args(ok)
+    assert vars(whole) == vars(alone)
+    assert alone.child_ids == ["a", "b"] and alone.handler is cli.cmd_report
