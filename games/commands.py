@@ -204,14 +204,19 @@ def _progress_wanted() -> bool:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """``finemotor report``: the HTML reports and CSV summaries (imports pandas, lazily)."""
-    from games.reporting import build_reports
+    from telemetry import summary_ahead
 
     data_dir = _data_dir(args)
     check_outside_data(args.out, data_dir)
+    child_ids = resolve_child_ids(data_dir, args.child_ids)
+    # The folders' keys and the caches' checks on the other core while pandas imports.
+    summary_ahead.start(data_dir, child_ids)
+    from games.reporting import build_reports
+
     result = build_reports(
         data_dir,
         args.out,
-        child_ids=resolve_child_ids(data_dir, args.child_ids),
+        child_ids=child_ids,
         all_children=args.all_children,
         since=args.since,
         until=args.until,

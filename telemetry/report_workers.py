@@ -113,7 +113,7 @@ def _work(inbox: Any, outbox: Any, keys: Sequence[str], render: Callable[[str], 
         outbox.close()
 
 
-def _flush_output() -> None:
+def flush_output() -> None:
     """Write out what this process has buffered for its output before a fork: a forked
     process flushes its streams as it ends, which would print that text twice."""
     for stream in (sys.stdout, sys.stderr):
@@ -139,7 +139,7 @@ def _fork(target: Callable[..., None], args: tuple[Any, ...]) -> Any:
     never finalises this process's objects."""
     import multiprocessing
 
-    _flush_output()
+    flush_output()
     gc.freeze()
     try:
         proc = multiprocessing.get_context("fork").Process(target=target, args=args,

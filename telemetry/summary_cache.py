@@ -193,10 +193,18 @@ class Prefetched:
     keys: list[Key]
 
 
-def prefetch(child_dir: str, folders: Sequence[str]) -> Prefetched:
+def prefetch(child_dir: str, folders: Sequence[str],
+             ahead_keys: Mapping[str, Key] | None = None,
+             checked: tuple[int, int, int, int] | None = None) -> Prefetched:
     """Read one child's cache file (and check its crc32) and take its folders' keys
-    (thread-safe)."""
-    return Prefetched(read_whole(cache_path(child_dir)), [folder_key(f) for f in folders])
+    (thread-safe). ``ahead_keys``: keys taken already by folder name (a folder not in it is
+    stat'ed here); ``checked``: the identity of a cache file whose crc32 was checked already
+    (both from ``telemetry.summary_ahead``)."""
+    if ahead_keys is None:
+        keys = [folder_key(f) for f in folders]
+    else:
+        keys = [ahead_keys.get(os.path.basename(f)) or folder_key(f) for f in folders]
+    return Prefetched(read_whole(cache_path(child_dir), checked), keys)
 
 
 def _store(path: str, fresh: dict[str, Summary], names: set[str],

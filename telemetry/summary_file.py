@@ -200,15 +200,22 @@ def read_cache_file(path: str | os.PathLike[str]) -> CacheFile | None:
     return decode_whole(read_whole(path))
 
 
-def read_whole(path: str | os.PathLike[str]) -> bytes | None:
+def read_whole(path: str | os.PathLike[str],
+               checked: tuple[int, int, int, int] | None = None) -> bytes | None:
     """The bytes of the cache file at ``path`` when it is whole (this format, crc32 right);
-    None when there is none, it cannot be read, or it is cut short or damaged. Safe in any
-    thread (zlib's crc32 lets the others run meanwhile)."""
+    None when there is none, it cannot be read, or it is cut short or damaged. ``checked``:
+    the identity (inode, size, mtime_ns, ctime_ns) of a file whose crc32 was checked already
+    (``telemetry.summary_ahead``): when the file read has that identity, its crc32 is not
+    computed again. Safe in any thread (zlib's crc32 lets the others run meanwhile)."""
     try:
         with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
             data = fh.read()
     except OSError:
         return None
+    if (checked is not None and len(data) == st.st_size
+            and (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == checked):
+        return data if _first_line(data) is not None else None
     return data if _is_whole(data) else None
 
 
