@@ -14,7 +14,7 @@ from telemetry import analytics
 from telemetry import report_html as H
 from telemetry.report_activity import DURATION_CHANGE, activity_section
 from telemetry.report_csv import CSV_FILES
-from telemetry.report_sections import ChildContext, ReportSection, columns
+from telemetry.report_sections import ChildContext, ReportSection, columns, records
 
 
 def _practice_section(cd: ChildContext) -> str:
@@ -76,7 +76,7 @@ def _glance(cd: ChildContext, flags: str, extra: list[str]) -> str:
     if not t.empty:
         rule = analytics.TrendRule()
         rows = []
-        for r in t.itertuples(index=False):
+        for r in records(t):
             acc_word = H.change_word(r.accuracy_change, rule.threshold, "better", "lower")
             base_dur = float(r.baseline_duration_s)
             dur_word = H.change_word(

@@ -9,7 +9,7 @@ import pandas as pd
 from telemetry import charts
 from telemetry import report_html as H
 from telemetry.natural_sort import natural_key
-from telemetry.report_sections import Period, columns
+from telemetry.report_sections import Period, columns, records
 
 SPARK_WEEKS = 12
 
@@ -83,7 +83,7 @@ def render_index(
     order = case.assign(_f=~flagged, _n=case["child_id"].map(rank))
     order = order.sort_values(["_f", "_n"], kind="stable")
     rows, classes, attention = [], [], []
-    for r in order.itertuples(index=False):
+    for r in records(order):
         w = weekly_by_child.get(r.child_id)
         spark = ""
         if w is not None and not w.empty:

@@ -156,3 +156,20 @@ def test_a_trial_is_read_from_a_large_file_without_reading_it_whole(tmp_path: Pa
         assert got == [ln for ln in whole if ln.startswith(prefix)], trial
     # Each lookup read a few small probes and its own ~28 KB block, never the 1 MB file.
     assert max(reads) < 64 << 10 and sum(reads) < 5 * (160 << 10), (max(reads), sum(reads))
+
+
+def test_records_are_the_rows_itertuples_gives() -> None:
+    from telemetry.report_sections import records
+
+    df = pd.DataFrame({
+        "a": [1, 2], "b": [0.5, float("nan")], "when": pd.to_datetime(["2026-01-02", None]),
+        "n": pd.array([3, None], dtype="Int64"), "s": ["x", "y"],
+        "c": pd.Categorical(["p", "q"]), "class": [True, False]})
+    got, want = list(records(df)), list(df.itertuples(index=False))
+    # the same values, printed the same (a nullable integer is a plain int here, np.int64
+    # from itertuples)
+    assert [tuple(map(str, r)) for r in got] == [tuple(map(str, r)) for r in want]
+    assert [r[:3] + r[4:] for r in got][0] == tuple(want[0][:3] + want[0][4:])
+    assert got[0]._fields == want[0]._fields == ("a", "b", "when", "n", "s", "c", "_6")
+    assert got[1].s == "y" and got[0].a == 1 and type(got[0].a) is int
+    assert list(records(df.iloc[0:0])) == []

@@ -24,7 +24,7 @@ from games.pinch.record import read_board
 from telemetry import report_html as H
 from telemetry import schema
 from telemetry.grouping import Groups, first_time, utc_dates, utc_micros
-from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
+from telemetry.report_sections import ChildContext, ReportContext, SectionOutput, records
 
 ACTIVITY = "pinch"
 # (metric name in metrics.csv, column, header, unit shown, digits, lower is better)
@@ -274,7 +274,7 @@ class PinchSection:
         rows = [[H.esc(r.date), H.fmt_num(r.boards, 0), H.fmt_num(r.time_per_object_s),
                  H.fmt_num(r.objects_per_minute, 1), H.fmt_num(r.drops, 0),
                  H.fmt_num(r.failed_grasps, 0), H.fmt_num(r.path_efficiency),
-                 H.fmt_num(r.throughput_bps)] for r in s.itertuples(index=False)]
+                 H.fmt_num(r.throughput_bps)] for r in records(s)]
         return ("<h3>Per session</h3>"
                 "<p class='muted'>Medians per session (drops and failed grasps: totals). Also in "
                 "pinch_sessions.csv.</p>"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from telemetry import charts
 from telemetry import report_html as H
-from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
+from telemetry.report_sections import ChildContext, ReportContext, SectionOutput, records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,7 +97,7 @@ class SequencingSection:
         rows = [[H.esc(w.week.date().isoformat()), H.esc(w.band), H.fmt_num(w.trials, 0),
                  H.fmt_num(100 * w.first_try, 0), H.fmt_num(w.pairs_share),
                  H.fmt_num(w.ms_per_card / 1000, 1), H.fmt_num(w.prompt_level, 1),
-                 H.fmt_num(w.hints, 1)] for w in weeks.itertuples(index=False)]
+                 H.fmt_num(w.hints, 1)] for w in records(weeks)]
         out.append(H.numbers_table("Per week and routine length", H.table(
             ["Week", "Steps", "Trials", "First try %", "Ordered pairs", "s per card",
              "Prompt level", "Hints per trial"], rows, [False, False] + [True] * 6)))

@@ -19,7 +19,7 @@ from games.tracing.record import read_targets
 from telemetry import charts, schema
 from telemetry import report_html as H
 from telemetry.grouping import NAT, utc_micros
-from telemetry.report_sections import ChildContext, ReportContext, SectionOutput
+from telemetry.report_sections import ChildContext, ReportContext, SectionOutput, records
 from telemetry.rows import checked_fields
 
 if TYPE_CHECKING:
@@ -265,7 +265,7 @@ class MilestonesSection:
                 # Long source URLs may break anywhere, or the table would run off the paper.
                 f"<span class='src'>{H.esc(r.sources)}</span>",
             ]
-            for r in m.itertuples(index=False)
+            for r in records(m)
         ]
         met_names = m.loc[m["status"] == "met", "shape"].tolist()
         met = len(met_names)
