@@ -157,20 +157,25 @@ def _add_data_dir(parser: argparse.ArgumentParser, dest: str = "data_dir") -> No
     )
 
 
-def _add_report_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """The ``report`` command's arguments."""
-    report = sub.add_parser("report", help="write the HTML progress reports and CSV summaries")
-    report.set_defaults(handler=cmd_report, quick_exit=True)
-    _add_data_dir(report)
-    who = report.add_mutually_exclusive_group()
+def _add_who(parser: argparse.ArgumentParser, anonymize_help: str) -> None:
+    """What a report or an export covers: the data folder, ``--child ID ...`` or ``--all``,
+    ``--since``/``--until`` and ``--anonymize``."""
+    _add_data_dir(parser)
+    who = parser.add_mutually_exclusive_group()
     who.add_argument("--child", metavar="ID", nargs="+", action="extend", dest="child_ids",
                      help="only these children (nicknames, ids or id prefixes)")
     who.add_argument("--all", action="store_true", dest="all_children",
                      help="every child (the default)")
-    report.add_argument("--since", metavar="DATE", help="first day (YYYY-MM-DD)")
-    report.add_argument("--until", metavar="DATE", help="last day, included (YYYY-MM-DD)")
-    report.add_argument("--anonymize", action="store_true",
-                        help="pseudonymous ids instead of nicknames")
+    parser.add_argument("--since", metavar="DATE", help="first day (YYYY-MM-DD, UTC)")
+    parser.add_argument("--until", metavar="DATE", help="last day, included (YYYY-MM-DD, UTC)")
+    parser.add_argument("--anonymize", action="store_true", help=anonymize_help)
+
+
+def _add_report_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The ``report`` command's arguments."""
+    report = sub.add_parser("report", help="write the HTML progress reports and CSV summaries")
+    report.set_defaults(handler=cmd_report, quick_exit=True)
+    _add_who(report, "pseudonymous ids instead of nicknames")
     report.add_argument("--out", metavar="DIR", type=path_arg, required=True,
                         help="folder to write the report into: a new or empty folder, or one "
                              "an earlier report wrote (only its files are replaced)")
@@ -232,16 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         "folder to add only new or changed sessions.",
     )
     export.set_defaults(handler=cmd_export, quick_exit=True)
-    _add_data_dir(export)
-    who = export.add_mutually_exclusive_group()
-    who.add_argument("--child", metavar="ID", nargs="+", action="extend", dest="child_ids",
-                     help="only these children (nicknames, ids or id prefixes)")
-    who.add_argument("--all", action="store_true", dest="all_children",
-                     help="every child (the default)")
-    export.add_argument("--since", metavar="DATE", help="first day (YYYY-MM-DD, UTC)")
-    export.add_argument("--until", metavar="DATE", help="last day, included (YYYY-MM-DD, UTC)")
-    export.add_argument("--anonymize", action="store_true",
-                        help="no roster: no nicknames, pseudonymous child ids only")
+    _add_who(export, "no roster: no nicknames, pseudonymous child ids only")
     export.add_argument("--tables", metavar="LIST", default=None,
                         help="comma-separated tables: trials,metrics,samples,targets,sessions "
                         "(default: trials,metrics,sessions; samples are raw movement, the "

@@ -14,7 +14,7 @@ import pandas as pd
 from telemetry import analytics, charts
 from telemetry import report_html as H
 from telemetry.report_csv import CSV_FILES
-from telemetry.report_sections import ChildContext, columns
+from telemetry.report_sections import ChildContext, columns, records
 
 DURATION_CHANGE = 0.10  # a time change under a tenth of the baseline is "about the same"
 
@@ -163,19 +163,17 @@ def activity_section(cd: ChildContext, activity: str) -> str:
     items = cd.items[cd.items["activity"] == activity]
     item_rows = [
         [
-            H.esc(cd.item_label(activity, item)),
-            f"<span class='date'>{H.esc(last_date)}</span>",
-            f"<span class='date'>{H.esc(figures_date)}</span>",
-            H.fmt_num(level, 0),
-            H.fmt_num(trials, 0),
-            H.fmt_num(accuracy),
-            H.fmt_num(duration_s, 1),
-            H.fmt_num(errors, 0),
-            H.fmt_num(total_trials, 0),
+            H.esc(cd.item_label(activity, r.item)),
+            f"<span class='date'>{H.esc(r.last_date)}</span>",
+            f"<span class='date'>{H.esc(r.figures_date)}</span>",
+            H.fmt_num(r.level, 0),
+            H.fmt_num(r.trials, 0),
+            H.fmt_num(r.accuracy),
+            H.fmt_num(r.duration_s, 1),
+            H.fmt_num(r.errors, 0),
+            H.fmt_num(r.total_trials, 0),
         ]
-        for item, last_date, figures_date, level, trials, accuracy, duration_s, errors,
-        total_trials in columns(items, "item", "last_date", "figures_date", "level", "trials",
-                                "accuracy", "duration_s", "errors", "total_trials")
+        for r in records(items)
     ]
     item_tbl = H.table(
         ["Item", "Last played", "Figures from", "Level", "Trials", "Accuracy", "Time (s)",
