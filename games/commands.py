@@ -210,20 +210,23 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_outside_data(args.out, data_dir)
     child_ids = resolve_child_ids(data_dir, args.child_ids)
     # The folders' keys and the caches' checks on the other core while pandas imports.
-    summary_ahead.start(data_dir, child_ids)
-    from games.reporting import build_reports
+    summary_ahead.start(data_dir, child_ids, args.since, args.until)
+    try:
+        from games.reporting import build_reports
 
-    result = build_reports(
-        data_dir,
-        args.out,
-        child_ids=child_ids,
-        all_children=args.all_children,
-        since=args.since,
-        until=args.until,
-        anonymize=args.anonymize,
-        progress=_progress_wanted(),
-        overwrite=getattr(args, "overwrite", False),
-    )
+        result = build_reports(
+            data_dir,
+            args.out,
+            child_ids=child_ids,
+            all_children=args.all_children,
+            since=args.since,
+            until=args.until,
+            anonymize=args.anonymize,
+            progress=_progress_wanted(),
+            overwrite=getattr(args, "overwrite", False),
+        )
+    finally:
+        summary_ahead.discard()
     index = getattr(result, "index", None)
     print(f"report written: {index if index is not None else args.out} (open it in a browser)")
     return 0

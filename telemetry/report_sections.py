@@ -28,6 +28,7 @@ from __future__ import annotations
 import collections
 import functools
 import os
+import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -188,7 +189,9 @@ class ChildContext:
                     tables: Sequence[schema.Table], make: Callable[[], bytes]) -> bytes:
         """A value derived from one trial's rows in ``tables`` by ``make`` (bytes; ``kind``
         names it, ``tag`` says how it is made): from the child's trial cache
-        (:mod:`telemetry.trial_cache`) while those files are unchanged, else made again."""
+        (:mod:`telemetry.trial_cache`) while those files are unchanged, else made again from
+        the files (read afresh, after their key is taken). The tag kept also names the
+        session and the schema versions read, so a value made under others is made again."""
         folder = self.folders.get(str(session_id))
         if folder is None or self.trial_caches is None:
             return make()
@@ -196,7 +199,17 @@ class ChildContext:
         cache = self.trial_caches.get(child_dir)
         if cache is None:
             cache = self.trial_caches[child_dir] = TrialCache(child_dir)
-        return cache.value(kind, tag, folder, int(trial), [t.filename for t in tables], make)
+        names = [t.filename for t in tables]
+        errors = self.reader.read_errors
+
+        def fresh() -> bytes:
+            self.reader.forget(os.path.join(folder, n) for n in names)
+            return make()
+
+        full_tag = (f"{tag}; session {session_id}; schema {schema.SCHEMA_VERSION} reads "
+                    f"{','.join(map(str, sorted(schema.READABLE_VERSIONS)))}; {sys.byteorder}")
+        return cache.value(kind, full_tag, folder, int(trial), names, fresh,
+                           keep=lambda: self.reader.read_errors == errors)
 
     def save_trial_values(self) -> None:
         """Write the values :meth:`trial_value` made into the child's trial cache."""

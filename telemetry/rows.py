@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -226,10 +227,23 @@ class TrialRows:
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[bytes, Runs | None]] = {}
+        # Files that could not be read for another reason than not being there (a network
+        # folder's glitch, too many open files): read as empty, and counted, so a value made
+        # from them is not kept as if the file were empty (``telemetry.trial_cache``).
+        self.read_errors = 0
 
     def clear(self) -> None:
         """Forget the files read so far (keeps memory flat between children)."""
         self._cache.clear()
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Forget these files' bytes: the next look-up reads them again."""
+        for path in paths:
+            self._cache.pop(path, None)
+
+    def _failed(self, exc: OSError) -> None:
+        if not isinstance(exc, FileNotFoundError):
+            self.read_errors += 1
 
     def _whole(self, path: str) -> bytes | None:
         """The file's bytes with a newline in front so every row starts after one, CRLF read
@@ -243,7 +257,8 @@ class TrialRows:
                 if os.fstat(fh.fileno()).st_size > WHOLE_FILE_BYTES:
                     return None
                 data = b"\n" + fh.read()
-        except OSError:
+        except OSError as exc:
+            self._failed(exc)
             data = b""
         return self._keep(path, data)
 
@@ -269,7 +284,8 @@ class TrialRows:
                         return (part.replace(b"\r\n", b"\n") if b"\r" in part else part), None
                     fh.seek(0)
                     data = self._keep(path, b"\n" + fh.read())  # no row to bisect on
-            except OSError:
+            except OSError as exc:
+                self._failed(exc)
                 data = self._keep(path, b"")
         runs = self._cache[path][1]
         if runs is None:  # indexed at the file's first single look-up

@@ -16,13 +16,15 @@ activity. Each entry is found by ``(kind, session folder name, trial)``, and hol
 * the **key** of the files it was made from: size, ``st_mtime_ns``, ``st_ctime_ns`` and
   inode of each (as the summary cache's), taken *before* they were read. A file appended,
   edited, replaced or removed changes the key, and the value is made again from the files:
-  never trusted over them.
+  never trusted over them. A value is kept only when the key is the same after it was made
+  and the caller says its files were readable (a read error is not an empty file).
 
 The file as a whole carries its format and a crc32: a file from another version, cut short,
 damaged or not a cache at all is ignored (never a crash) and replaced at the next write.
 Writing is a locked read-modify-write (:func:`telemetry.locking.locked`): the file is read
 again under the lock, this run's entries laid over it, entries of session folders that no
-longer exist dropped, at most :data:`MAX_ENTRIES` kept (those used or made by this run
+longer exist dropped (also when nothing new was made: a deleted session leaves no strokes
+behind), at most :data:`MAX_ENTRIES` kept (those used or made by this run
 first), and the result replaces the file atomically (0600, fsynced; ``atomic_write_bytes``).
 A data folder that cannot be written leaves the report working without it; deleting the file
 is always safe.
@@ -129,27 +131,46 @@ class TrialCache:
         self.path = os.path.join(child_dir, FILE_NAME)
         self._entries: dict[EntryId, Entry] | None = None  # the file, read at first use
         self._used: dict[EntryId, Entry] = {}  # entries this run used or made, in order
-        self._made = 0  # entries this run made: the file is written only when there are some
+        self._dirty = False  # made entries, or entries of folders gone: the file is written
+
+    def _read(self) -> dict[EntryId, Entry]:
+        """The file's entries; notes entries of session folders that are gone (deleted, or
+        moved to another child), so :meth:`save` drops them even when nothing is made."""
+        entries = read_entries(self.path)
+        if entries:
+            try:
+                with os.scandir(self.child_dir) as it:
+                    names = {e.name for e in it}
+            except OSError:
+                names = set()
+            self._dirty = any(name not in names for _, name, _ in entries)
+        return entries
 
     def value(self, kind: str, tag: str, folder: str, trial: int, files: Sequence[str],
-              make: Callable[[], bytes]) -> bytes:
+              make: Callable[[], bytes], keep: Callable[[], bool] = lambda: True) -> bytes:
         """The value of ``kind`` for ``trial`` of the session in ``folder``, derived from
-        ``files`` (file names in that folder) by ``make`` when the cache has none current."""
+        ``files`` (file names in that folder) by ``make`` when the cache has none current.
+        A value made is kept only when ``keep()`` says it was made from readable files and
+        the files' key did not change while it was made."""
         if self._entries is None:
-            self._entries = read_entries(self.path)
+            self._entries = self._read()
         ident = (kind, os.path.basename(folder), int(trial))
-        key = files_key([os.path.join(folder, f) for f in files])  # before the files are read
+        paths = [os.path.join(folder, f) for f in files]
+        key = files_key(paths)  # before the files are read
         entry = self._used.get(ident) or self._entries.get(ident)
-        if entry is None or entry[0] != tag or entry[1] != key:
-            entry = (tag, key, make())
-            self._made += 1
-        self._used[ident] = entry
-        return entry[2]
+        if entry is not None and entry[0] == tag and entry[1] == key:
+            self._used[ident] = entry
+            return entry[2]
+        value = make()
+        if keep() and files_key(paths) == key:
+            self._used[ident] = (tag, key, value)
+            self._dirty = True
+        return value
 
     def save(self) -> None:
         """Write the values made by this run into the file (a locked read-modify-write; see
         the module docstring). A folder that cannot be written keeps its old file, if any."""
-        if not self._made:
+        if not self._dirty:
             return
         try:
             with locked(self.path):
@@ -163,4 +184,4 @@ class TrialCache:
                 atomic_write_bytes(self.path, encode(dict(kept[-MAX_ENTRIES:])))
         except (OSError, UsageError):
             pass  # read-only or full data folder, or a lock held too long: no cache
-        self._made = 0
+        self._dirty = False

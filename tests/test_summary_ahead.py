@@ -25,7 +25,16 @@ SCRIPT = textwrap.dedent('''
     import json, os, sys
     from telemetry import summary_ahead, summary_cache
     data, damage = sys.argv[1], sys.argv[2]
-    started = summary_ahead.start(data, None)
+    fds = len(os.listdir("/proc/self/fd"))
+    if damage == "forkfail":
+        def no_fork():
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        os.fork = no_fork
+    period = ("2025-03-04", "2025-03-06") if damage == "period" else (None, None)
+    started = summary_ahead.start(data, None, *period)
+    if damage == "forkfail":
+        print(json.dumps({"started": started, "fds": len(os.listdir("/proc/self/fd")) - fds}))
+        sys.exit(0)
     root = os.path.join(data, "sessions")
     if damage == "kill":
         os.kill(summary_ahead._helper.pid, 9)
@@ -91,6 +100,21 @@ def test_a_cache_changed_after_the_look_is_checked_again(tmp_path: Path) -> None
     assert summary_file.read_whole(path, tuple(old)) is None
     # the very file the helper checked is read without a second check (its identity)
     assert summary_file.read_whole(path, summary_ahead.identity(os.stat(path))) is not None
+
+
+def test_the_helper_looks_only_at_the_period(tmp_path: Path) -> None:
+    data, kids, recs = _data(tmp_path)
+    got = _ahead(data, "period")
+    if not got["started"]:
+        return  # one core: no helper
+    names = sorted(n for kid in kids for n in got["found"][kid]["keys"])
+    # sessions started on days 0..4 from 2025-03-03: the 4th, 5th and 6th are in the period
+    assert names == sorted(r.folder.name for r in recs[1:4])
+
+
+def test_a_fork_that_fails_leaves_no_descriptor_open(tmp_path: Path) -> None:
+    data, _, _ = _data(tmp_path)
+    assert _ahead(data, "forkfail") == {"started": False, "fds": 0}
 
 
 def test_a_helper_that_died_leaves_the_loader_to_look_itself(tmp_path: Path) -> None:

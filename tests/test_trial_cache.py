@@ -241,3 +241,57 @@ def test_a_board_drawing_comes_back_exactly() -> None:
     assert back.decoys.shape == (0, 3)
     assert [p.tolist() for p in back.paths] == [p.tolist() for p in board.paths]
     assert decode_board(encode_board(None)) is None
+
+
+def test_a_value_made_while_its_files_changed_or_failed_to_read_is_not_kept(
+        tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "s1")
+
+    def appending() -> bytes:
+        with open(folder / "samples.csv", "ab") as fh:  # the file grows while it is read
+            fh.write(b"e,f\n")
+        return b"half"
+
+    cache = TrialCache(str(tmp_path))
+    assert cache.value("k", "t", str(folder), 1, FILES, appending) == b"half"
+    assert cache.value("k", "t", str(folder), 2, FILES, Maker(b"unread"),
+                       keep=lambda: False) == b"unread"
+    cache.save()
+    assert not (tmp_path / FILE_NAME).exists()  # nothing worth keeping was made
+    make = Maker(b"whole")
+    again = TrialCache(str(tmp_path))
+    assert again.value("k", "t", str(folder), 1, FILES, make) == b"whole"
+    assert make.calls == 1
+
+
+def test_a_read_error_in_the_rows_reader_is_counted_not_read_as_empty(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from telemetry import rows
+
+    (tmp_path / "samples.csv").write_bytes(b"x\n")
+    reader = rows.TrialRows()
+
+    def failing(path: str, *args: object, **kwargs: object) -> object:
+        if not os.path.exists(path):
+            raise FileNotFoundError(2, "No such file or directory", path)
+        raise OSError(5, "Input/output error", path)
+
+    monkeypatch.setattr(rows, "open", failing, raising=False)
+    reader.block(tmp_path, rows.schema.SAMPLES, "s", 1)
+    assert reader.read_errors == 1
+    reader.block(tmp_path / "gone", rows.schema.SAMPLES, "s", 1)  # not there: no error
+    assert reader.read_errors == 1
+
+
+def test_entries_of_a_deleted_session_are_dropped_even_when_nothing_is_made(
+        tmp_path: Path) -> None:
+    s1, s2 = _folder(tmp_path, "s1"), _folder(tmp_path, "s2")
+    first = TrialCache(str(tmp_path))
+    first.value("k", "t", str(s1), 1, FILES, Maker(b"one"))
+    first.value("k", "t", str(s2), 1, FILES, Maker(b"two"))
+    first.save()
+    shutil.rmtree(s2)
+    later = TrialCache(str(tmp_path))
+    assert later.value("k", "t", str(s1), 1, FILES, Maker(b"x")) == b"one"  # from the file
+    later.save()
+    assert list(read_entries(str(tmp_path / FILE_NAME))) == [("k", "s1", 1)]
