@@ -361,15 +361,16 @@ def read_strokes(trials: list[tuple[str, str, int]], whole_files: bool) -> int:
         rows.WHOLE_FILE_BYTES = limit
 
 
-def clear_summary_cache(data: Path) -> int:
-    """Delete every child's ``.summaries.cache`` (the next report rebuilds it); returns how
-    many were there."""
-    from telemetry.summary_cache import FILE_NAME
+def clear_caches(data: Path) -> int:
+    """Delete every child's ``.summaries.cache`` and ``.trials.cache`` (the next report
+    rebuilds them: a first run); returns how many were there."""
+    from telemetry import summary_cache, trial_cache
 
     gone = 0
-    for path in (data / "sessions").glob(f"*/{FILE_NAME}"):
-        path.unlink()
-        gone += 1
+    for name in (summary_cache.FILE_NAME, trial_cache.FILE_NAME):
+        for path in (data / "sessions").glob(f"*/{name}"):
+            path.unlink()
+            gone += 1
     return gone
 
 
@@ -397,7 +398,8 @@ def cache_figures(data: Path, tmp: Path, one: list[str], runs: int = 5) -> None:
     """The summary cache in fresh processes (as a therapist runs ``finemotor report``), each
     figure a median of ``runs`` runs, with its ratio to reading every file (``cache=False``,
     the report before the cache) measured in the same run, interleaved: warm page cache;
-    first run (no summary cache yet: it is built) against second run (cache up to date); and
+    first run (no summary or trial cache yet: both are built) against second run (caches up
+    to date); and
     right after dropping the page cache (``sync; echo 3 > /proc/sys/vm/drop_caches``, as
     root)."""
     can_drop = drop_page_cache()
@@ -415,7 +417,7 @@ def cache_figures(data: Path, tmp: Path, one: list[str], runs: int = 5) -> None:
         _subprocess_run(code(True))  # page cache and summary cache warm
         warm = _median_fresh({
             "files": (code(False), None),
-            "first": (code(True), lambda: clear_summary_cache(data)),
+            "first": (code(True), lambda: clear_caches(data)),
             "second": (code(True), None),
         }, runs)
         _report_pair(f"{label}, fresh, warm, every file read (no cache)", warm, "files", budget)
