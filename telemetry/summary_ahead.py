@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 from telemetry.report_workers import default_workers, flush_output
 from telemetry.summary_cache import cache_path, folder_key
-from telemetry.summary_file import Key, read_whole
+from telemetry.summary_file import Key, identity, read_whole
 
 STALL_S = 30.0  # the helper takes well under a second for a caseload's year
 _THREADS = 4  # folders stat'ed at once: on a cold disk four take half the time of one
@@ -67,12 +67,6 @@ class _Helper:
 
 _helper: _Helper | None = None
 _taking = threading.Lock()  # the loader takes from several threads
-
-
-def identity(st: os.stat_result) -> tuple[int, int, int, int]:
-    """A file's identity: the same values mean the same bytes (files are replaced, not
-    rewritten in place, and writing changes the mtime)."""
-    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 def _in_period(name: str, since: str | None, until: str | None) -> bool:

@@ -20,7 +20,7 @@ from telemetry.session_meta import SESSION_COLUMNS
 
 __all__ = [
     "FORMAT", "KEY_FILES", "KEY_LENGTH", "MISSING", "TABLES", "CacheFile", "Key", "Summary",
-    "decode_whole", "encode", "read_cache", "read_cache_file", "read_whole",
+    "decode_whole", "encode", "identity", "read_cache", "read_cache_file", "read_whole",
 ]
 
 FORMAT = 3  # bump when what an entry holds or how it is read changes
@@ -200,6 +200,12 @@ def read_cache_file(path: str | os.PathLike[str]) -> CacheFile | None:
     return decode_whole(read_whole(path))
 
 
+def identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's identity (inode, size, mtime_ns, ctime_ns): the same values mean the same
+    bytes (the cache is replaced, never rewritten in place, and writing changes the mtime)."""
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
 def read_whole(path: str | os.PathLike[str],
                checked: tuple[int, int, int, int] | None = None) -> bytes | None:
     """The bytes of the cache file at ``path`` when it is whole (this format, crc32 right);
@@ -213,8 +219,7 @@ def read_whole(path: str | os.PathLike[str],
             data = fh.read()
     except OSError:
         return None
-    if (checked is not None and len(data) == st.st_size
-            and (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == checked):
+    if checked is not None and len(data) == st.st_size and identity(st) == checked:
         return data if _first_line(data) is not None else None
     return data if _is_whole(data) else None
 
