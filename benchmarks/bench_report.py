@@ -202,6 +202,8 @@ def naive_report(data: Path, child_ids: list[str], out: Path) -> None:
     for cid in child_ids:
         frames = []
         for folder in sorted((data / "sessions" / cid).iterdir()):
+            if not folder.is_dir():  # the report's caches and their lock files
+                continue
             df = pd.read_csv(folder / "trials.csv")
             frames.append(df)
         trials = pd.concat(frames)

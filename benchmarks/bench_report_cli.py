@@ -38,13 +38,18 @@ from games.reporting import build_reports
 build_reports({data!r}, {out!r}, child_ids={ids!r}, all_children={all_!r}, until={until!r},
               progress=False, overwrite=True, workers=1)
 """
-# The console script's path (games.cli.run) with the peak memory of the report's process and
-# of its workers printed before the quick exit.
+# The console script's path (games.cli.run) with the peak memory of the report's process (its
+# own high-water mark, VmHWM) and of its workers printed before the quick exit.
 _PEAK = """
 import os, resource, sys
 from games.cli import _batch_done, main
 code = main({argv!r})
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:  # Linux keeps ru_maxrss across exec: a large benchmark process would be counted in it
+    with open("/proc/self/status") as fh:
+        own = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
+except (OSError, StopIteration, ValueError):
+    pass
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(own, workers, _batch_done[0])
 sys.stdout.flush()
