@@ -33,7 +33,7 @@ import time
 import zlib
 from pathlib import Path
 
-from benchmarks.common import median_seconds, report
+from benchmarks.common import OWN_PEAK_KIB, median_seconds, report
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "data-format.md"
 COPIES = 10
@@ -140,16 +140,14 @@ def ensure_big(base: Path) -> tuple[Path, str]:
     return big, f"made {COPIES} copies with new ids into {big} in {time.perf_counter() - t0:.0f} s"
 
 
-# Peak memory is the kernel's VmHWM of the fresh process: ru_maxrss would not do, as Linux
-# carries the parent's peak over fork and exec (every child would report the parent's).
-_PROC = """
+# Peak memory is the fresh process's own (``common.OWN_PEAK_KIB``).
+_PROC = OWN_PEAK_KIB + """
 import sys, time
 sys.path.insert(0, {root!r})
 t0 = time.perf_counter()
 {body}
 print(time.perf_counter() - t0)
-with open("/proc/self/status") as fh:
-    print(next(line.split()[1] for line in fh if line.startswith("VmHWM:")))
+print(_own_peak_kib())
 """
 
 

@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.common import median_seconds, report
+from benchmarks.common import OWN_PEAK_KIB, median_seconds, report
 
 CHILDREN = 40
 WEEKS = 52
@@ -299,20 +299,19 @@ def _subprocess_run(code: str) -> tuple[float, float]:
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr)
     # ru_maxrss of RUSAGE_CHILDREN is the largest child so far (KiB on Linux); the child
-    # prints its own peak too, which is exact even after a bigger earlier child.
+    # prints its own peak too (VmHWM), which is exact even after a bigger earlier child.
     own = float(proc.stdout.strip().splitlines()[-1])
     peak_kib = max(own, 0.0) or resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss - before
     return wall, peak_kib / 1024.0
 
 
-_CHILD_CODE = """
-import resource, sys
+_CHILD_CODE = OWN_PEAK_KIB + """
 from datetime import datetime, timezone
 from games.reporting import build_reports
 build_reports({data!r}, {out!r}, child_ids={ids!r}, all_children={all_!r}, progress=False,
               now=datetime(2026, 11, 20, 18, tzinfo=timezone.utc), overwrite=True,
               cache={cache!r})
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(_own_peak_kib())
 """
 
 

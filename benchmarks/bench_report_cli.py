@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.bench_report import _cpu_children, drop_page_cache, ensure_data
-from benchmarks.common import report
+from benchmarks.common import OWN_PEAK_KIB, report
 
 UNTIL = "2026-11-20"
 _ONE_PROCESS = """
@@ -40,18 +40,12 @@ build_reports({data!r}, {out!r}, child_ids={ids!r}, all_children={all_!r}, until
 """
 # The console script's path (games.cli.run) with the peak memory of the report's process (its
 # own high-water mark, VmHWM) and of its workers printed before the quick exit.
-_PEAK = """
+_PEAK = OWN_PEAK_KIB + """
 import os, resource, sys
 from games.cli import _batch_done, main
 code = main({argv!r})
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-try:  # Linux keeps ru_maxrss across exec: a large benchmark process would be counted in it
-    with open("/proc/self/status") as fh:
-        own = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
-except (OSError, StopIteration, ValueError):
-    pass
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(own, workers, _batch_done[0])
+print(_own_peak_kib(), workers, _batch_done[0])
 sys.stdout.flush()
 os._exit(code)
 """

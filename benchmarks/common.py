@@ -6,6 +6,20 @@ import statistics
 import time
 from collections.abc import Callable
 
+# Code for a fresh benchmark process: ``_own_peak_kib()``, its own peak memory in KiB, the
+# kernel's VmHWM (ru_maxrss would not do: Linux carries the parent's peak over fork and exec,
+# so a child of a large benchmark process reports that process's). No braces: it may go in
+# front of a ``str.format`` template.
+OWN_PEAK_KIB = """
+def _own_peak_kib():
+    try:
+        with open("/proc/self/status") as fh:
+            return int(next(ln.split()[1] for ln in fh if ln.startswith("VmHWM:")))
+    except (OSError, StopIteration, ValueError):
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
 
 def median_seconds(fn: Callable[[], object], repeats: int = 7, warmup: int = 1) -> float:
     """Median wall time of ``fn()`` over ``repeats`` runs after ``warmup`` unmeasured runs."""
