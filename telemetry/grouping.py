@@ -100,6 +100,26 @@ class Groups:
             total[live] = t
         return total
 
+    def mean(self, values: np.ndarray) -> np.ndarray:
+        """The mean of each group's values that are not NaN (NaN when there are none), as
+        pandas takes it: the compensated sum of :meth:`sum` over the count."""
+        v = np.asarray(values, dtype=float)
+        out = np.full(len(self), np.nan)
+        if not len(self):
+            return out
+        count = np.add.reduceat((~np.isnan(self._sorted(v))).astype(np.int64), self.starts)
+        has = count > 0
+        out[has] = self.sum(v)[has] / count[has]
+        return out
+
+    def fmax(self, values: np.ndarray) -> np.ndarray:
+        """The largest value of each group passing over NaN (NaN when all are), as pandas'
+        ``max`` of floats."""
+        v = np.asarray(self._sorted(values), dtype=float)
+        if not len(self):
+            return v[:0]
+        return np.fmax.reduceat(v, self.starts)
+
     def median(self, values: np.ndarray) -> np.ndarray:
         """The median of each group's values that are not NaN (NaN when there are none); the
         middle pair's mean for an even count, as pandas and numpy take it."""

@@ -82,3 +82,20 @@ def test_times_pass_over_nat() -> None:
     g = Groups([np.array([0, 0, 0, 1])])
     assert first_time(g, t).tolist() == [86_400_000_000, NAT]
     assert utc_dates(g.max(t)) == [pd.Timestamp("1970-01-04").date(), None]
+
+
+def test_mean_and_fmax_match_pandas_bit_for_bit() -> None:
+    rng = np.random.default_rng(11)
+    key = rng.integers(0, 30, 3000)
+    v = rng.random(3000) * rng.choice([1e-3, 1.0, 1e6], 3000)
+    v[rng.random(3000) < 0.25] = NAN
+    v[key == 5] = NAN  # a group without a value: NaN, as pandas
+    g = Groups([key])
+    want = pd.Series(v).groupby(key).agg(["mean", "max"])
+    assert g.keys[0].tolist() == want.index.tolist()
+    np.testing.assert_array_equal(g.mean(v), want["mean"].to_numpy())
+    np.testing.assert_array_equal(g.fmax(v), want["max"].to_numpy())
+    assert np.isnan(g.mean(v)[5]) and np.isnan(g.fmax(v)[5])
+    assert Groups([np.zeros(0, dtype=np.int64)]).mean(np.zeros(0)).tolist() == []
+    by_hand = Groups([np.array([0, 0, 1])]).mean(np.array([1.0, NAN, 0.5]))
+    assert by_hand.tolist() == [1.0, 0.5]
