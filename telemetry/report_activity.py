@@ -8,18 +8,20 @@ come by injection (``telemetry.report_sections``).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
 from telemetry import analytics, charts
 from telemetry import report_html as H
 from telemetry.report_csv import CSV_FILES
-from telemetry.report_sections import ChildContext, columns, records
+from telemetry.report_sections import ChildContext
 
 DURATION_CHANGE = 0.10  # a time change under a tenth of the baseline is "about the same"
 
 
-def _covers(tr: pd.Series) -> str:
+def _covers(tr: Mapping[str, Any]) -> str:
     """What baseline and latest are medians of: ``Medians of the first and last 3 of 5
     sessions with completed trials (7 played)``."""
     k, used, played = int(tr["window"]), int(tr["sessions_used"]), int(tr["sessions"])
@@ -33,7 +35,7 @@ def _covers(tr: pd.Series) -> str:
     return f"Medians of the first and last {k} of {what}"
 
 
-def recent_text(tr: pd.Series, rule: analytics.TrendRule) -> str:
+def recent_text(tr: Mapping[str, Any] | pd.Series, rule: analytics.TrendRule) -> str:
     """The recent trend in words: latest 3 sessions against the 3 before, and why no flag.
 
     A bare "↓ declining" next to no decline flag left the therapist guessing; the sentence says
@@ -64,15 +66,23 @@ def recent_text(tr: pd.Series, rule: analytics.TrendRule) -> str:
     return text
 
 
+def _of_activity(frame: pd.DataFrame, activity: str) -> dict[str, list[Any]]:
+    """The rows of ``activity`` in one of a child's activity tables, column by column as plain
+    Python values (a child's small tables: picking values is cheaper than a filtered frame,
+    three of which were a third of the section's time)."""
+    keep = (frame["activity"].to_numpy(object) == activity).tolist()
+    return {str(c): [v for v, k in zip(frame[c].tolist(), keep, strict=True) if k]
+            for c in frame.columns}
+
+
 def activity_section(cd: ChildContext, activity: str) -> str:
     """The trend section of one activity: summary table, recent trend, charts, per item."""
-    a = cd.act_sessions[cd.act_sessions["activity"] == activity]
-    t = cd.trends[cd.trends["activity"] == activity]
-    tr = t.iloc[0]
+    a = _of_activity(cd.act_sessions, activity)
+    tr = {c: v[0] for c, v in _of_activity(cd.trends, activity).items()}
     k = int(tr["window"])
     labels = H.dates(a["date"])
     acc = charts.trend_chart(
-        a["accuracy"].tolist(),
+        a["accuracy"],
         labels,
         title="Accuracy (0 to 1, median per session)",
         baseline=(k, float(tr["baseline_accuracy"])) if k else None,
@@ -80,7 +90,7 @@ def activity_section(cd: ChildContext, activity: str) -> str:
         y_range=(0.0, 1.0),
     )
     dur = charts.trend_chart(
-        a["duration_s"].tolist(),
+        a["duration_s"],
         labels,
         title="Time per trial (s, median per session)",
         unit=" s",
@@ -88,7 +98,7 @@ def activity_section(cd: ChildContext, activity: str) -> str:
         latest=(k, float(tr["latest_duration_s"])) if k else None,
     )
     lev = charts.trend_chart(
-        a["level"].astype(float).tolist(),
+        [float(v) for v in a["level"]],
         labels,
         title="Level (highest per session)",
         step=True,
@@ -151,29 +161,32 @@ def activity_section(cd: ChildContext, activity: str) -> str:
             H.fmt_num(lev_v, 0),
             H.fmt_num(err, 0),
         ]
-        for d, n, c, acc_v, dur_v, lev_v, err in columns(
-            a, "date", "trials", "completed", "accuracy", "duration_s", "level", "errors"
-        )
+        for d, n, c, acc_v, dur_v, lev_v, err in zip(
+            a["date"], a["trials"], a["completed"], a["accuracy"], a["duration_s"], a["level"],
+            a["errors"], strict=True)
     ]
     sess_tbl = H.table(
         ["Date", "Trials", "Completed", "Accuracy", "Time (s)", "Level", "Errors"],
         session_rows,
         numeric=[False, True, True, True, True, True, True],
     )
-    items = cd.items[cd.items["activity"] == activity]
+    items = _of_activity(cd.items, activity)
     item_rows = [
         [
-            H.esc(cd.item_label(activity, r.item)),
-            f"<span class='date'>{H.esc(r.last_date)}</span>",
-            f"<span class='date'>{H.esc(r.figures_date)}</span>",
-            H.fmt_num(r.level, 0),
-            H.fmt_num(r.trials, 0),
-            H.fmt_num(r.accuracy),
-            H.fmt_num(r.duration_s, 1),
-            H.fmt_num(r.errors, 0),
-            H.fmt_num(r.total_trials, 0),
+            H.esc(cd.item_label(activity, item)),
+            f"<span class='date'>{H.esc(last_date)}</span>",
+            f"<span class='date'>{H.esc(figures_date)}</span>",
+            H.fmt_num(level, 0),
+            H.fmt_num(trials, 0),
+            H.fmt_num(accuracy),
+            H.fmt_num(duration_s, 1),
+            H.fmt_num(errors, 0),
+            H.fmt_num(total_trials, 0),
         ]
-        for r in records(items)
+        for item, last_date, figures_date, level, trials, accuracy, duration_s, errors,
+        total_trials in zip(*(items[c] for c in (
+            "item", "last_date", "figures_date", "level", "trials", "accuracy", "duration_s",
+            "errors", "total_trials")), strict=True)
     ]
     item_tbl = H.table(
         ["Item", "Last played", "Figures from", "Level", "Trials", "Accuracy", "Time (s)",
@@ -195,7 +208,7 @@ def activity_section(cd: ChildContext, activity: str) -> str:
         + H.figure(dur, "Lower is faster.")
         + H.figure(lev, "A higher level is harder.")
         + "</div>"
-        + H.numbers_table(f"Numbers: {len(a)} sessions", sess_tbl,
+        + H.numbers_table(f"Numbers: {len(a['date'])} sessions", sess_tbl,
                           csv_name=CSV_FILES["activity_sessions"])
         + "<h3>Per item</h3>"
         + item_tbl

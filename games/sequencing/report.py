@@ -116,10 +116,12 @@ class SequencingSection:
              "Prompt level", "Hints per trial"], rows, [False, False] + [True] * 6)))
         out.append(self._routines(child, frame))
         out.append(self._milestones(frame))
-        motor = frame[frame["assisted"] != 1.0]["drag_path_efficiency"].dropna()
+        motor = frame["drag_path_efficiency"].to_numpy(float)[
+            frame["assisted"].to_numpy(float) != 1.0]
+        motor = motor[~np.isnan(motor)]
         if len(motor):
             out.append(f"<p class='muted'>Card drags (tap-then-tap trials left out): median "
-                       f"path efficiency {H.fmt_num(float(motor.median()))} over "
+                       f"path efficiency {H.fmt_num(float(np.median(motor)))} over "
                        f"{len(motor)} trials.</p>")
         out.append("</section>")
         latest = frame.tail(5)
@@ -178,9 +180,11 @@ class SequencingSection:
     @staticmethod
     def _milestones(frame: pd.DataFrame) -> str:
         rows = []
+        all_steps = frame["steps"].to_numpy(float)
+        first_try = frame["first_try"].to_numpy(float)
         for name, steps, age, source in MILESTONES:
-            played = frame[frame["steps"].isin(steps)].tail(5)
-            seen = (f"{int(played['first_try'].sum())} of {len(played)} right first try "
+            played = np.flatnonzero(np.isin(all_steps, steps))[-5:]  # the latest five
+            seen = (f"{int(np.nansum(first_try[played]))} of {len(played)} right first try "
                     "(latest)") if len(played) else "not played yet"
             rows.append([H.esc(name), H.esc(age), H.esc(seen),
                          f"<span class='src'>{H.esc(source)}</span>"])
