@@ -8,7 +8,7 @@ come by injection (``telemetry.report_sections``).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -73,6 +73,12 @@ def _of_activity(frame: pd.DataFrame, activity: str) -> dict[str, list[Any]]:
     keep = (frame["activity"].to_numpy(object) == activity).tolist()
     return {str(c): [v for v, k in zip(frame[c].tolist(), keep, strict=True) if k]
             for c in frame.columns}
+
+
+def _numbers(rows: dict[str, list[Any]], spec: Sequence[tuple[str, int]]) -> list[list[str]]:
+    """Per row, the cells of the ``(column, digits)`` of ``spec``, as numbers (H.fmt_num)."""
+    return [[H.fmt_num(v, digits) for v, (_, digits) in zip(values, spec, strict=True)]
+            for values in zip(*(rows[c] for c, _ in spec), strict=True)]
 
 
 def activity_section(cd: ChildContext, activity: str) -> str:
@@ -152,18 +158,9 @@ def activity_section(cd: ChildContext, activity: str) -> str:
             )
         decline = f" <span class='flag'>Decline flagged.{why}</span>"
     session_rows = [
-        [
-            H.esc(d),
-            H.fmt_num(n, 0),
-            H.fmt_num(c, 0),
-            H.fmt_num(acc_v),
-            H.fmt_num(dur_v, 1),
-            H.fmt_num(lev_v, 0),
-            H.fmt_num(err, 0),
-        ]
-        for d, n, c, acc_v, dur_v, lev_v, err in zip(
-            a["date"], a["trials"], a["completed"], a["accuracy"], a["duration_s"], a["level"],
-            a["errors"], strict=True)
+        [H.esc(d), *cells] for d, cells in zip(a["date"], _numbers(a, (
+            ("trials", 0), ("completed", 0), ("accuracy", 2), ("duration_s", 1), ("level", 0),
+            ("errors", 0))), strict=True)
     ]
     sess_tbl = H.table(
         ["Date", "Trials", "Completed", "Accuracy", "Time (s)", "Level", "Errors"],
@@ -172,21 +169,12 @@ def activity_section(cd: ChildContext, activity: str) -> str:
     )
     items = _of_activity(cd.items, activity)
     item_rows = [
-        [
-            H.esc(cd.item_label(activity, item)),
-            f"<span class='date'>{H.esc(last_date)}</span>",
-            f"<span class='date'>{H.esc(figures_date)}</span>",
-            H.fmt_num(level, 0),
-            H.fmt_num(trials, 0),
-            H.fmt_num(accuracy),
-            H.fmt_num(duration_s, 1),
-            H.fmt_num(errors, 0),
-            H.fmt_num(total_trials, 0),
-        ]
-        for item, last_date, figures_date, level, trials, accuracy, duration_s, errors,
-        total_trials in zip(*(items[c] for c in (
-            "item", "last_date", "figures_date", "level", "trials", "accuracy", "duration_s",
-            "errors", "total_trials")), strict=True)
+        [H.esc(cd.item_label(activity, item)), f"<span class='date'>{H.esc(last)}</span>",
+         f"<span class='date'>{H.esc(figures)}</span>", *cells]
+        for item, last, figures, cells in zip(
+            items["item"], items["last_date"], items["figures_date"], _numbers(items, (
+                ("level", 0), ("trials", 0), ("accuracy", 2), ("duration_s", 1),
+                ("errors", 0), ("total_trials", 0))), strict=True)
     ]
     item_tbl = H.table(
         ["Item", "Last played", "Figures from", "Level", "Trials", "Accuracy", "Time (s)",
