@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 from telemetry.report_workers import default_workers, flush_output
 from telemetry.summary_cache import cache_path, folder_key
-from telemetry.summary_file import Key, identity, read_whole
+from telemetry.summary_file import Key, read_whole, stat_key
 
 STALL_S = 30.0  # the helper takes well under a second for a caseload's year
 _THREADS = 4  # folders stat'ed at once: on a cold disk four take half the time of one
@@ -49,8 +49,8 @@ _THREADS = 4  # folders stat'ed at once: on a cold disk four take half the time 
 @dataclass(frozen=True)
 class Ahead:
     """What the helper found for one child folder: every session folder's key by name, and
-    the identity (inode, size, mtime_ns, ctime_ns) of its cache file when that file is
-    whole (crc32 right), else None."""
+    the key of its cache file (``summary_file.stat_key``) when that file is whole (crc32
+    right), else None."""
 
     keys: dict[str, Key]
     whole: tuple[int, int, int, int] | None
@@ -91,8 +91,8 @@ def look(child_dir: str, since: str | None = None, until: str | None = None) -> 
     whole = None
     try:
         before = os.stat(path)
-        if read_whole(path) is not None and identity(os.stat(path)) == identity(before):
-            whole = identity(before)
+        if read_whole(path) is not None and stat_key(os.stat(path)) == stat_key(before):
+            whole = stat_key(before)
     except OSError:
         pass
     return Ahead(keys, whole)

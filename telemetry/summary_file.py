@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,8 @@ from telemetry.session_meta import SESSION_COLUMNS
 
 __all__ = [
     "FORMAT", "KEY_FILES", "KEY_LENGTH", "MISSING", "TABLES", "CacheFile", "Key", "Summary",
-    "decode_whole", "encode", "identity", "read_cache", "read_cache_file", "read_whole",
+    "decode_whole", "encode", "files_key", "read_cache", "read_cache_file", "read_whole",
+    "stat_key",
 ]
 
 FORMAT = 3  # bump when what an entry holds or how it is read changes
@@ -200,26 +202,40 @@ def read_cache_file(path: str | os.PathLike[str]) -> CacheFile | None:
     return decode_whole(read_whole(path))
 
 
-def identity(st: os.stat_result) -> tuple[int, int, int, int]:
-    """A file's identity (inode, size, mtime_ns, ctime_ns): the same values mean the same
-    bytes (the cache is replaced, never rewritten in place, and writing changes the mtime)."""
-    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+def stat_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's key: size, mtime_ns, ctime_ns and inode. The same values mean the same bytes
+    (a file appended, edited, replaced or copied in changes one of them; the caches are
+    replaced, never rewritten in place)."""
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def files_key(paths: Sequence[str]) -> Key:
+    """:func:`stat_key` of each of ``paths`` (stat only), flat: 4 numbers a file, ``MISSING``
+    for a file that is not there."""
+    out: list[int] = []
+    stat = os.stat
+    for path in paths:
+        try:
+            out += stat_key(stat(path))
+        except OSError:
+            out += MISSING
+    return tuple(out)
 
 
 def read_whole(path: str | os.PathLike[str],
                checked: tuple[int, int, int, int] | None = None) -> bytes | None:
     """The bytes of the cache file at ``path`` when it is whole (this format, crc32 right);
     None when there is none, it cannot be read, or it is cut short or damaged. ``checked``:
-    the identity (inode, size, mtime_ns, ctime_ns) of a file whose crc32 was checked already
-    (``telemetry.summary_ahead``): when the file read has that identity, its crc32 is not
-    computed again. Safe in any thread (zlib's crc32 lets the others run meanwhile)."""
+    the :func:`stat_key` of a file whose crc32 was checked already (``summary_ahead``): when
+    the file read has that key, its crc32 is not computed again. Safe in any thread (zlib's
+    crc32 lets the others run meanwhile)."""
     try:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
             data = fh.read()
     except OSError:
         return None
-    if checked is not None and len(data) == st.st_size and identity(st) == checked:
+    if checked is not None and len(data) == st.st_size and stat_key(st) == checked:
         return data if _first_line(data) is not None else None
     return data if _is_whole(data) else None
 

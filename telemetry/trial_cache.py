@@ -45,7 +45,7 @@ from collections.abc import Callable, Sequence
 from telemetry.errors import UsageError
 from telemetry.locking import locked
 from telemetry.storage import atomic_write_bytes
-from telemetry.summary_file import MISSING, Key
+from telemetry.summary_file import Key, files_key
 
 FILE_NAME = ".trials.cache"
 FORMAT = 1
@@ -54,21 +54,6 @@ _MAGIC = b"finemotor-trial-cache"
 
 EntryId = tuple[str, str, int]  # (kind, session folder name, trial)
 Entry = tuple[str, Key, bytes]  # (tag, key of the files, value)
-
-
-def files_key(paths: Sequence[str]) -> Key:
-    """Size, mtime_ns, ctime_ns and inode of each of ``paths`` (stat only), flat: 4 numbers a
-    file, ``MISSING`` for a file that is not there."""
-    out: list[int] = []
-    stat = os.stat
-    for path in paths:
-        try:
-            st = stat(path)
-        except OSError:
-            out += MISSING
-        else:
-            out += (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-    return tuple(out)
 
 
 def encode(entries: dict[EntryId, Entry]) -> bytes:

@@ -82,7 +82,7 @@ def test_the_helper_finds_the_loaders_own_keys_and_checks(tmp_path: Path) -> Non
         found = got["found"][kid]
         assert found["keys"] == {f.name: list(summary_cache.folder_key(str(f)))
                                  for f in folders}
-        assert found["whole"] == list(summary_ahead.identity(
+        assert found["whole"] == list(summary_file.stat_key(
             os.stat(summary_cache.cache_path(str(child_dir)))))
 
 
@@ -95,11 +95,11 @@ def test_a_cache_changed_after_the_look_is_checked_again(tmp_path: Path) -> None
     first = sorted(kids)[0]
     path = summary_cache.cache_path(str(data / "sessions" / first))
     old = got["found"][first]["whole"]
-    assert old is not None and tuple(old) != summary_ahead.identity(os.stat(path))
+    assert old is not None and tuple(old) != summary_file.stat_key(os.stat(path))
     # the identity the helper checked is not this file's: the crc32 is checked, and fails
     assert summary_file.read_whole(path, tuple(old)) is None
     # the very file the helper checked is read without a second check (its identity)
-    assert summary_file.read_whole(path, summary_ahead.identity(os.stat(path))) is not None
+    assert summary_file.read_whole(path, summary_file.stat_key(os.stat(path))) is not None
 
 
 def test_the_helper_looks_only_at_the_period(tmp_path: Path) -> None:
